@@ -1,0 +1,36 @@
+package dev.agentmesh.events;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The realtime model asked the agents something. Published by the gateway that holds the session.
+ *
+ * @param request the question in the model's words (the {@code ask_agents} argument)
+ * @param context recent turns and this session's earlier agent results, oldest first
+ * @param deadline after this instant the manager publishes whatever it has
+ * @param replyTo the gateway instance that holds the session; copied to the result
+ */
+public record AgentTaskRequested(
+        String eventId, Instant occurredAt, int schemaVersion, String taskId, String conversationId,
+        String request, List<ContextEntry> context, Instant deadline, String replyTo) implements TaskCommand {
+
+    public static final String TYPE = "agent-task-requested";
+
+    public AgentTaskRequested {
+        Require.text(eventId, "eventId");
+        Require.present(occurredAt, "occurredAt");
+        Require.version(schemaVersion);
+        Require.text(taskId, "taskId");
+        Require.text(conversationId, "conversationId");
+        Require.text(request, "request");
+        context = Require.list(context);
+        Require.present(deadline, "deadline");
+    }
+
+    public static AgentTaskRequested of(String taskId, String conversationId, String request,
+                                        List<ContextEntry> context, Instant deadline, String replyTo) {
+        return new AgentTaskRequested(Ids.newId(), Instant.now(), SCHEMA_VERSION, taskId, conversationId,
+                request, context, deadline, replyTo);
+    }
+}

@@ -1,0 +1,39 @@
+package dev.agentmesh.events;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The manager asks one agent one thing. Travels on {@link Topics#requestsFor(String) that agent's request topic}.
+ *
+ * @param stage 1 for agents that run first and in parallel, 2 for agents that build on stage-1 answers
+ * @param priorAnswers the earlier stages' answers (empty in stage 1)
+ * @param deadline the agent replies before this instant or not at all
+ */
+public record SubtaskRequested(
+        String eventId, Instant occurredAt, int schemaVersion, String taskId, String conversationId,
+        String agent, String request, List<ContextEntry> context, List<PriorAnswer> priorAnswers,
+        int stage, Instant deadline) implements TaskScoped {
+
+    public static final String TYPE = "subtask-requested";
+
+    public SubtaskRequested {
+        Require.text(eventId, "eventId");
+        Require.present(occurredAt, "occurredAt");
+        Require.version(schemaVersion);
+        Require.text(taskId, "taskId");
+        Require.text(conversationId, "conversationId");
+        Require.text(agent, "agent");
+        Require.text(request, "request");
+        context = Require.list(context);
+        priorAnswers = Require.list(priorAnswers);
+        Require.present(deadline, "deadline");
+    }
+
+    public static SubtaskRequested of(String taskId, String conversationId, String agent, String request,
+                                      List<ContextEntry> context, List<PriorAnswer> priorAnswers, int stage,
+                                      Instant deadline) {
+        return new SubtaskRequested(Ids.newId(), Instant.now(), SCHEMA_VERSION, taskId, conversationId, agent,
+                request, context, priorAnswers, stage, deadline);
+    }
+}

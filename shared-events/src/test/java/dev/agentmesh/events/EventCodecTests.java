@@ -1,0 +1,126 @@
+package dev.agentmesh.events;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The golden files in {@code src/test/resources/golden} pin the wire format: changing a field name or a type
+ * name fails here, so a change to the format is a visible decision.
+ */
+class EventCodecTests {
+
+    private static final Instant AT = Instant.parse("2026-11-24T10:15:30.123Z");
+    private static final Instant DEADLINE = Instant.parse("2026-11-24T10:15:38.123Z");
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    static Stream<Object[]> goldenEvents() {
+        List<ContextEntry> context = List.of(new ContextEntry("user", "Hi"), new ContextEntry("assistant", "Hello!"));
+        return Stream.of(
+                new Object[] {"agent-task-requested.json", new AgentTaskRequested("e-1", AT, 1, "t-1", "c-1",
+                        "What's the weather in Paris?", context, DEADLINE, "gateway-a")},
+                new Object[] {"agent-task-cancelled.json", new AgentTaskCancelled("e-2", AT, 1, "t-1", "c-1",
+                        "barge-in")},
+                new Object[] {"subtask-requested.json", new SubtaskRequested("e-3", AT, 1, "t-1", "c-1", "chat",
+                        "Are today's news and weather related?", context,
+                        List.of(new PriorAnswer("weather", "Paris: 12 °C, light rain")), 2, DEADLINE)},
+                new Object[] {"subtask-completed.json", new SubtaskCompleted("e-4", AT, 1, "t-1", "c-1", "weather",
+                        "Paris: 12 °C, light rain", 84)},
+                new Object[] {"subtask-failed.json", new SubtaskFailed("e-5", AT, 1, "t-1", "c-1", "news",
+                        "feed unreachable", 120)},
+                new Object[] {"agent-task-completed.json", new AgentTaskCompleted("e-6", AT, 1, "t-1", "c-1",
+                        "gateway-a", List.of(
+                        AgentOutcome.answered("weather", "Paris: 12 °C, light rain", 84, 1),
+                        AgentOutcome.failed("news", "feed unreachable", 120, 1),
+                        AgentOutcome.timedOut("chat", "no reply before the deadline", 2)), 8000)},
+                new Object[] {"agent-registered.json", new AgentRegistered("e-7", AT, 1, "weather",
+                        "Current weather and today's forecast for a place", "weather-requests", "0.1.0",
+                        "weather-7f9c", 5000)},
+                new Object[] {"task-planned.json", new TaskPlanned("e-8", AT, 1, "t-1", "c-1",
+                        "Are today's news and weather related?", List.of(List.of("weather", "news"), List.of("chat")),
+                        "local", "weather and news first; chat relates them")},
+                new Object[] {"turn-recorded.json", new TurnRecorded("e-9", AT, 1, "t-1", "c-1", "user",
+                        "What's the weather in Paris?")});
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("goldenEvents")
+    void encodesEachEventExactlyAsItsGoldenFile(String file, Event event) throws IOException {
+        JsonNode expected = JSON.readTree(golden(file));
+        JsonNode actual = JSON.readTree(EventCodec.encode(event));
+
+        assertThat(actual).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("goldenEvents")
+    void decodesEachGoldenFileToTheSameEvent(String file, Event event) throws IOException {
+        assertThat(EventCodec.decode(golden(file))).isEqualTo(event);
+    }
+
+    @Test
+    void ignoresFieldsItDoesNotKnowSoNewerWritersCanAddThem() {
+        String json = """
+                {"type":"subtask-completed","eventId":"e-4","occurredAt":"2026-11-24T10:15:30.123Z",
+                 "schemaVersion":2,"taskId":"t-1","conversationId":"c-1","agent":"weather",
+                 "answer":"sunny","durationMs":5,"confidence":0.9,"sources":["a","b"]}
+                """;
+
+        SubtaskCompleted decoded = EventCodec.decode(json, SubtaskCompleted.class);
+
+        assertThat(decoded.schemaVersion()).isEqualTo(2);
+        assertThat(decoded.answer()).isEqualTo("sunny");
+    }
+
+    @Test
+    void rejectsARecordWithoutItsCorrelationId() {
+        String json = """
+                {"type":"subtask-completed","eventId":"e-4","occurredAt":"2026-11-24T10:15:30.123Z",
+                 "schemaVersion":1,"conversationId":"c-1","agent":"weather","answer":"sunny","durationMs":5}
+                """;
+
+        assertThatThrownBy(() -> EventCodec.decode(json, Event.class))
+                .isInstanceOf(InvalidEventException.class)
+                .hasMessageContaining("taskId is required");
+    }
+
+    @Test
+    void rejectsAnUnknownTypeAndMalformedJson() {
+        assertThatThrownBy(() -> EventCodec.decode("{\"type\":\"java.lang.Runtime\"}", Event.class))
+                .isInstanceOf(InvalidEventException.class);
+        assertThatThrownBy(() -> EventCodec.decode("{not json", Event.class))
+                .isInstanceOf(InvalidEventException.class);
+        assertThatThrownBy(() -> EventCodec.decode(new byte[0]))
+                .isInstanceOf(InvalidEventException.class);
+    }
+
+    @Test
+    void marksAResultPartialWhenAnyAgentDidNotAnswer() {
+        AgentTaskCompleted complete = AgentTaskCompleted.of("t", "c", null,
+                List.of(AgentOutcome.answered("weather", "sunny", 5, 1)), 5);
+        AgentTaskCompleted partial = AgentTaskCompleted.of("t", "c", null,
+                List.of(AgentOutcome.answered("weather", "sunny", 5, 1), AgentOutcome.timedOut("news", "late", 1)), 5);
+
+        assertThat(complete.partial()).isFalse();
+        assertThat(partial.partial()).isTrue();
+    }
+
+    private static byte[] golden(String file) throws IOException {
+        try (InputStream in = EventCodecTests.class.getResourceAsStream("/golden/" + file)) {
+            assertThat(in).as("golden file %s", file).isNotNull();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8);
+        }
+    }
+}
