@@ -37,15 +37,21 @@ public final class EventProbe implements AutoCloseable {
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10));
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10,
+                ConsumerConfig.METADATA_MAX_AGE_CONFIG, 500));
         List<TopicPartition> partitions = partitionsOf(consumer, topic);
         consumer.assign(partitions);
         consumer.seekToEnd(partitions);
         partitions.forEach(consumer::position);
         this.reader = Thread.ofPlatform().daemon().name("probe-" + topic).start(() -> {
             try (consumer) {
+                long nextPartitionCheck = 0;
                 while (running) {
                     consumer.poll(Duration.ofMillis(50)).forEach(records::add);
+                    if (System.nanoTime() > nextPartitionCheck) {
+                        followNewPartitions(consumer);
+                        nextPartitionCheck = System.nanoTime() + 200_000_000L;
+                    }
                 }
             }
         });
@@ -94,6 +100,17 @@ public final class EventProbe implements AutoCloseable {
             reader.join(2_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A topic auto-created by this probe may get more partitions later, when a service declares it. */
+    private void followNewPartitions(KafkaConsumer<String, byte[]> consumer) {
+        List<TopicPartition> current = consumer.partitionsFor(topic, Duration.ofSeconds(5)).stream()
+                .map(info -> new TopicPartition(topic, info.partition())).toList();
+        if (current.size() > consumer.assignment().size()) {
+            List<TopicPartition> added = current.stream().filter(p -> !consumer.assignment().contains(p)).toList();
+            consumer.assign(current);
+            consumer.seekToBeginning(added);
         }
     }
 

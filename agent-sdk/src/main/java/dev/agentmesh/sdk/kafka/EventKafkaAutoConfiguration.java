@@ -1,0 +1,107 @@
+package dev.agentmesh.sdk.kafka;
+
+import dev.agentmesh.events.Event;
+import dev.agentmesh.events.InvalidEventException;
+import dev.agentmesh.events.Topics;
+import dev.agentmesh.events.kafka.EventDeserializer;
+import dev.agentmesh.events.kafka.EventSerializer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.kafka.listener.ContainerProperties;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
+import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
+import org.springframework.util.backoff.FixedBackOff;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Kafka plumbing every service shares: events as JSON values with string keys, producers that send at once
+ * ({@code linger.ms=0} unless configured), listeners that commit on a timer, and a dead-letter path: a record
+ * that cannot be decoded or processed goes to {@code <topic>-dlt} with the error in its headers, and the
+ * listener carries on with the next record. Runs before Boot's Kafka auto-configuration so Boot's
+ * String-typed defaults back off.
+ */
+@AutoConfiguration(before = KafkaAutoConfiguration.class)
+@EnableConfigurationProperties({KafkaProperties.class, MeshKafkaProperties.class})
+public class EventKafkaAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    ProducerFactory<String, Event> eventProducerFactory(KafkaProperties kafka) {
+        return new DefaultKafkaProducerFactory<>(producerProperties(kafka), new StringSerializer(),
+                new EventSerializer());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    KafkaTemplate<String, Event> eventTemplate(ProducerFactory<String, Event> eventProducerFactory) {
+        return new KafkaTemplate<>(eventProducerFactory);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    ConsumerFactory<String, Event> eventConsumerFactory(KafkaProperties kafka) {
+        return new DefaultKafkaConsumerFactory<>(kafka.buildConsumerProperties(), new StringDeserializer(),
+                new ErrorHandlingDeserializer<>(new EventDeserializer()));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(name = "deadLetterTemplate")
+    KafkaTemplate<String, Object> deadLetterTemplate(KafkaProperties kafka) {
+        Map<Class<?>, Serializer<?>> byType = new LinkedHashMap<>();
+        byType.put(byte[].class, new ByteArraySerializer());
+        byType.put(Event.class, new EventSerializer());
+        return new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(producerProperties(kafka),
+                new StringSerializer(), new DelegatingByTypeSerializer(byType, true)));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    DefaultErrorHandler deadLetteringErrorHandler(KafkaTemplate<String, Object> deadLetterTemplate) {
+        DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(deadLetterTemplate,
+                (record, exception) -> new TopicPartition(Topics.deadLetterFor(record.topic()), -1));
+        DefaultErrorHandler handler = new DefaultErrorHandler(recoverer, new FixedBackOff(100, 2));
+        handler.addNotRetryableExceptions(InvalidEventException.class, IllegalArgumentException.class);
+        return handler;
+    }
+
+    /** The default factory for {@code @KafkaListener}s and for containers the SDK creates. */
+    @Bean
+    @ConditionalOnMissingBean(name = "kafkaListenerContainerFactory")
+    ConcurrentKafkaListenerContainerFactory<String, Event> kafkaListenerContainerFactory(
+            ConsumerFactory<String, Event> eventConsumerFactory, DefaultErrorHandler deadLetteringErrorHandler,
+            MeshKafkaProperties mesh) {
+        ConcurrentKafkaListenerContainerFactory<String, Event> factory = new ConcurrentKafkaListenerContainerFactory<>();
+        factory.setConsumerFactory(eventConsumerFactory);
+        factory.setCommonErrorHandler(deadLetteringErrorHandler);
+        factory.getContainerProperties().setAckMode(ContainerProperties.AckMode.TIME);
+        factory.getContainerProperties().setAckTime(mesh.ackTime().toMillis());
+        factory.getContainerProperties().setObservationEnabled(true);
+        return factory;
+    }
+
+    static Map<String, Object> producerProperties(KafkaProperties kafka) {
+        Map<String, Object> properties = kafka.buildProducerProperties();
+        properties.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
+        return properties;
+    }
+}

@@ -1,0 +1,104 @@
+package dev.agentmesh.sdk.runtime;
+
+import dev.agentmesh.events.Event;
+import dev.agentmesh.events.SubtaskRequested;
+import dev.agentmesh.events.Topics;
+import dev.agentmesh.sdk.Agent;
+import dev.agentmesh.sdk.kafka.EventKafkaAutoConfiguration;
+import dev.agentmesh.sdk.kafka.MeshKafkaProperties;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.kafka.listener.MessageListener;
+import org.springframework.util.StringUtils;
+
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Turns the application's one {@link Agent} bean into a running agent service: a listener container on
+ * {@code <name>-requests} in consumer group {@code <name>-agent}, replies on agent-replies, registry
+ * heartbeats, dead-lettering and metrics.
+ */
+@AutoConfiguration(after = EventKafkaAutoConfiguration.class)
+@ConditionalOnSingleCandidate(Agent.class)
+@EnableConfigurationProperties(AgentProperties.class)
+public class AgentAutoConfiguration {
+
+    /** The consumer group all replicas of one agent share, so they split its request partitions. */
+    public static String consumerGroup(String agentName) {
+        return agentName + "-agent";
+    }
+
+    @Bean(destroyMethod = "close")
+    ExecutorService agentWorkers() {
+        return Executors.newVirtualThreadPerTaskExecutor();
+    }
+
+    @Bean
+    SubtaskRunner subtaskRunner(Agent agent, KafkaTemplate<String, Event> eventTemplate, MeterRegistry meters,
+                                ExecutorService agentWorkers) {
+        return new SubtaskRunner(agent, eventTemplate, new AgentMetrics(meters, agent.name()), agentWorkers);
+    }
+
+    @Bean
+    ConcurrentMessageListenerContainer<String, Event> agentRequestsContainer(
+            Agent agent, ConcurrentKafkaListenerContainerFactory<String, Event> kafkaListenerContainerFactory,
+            SubtaskRunner subtaskRunner, AgentProperties properties) {
+        ConcurrentMessageListenerContainer<String, Event> container =
+                kafkaListenerContainerFactory.createContainer(Topics.requestsFor(agent.name()));
+        container.getContainerProperties().setGroupId(consumerGroup(agent.name()));
+        container.getContainerProperties().setMessageListener(
+                (MessageListener<String, Event>) record -> subtaskRunner.run(asSubtask(record.value())));
+        container.setConcurrency(properties.concurrency());
+        container.setBeanName(agent.name() + "-requests-listener");
+        return container;
+    }
+
+    @Bean
+    RegistryHeartbeat registryHeartbeat(Agent agent, AgentProperties properties,
+                                        KafkaTemplate<String, Event> eventTemplate) {
+        return new RegistryHeartbeat(agent, properties, instanceId(agent, properties), eventTemplate);
+    }
+
+    @Bean
+    KafkaAdmin.NewTopics agentTopics(Agent agent, MeshKafkaProperties mesh) {
+        String requests = Topics.requestsFor(agent.name());
+        return new KafkaAdmin.NewTopics(
+                topic(requests, mesh),
+                topic(Topics.deadLetterFor(requests), mesh),
+                topic(Topics.AGENT_REPLIES, mesh),
+                TopicBuilder.name(Topics.AGENT_REGISTRY).partitions(1).compact()
+                        .replicas(mesh.replicationFactor()).build());
+    }
+
+    private static NewTopic topic(String name, MeshKafkaProperties mesh) {
+        return TopicBuilder.name(name).partitions(mesh.partitions()).replicas(mesh.replicationFactor()).build();
+    }
+
+    private static SubtaskRequested asSubtask(Event event) {
+        if (event instanceof SubtaskRequested subtask) {
+            return subtask;
+        }
+        throw new dev.agentmesh.events.InvalidEventException(
+                "expected a subtask-requested event, got " + (event == null ? "a tombstone" : event.getClass().getSimpleName()));
+    }
+
+    private static String instanceId(Agent agent, AgentProperties properties) {
+        if (StringUtils.hasText(properties.instanceId())) {
+            return properties.instanceId();
+        }
+        String hostname = System.getenv("HOSTNAME");
+        return StringUtils.hasText(hostname) ? hostname
+                : agent.name() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+}
