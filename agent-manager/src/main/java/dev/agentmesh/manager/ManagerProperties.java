@@ -1,6 +1,7 @@
 package dev.agentmesh.manager;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -13,17 +14,19 @@ import java.time.Duration;
  * Everything the manager can be told; defaults live in application.yml, each overridable by an environment
  * variable.
  *
- * @param partitions partitions of agent-tasks and agent-replies (they are co-partitioned by task id)
  * @param maxDeadline a task asking for a later deadline gets this one instead
- * @param stageOneShare the share of a two-stage task's time that stage 1 may use before stage 2 starts with
- *                      whatever stage 1 has answered
+ * @param stageOneShare the percentage of a multi-stage task's remaining time that a stage may use before the
+ *                      next stage starts with whatever has been answered
+ * @param deadlineCheckInterval how often open tasks are checked against their deadlines
+ * @param closedRetention how long a finished or cancelled task is remembered to ignore replays and late replies
  */
 @Validated
 @ConfigurationProperties("manager")
 public record ManagerProperties(
-        @Min(1) int partitions,
         @NotNull Duration maxDeadline,
-        @Min(1) @jakarta.validation.constraints.Max(99) int stageOneShare,
+        @Min(1) @Max(99) int stageOneShare,
+        @NotNull Duration deadlineCheckInterval,
+        @NotNull Duration closedRetention,
         @NotNull @Valid Registry registry,
         @NotNull @Valid Llm llm) {
 

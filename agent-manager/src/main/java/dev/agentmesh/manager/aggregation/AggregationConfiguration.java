@@ -1,0 +1,102 @@
+package dev.agentmesh.manager.aggregation;
+
+import dev.agentmesh.events.AgentTaskCompleted;
+import dev.agentmesh.events.Event;
+import dev.agentmesh.events.SubtaskRequested;
+import dev.agentmesh.events.TaskPlanned;
+import dev.agentmesh.events.Topics;
+import dev.agentmesh.events.kafka.EventSerde;
+import dev.agentmesh.manager.ManagerProperties;
+import dev.agentmesh.manager.planning.Planner;
+import dev.agentmesh.manager.registry.AgentDirectory;
+import dev.agentmesh.sdk.kafka.MeshKafkaProperties;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.Stores;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.annotation.EnableKafkaStreams;
+import org.springframework.kafka.config.StreamsBuilderFactoryBeanConfigurer;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.streams.RecoveringDeserializationExceptionHandler;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The aggregation topology: agent-tasks and agent-replies, both keyed by task id and equally partitioned, flow
+ * into one {@link TaskAggregator} per partition; what it emits is routed by type to the agents' request topics,
+ * agent-results and conversation-events. Records that cannot be decoded go to {@code <topic>-dlt}.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableKafkaStreams
+class AggregationConfiguration {
+
+    @Bean
+    KafkaAdmin.NewTopics managerTopics(MeshKafkaProperties mesh) {
+        return new KafkaAdmin.NewTopics(
+                topic(Topics.AGENT_TASKS, mesh), topic(Topics.deadLetterFor(Topics.AGENT_TASKS), mesh),
+                topic(Topics.AGENT_REPLIES, mesh), topic(Topics.deadLetterFor(Topics.AGENT_REPLIES), mesh),
+                topic(Topics.AGENT_RESULTS, mesh), topic(Topics.CONVERSATION_EVENTS, mesh),
+                TopicBuilder.name(Topics.AGENT_REGISTRY).partitions(1).compact()
+                        .replicas(mesh.replicationFactor()).build(),
+                topic(Topics.deadLetterFor(Topics.AGENT_REGISTRY), mesh));
+    }
+
+    @Bean
+    KStream<String, Event> aggregation(StreamsBuilder builder, Planner planner, AgentDirectory directory,
+                                       ManagerProperties properties, ManagerMetrics metrics) {
+        AggregationSettings settings = AggregationSettings.from(properties);
+        return define(builder, () -> new TaskAggregator(planner, directory, settings, metrics, Clock.systemUTC()));
+    }
+
+    static KStream<String, Event> define(StreamsBuilder builder, Supplier<TaskAggregator> aggregator) {
+        EventSerde events = new EventSerde();
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(TaskAggregator.STORE),
+                Serdes.String(), new TaskStateSerde()));
+        KStream<String, Event> input = builder.stream(List.of(Topics.AGENT_TASKS, Topics.AGENT_REPLIES),
+                Consumed.with(Serdes.String(), events));
+        input.process(aggregator::get, TaskAggregator.STORE)
+                .to((key, event, context) -> destinationOf(event), Produced.with(Serdes.String(), events));
+        return input;
+    }
+
+    /** Poison records on the input topics go to their dead-letter topics, and the stream carries on. */
+    @Bean
+    StreamsBuilderFactoryBeanConfigurer deadLetteringDeserializationErrors(KafkaProperties kafka) {
+        Map<String, Object> producer = kafka.buildProducerProperties();
+        KafkaTemplate<byte[], byte[]> rawTemplate = new KafkaTemplate<>(
+                new DefaultKafkaProducerFactory<>(producer, new ByteArraySerializer(), new ByteArraySerializer()));
+        DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(rawTemplate,
+                (record, exception) -> new TopicPartition(Topics.deadLetterFor(record.topic()), -1));
+        return factoryBean -> factoryBean.getStreamsConfiguration().put(
+                RecoveringDeserializationExceptionHandler.KSTREAM_DESERIALIZATION_RECOVERER, recoverer);
+    }
+
+    static String destinationOf(Event event) {
+        return switch (event) {
+            case SubtaskRequested subtask -> Topics.requestsFor(subtask.agent());
+            case AgentTaskCompleted ignored -> Topics.AGENT_RESULTS;
+            case TaskPlanned ignored -> Topics.CONVERSATION_EVENTS;
+            default -> throw new IllegalStateException("the aggregator does not publish "
+                    + event.getClass().getSimpleName());
+        };
+    }
+
+    private static NewTopic topic(String name, MeshKafkaProperties mesh) {
+        return TopicBuilder.name(name).partitions(mesh.partitions()).replicas(mesh.replicationFactor()).build();
+    }
+}

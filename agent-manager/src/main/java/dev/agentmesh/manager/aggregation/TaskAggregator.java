@@ -1,0 +1,208 @@
+package dev.agentmesh.manager.aggregation;
+
+import dev.agentmesh.events.AgentOutcome;
+import dev.agentmesh.events.AgentReply;
+import dev.agentmesh.events.AgentTaskCancelled;
+import dev.agentmesh.events.AgentTaskCompleted;
+import dev.agentmesh.events.AgentTaskRequested;
+import dev.agentmesh.events.Event;
+import dev.agentmesh.events.SubtaskCompleted;
+import dev.agentmesh.events.SubtaskFailed;
+import dev.agentmesh.events.SubtaskRequested;
+import dev.agentmesh.events.TaskPlanned;
+import dev.agentmesh.manager.planning.Plan;
+import dev.agentmesh.manager.planning.Planner;
+import dev.agentmesh.manager.registry.AgentDirectory;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The manager's core, one instance per stream task (partition): plans each requested task, fans out stage by
+ * stage, collects replies by task id and publishes exactly one result, when every planned agent has replied or
+ * at the deadline, naming who failed or timed out and why. Duplicate and late replies are ignored; a
+ * cancelled task publishes nothing. Its state lives in a store backed by a changelog topic, so when an instance
+ * stops, another one restores the open tasks and finishes them.
+ */
+final class TaskAggregator extends ContextualProcessor<String, Event, String, Event> {
+
+    static final String STORE = "tasks";
+
+    private static final Logger log = LoggerFactory.getLogger(TaskAggregator.class);
+
+    private final Planner planner;
+    private final AgentDirectory directory;
+    private final AggregationSettings settings;
+    private final ManagerMetrics metrics;
+    private final Clock clock;
+    private KeyValueStore<String, TaskState> tasks;
+
+    TaskAggregator(Planner planner, AgentDirectory directory, AggregationSettings settings, ManagerMetrics metrics,
+                   Clock clock) {
+        this.planner = planner;
+        this.directory = directory;
+        this.settings = settings;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Event> context) {
+        super.init(context);
+        tasks = context.getStateStore(STORE);
+        context.schedule(settings.deadlineCheckInterval(), PunctuationType.WALL_CLOCK_TIME,
+                timestamp -> checkDeadlines(Instant.ofEpochMilli(timestamp)));
+    }
+
+    @Override
+    public void process(Record<String, Event> record) {
+        Instant now = clock.instant();
+        switch (record.value()) {
+            case AgentTaskRequested requested -> onRequested(requested, now);
+            case AgentTaskCancelled cancelled -> onCancelled(cancelled, now);
+            case AgentReply reply -> onReply(reply, now);
+            case null -> log.debug("Ignoring a tombstone for key {}", record.key());
+            default -> log.warn("Ignoring an unexpected {} for key {}",
+                    record.value().getClass().getSimpleName(), record.key());
+        }
+    }
+
+    private void onRequested(AgentTaskRequested request, Instant now) {
+        if (tasks.get(request.taskId()) != null) {
+            log.info("Ignoring a repeated request: taskId={} conversationId={}", request.taskId(),
+                    request.conversationId());
+            return;
+        }
+        Instant latest = now.plus(settings.maxDeadline());
+        Instant deadline = request.deadline().isAfter(latest) ? latest : request.deadline();
+        Plan plan = planner.plan(request.request(), request.context(), directory.live());
+        metrics.planned(plan);
+        log.info("Planned taskId={} conversationId={} stages={} by {} planner: {}", request.taskId(),
+                request.conversationId(), plan.stages(), plan.planner(), plan.rationale());
+        forward(request.conversationId(), TaskPlanned.of(request.taskId(), request.conversationId(),
+                request.request(), plan.stages(), plan.planner(), plan.rationale()), now);
+
+        TaskState state = TaskState.open(request, now, deadline, plan.stages());
+        if (plan.stages().isEmpty()) {
+            complete(state, now);
+            return;
+        }
+        tasks.put(state.taskId(), startStage(state, 1, now));
+    }
+
+    private void onCancelled(AgentTaskCancelled cancelled, Instant now) {
+        TaskState state = tasks.get(cancelled.taskId());
+        if (state == null) {
+            tasks.put(cancelled.taskId(),
+                    TaskState.cancelledBeforeRequest(cancelled.taskId(), cancelled.conversationId(), now));
+        } else if (state.isOpen()) {
+            tasks.put(state.taskId(), state.closed(TaskState.Status.CANCELLED, now));
+            metrics.cancelled();
+            log.info("Cancelled taskId={} conversationId={} ({}); its result will not be published",
+                    state.taskId(), state.conversationId(), cancelled.reason());
+        }
+    }
+
+    private void onReply(AgentReply reply, Instant now) {
+        TaskState state = tasks.get(reply.taskId());
+        if (state == null || !state.isOpen()) {
+            log.debug("Ignoring a late reply from {} for taskId={}", reply.agent(), reply.taskId());
+            return;
+        }
+        if (!state.planned(reply.agent()) || state.outcomes().containsKey(reply.agent())) {
+            log.debug("Ignoring a duplicate or unplanned reply from {} for taskId={}", reply.agent(), reply.taskId());
+            return;
+        }
+        int stage = state.stageOf(reply.agent());
+        AgentOutcome outcome = switch (reply) {
+            case SubtaskCompleted completed -> AgentOutcome.answered(reply.agent(), completed.answer(),
+                    completed.durationMs(), stage);
+            case SubtaskFailed failed -> AgentOutcome.failed(reply.agent(), failed.reason(), failed.durationMs(),
+                    stage);
+        };
+        metrics.outcome(outcome);
+        advance(state.withOutcome(outcome), now);
+    }
+
+    private void checkDeadlines(Instant now) {
+        List<TaskState> due = new ArrayList<>();
+        List<String> expired = new ArrayList<>();
+        try (KeyValueIterator<String, TaskState> all = tasks.all()) {
+            all.forEachRemaining(entry -> {
+                TaskState state = entry.value;
+                if (state.isOpen() && !now.isBefore(state.stageDeadline())) {
+                    due.add(state);
+                } else if (!state.isOpen() && state.closedAt().plus(settings.closedRetention()).isBefore(now)) {
+                    expired.add(entry.key);
+                }
+            });
+        }
+        expired.forEach(tasks::delete);
+        for (TaskState state : due) {
+            TaskState timedOut = state;
+            for (String agent : state.missingInStage()) {
+                AgentOutcome outcome = AgentOutcome.timedOut(agent, "no reply within "
+                        + Duration.between(state.requestedAt(), now).toMillis() + " ms", state.stage());
+                metrics.outcome(outcome);
+                timedOut = timedOut.withOutcome(outcome);
+            }
+            log.info("Deadline passed for stage {} of taskId={} conversationId={}: timed out {}", state.stage(),
+                    state.taskId(), state.conversationId(), state.missingInStage());
+            advance(timedOut, now);
+        }
+    }
+
+    private void advance(TaskState state, Instant now) {
+        if (!state.stageComplete()) {
+            tasks.put(state.taskId(), state);
+        } else if (state.hasNextStage() && now.isBefore(state.deadline())) {
+            tasks.put(state.taskId(), startStage(state, state.stage() + 1, now));
+        } else {
+            complete(state, now);
+        }
+    }
+
+    private TaskState startStage(TaskState state, int number, Instant now) {
+        Instant until = number < state.stages().size()
+                ? now.plus(Duration.between(now, state.deadline()).multipliedBy(settings.stageOneShare()).dividedBy(100))
+                : state.deadline();
+        for (String agent : state.agentsInStage(number)) {
+            forward(state.taskId(), SubtaskRequested.of(state.taskId(), state.conversationId(), agent,
+                    state.request(), state.context(), state.priorAnswers(), number, until), now);
+        }
+        return state.withStage(number, until);
+    }
+
+    private void complete(TaskState state, Instant now) {
+        List<AgentOutcome> outcomes = new ArrayList<>(state.outcomesInPlanOrder());
+        for (String agent : state.stages().stream().flatMap(List::stream).toList()) {
+            if (!state.outcomes().containsKey(agent)) {
+                outcomes.add(AgentOutcome.timedOut(agent, "not asked: the deadline passed in an earlier stage",
+                        state.stageOf(agent)));
+            }
+        }
+        long took = Duration.between(state.requestedAt(), now).toMillis();
+        AgentTaskCompleted result = AgentTaskCompleted.of(state.taskId(), state.conversationId(), state.replyTo(),
+                outcomes, took);
+        forward(state.taskId(), result, now);
+        tasks.put(state.taskId(), state.closed(TaskState.Status.COMPLETED, now));
+        metrics.completed(result, Duration.ofMillis(took));
+        log.info("Published {} result for taskId={} conversationId={} in {} ms", result.partial() ? "a partial"
+                : "a complete", state.taskId(), state.conversationId(), took);
+    }
+
+    private void forward(String key, Event event, Instant now) {
+        context().forward(new Record<>(key, event, now.toEpochMilli()));
+    }
+}

@@ -1,0 +1,106 @@
+package dev.agentmesh.manager.aggregation;
+
+import dev.agentmesh.events.AgentOutcome;
+import dev.agentmesh.events.AgentTaskRequested;
+import dev.agentmesh.events.ContextEntry;
+import dev.agentmesh.events.PriorAnswer;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the manager knows about one task, kept in a Kafka Streams store whose changelog lets another instance
+ * take the task over. Immutable: every change returns a new state.
+ *
+ * @param stage the stage running now, 1-based
+ * @param stageDeadline when the running stage gives up on its missing agents
+ * @param outcomes per agent, in the order they arrived
+ * @param closedAt when the result was published or the task cancelled; null while open
+ */
+record TaskState(String taskId, String conversationId, String request, List<ContextEntry> context, String replyTo,
+                 Instant requestedAt, Instant deadline, List<List<String>> stages, int stage, Instant stageDeadline,
+                 Map<String, AgentOutcome> outcomes, Status status, Instant closedAt) {
+
+    enum Status { OPEN, COMPLETED, CANCELLED }
+
+    TaskState {
+        context = context == null ? List.of() : List.copyOf(context);
+        stages = stages.stream().map(List::copyOf).toList();
+        outcomes = outcomes == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(outcomes));
+    }
+
+    static TaskState open(AgentTaskRequested request, Instant now, Instant deadline, List<List<String>> stages) {
+        return new TaskState(request.taskId(), request.conversationId(), request.request(), request.context(),
+                request.replyTo(), now, deadline, stages, 0, now, Map.of(), Status.OPEN, null);
+    }
+
+    static TaskState cancelledBeforeRequest(String taskId, String conversationId, Instant now) {
+        return new TaskState(taskId, conversationId, "", List.of(), null, now, now, List.of(), 0, now, Map.of(),
+                Status.CANCELLED, now);
+    }
+
+    boolean isOpen() {
+        return status == Status.OPEN;
+    }
+
+    List<String> agentsInStage(int number) {
+        return number >= 1 && number <= stages.size() ? stages.get(number - 1) : List.of();
+    }
+
+    boolean hasNextStage() {
+        return stage < stages.size();
+    }
+
+    boolean planned(String agent) {
+        return stages.stream().anyMatch(names -> names.contains(agent));
+    }
+
+    int stageOf(String agent) {
+        for (int i = 0; i < stages.size(); i++) {
+            if (stages.get(i).contains(agent)) {
+                return i + 1;
+            }
+        }
+        return 0;
+    }
+
+    boolean stageComplete() {
+        return agentsInStage(stage).stream().allMatch(outcomes::containsKey);
+    }
+
+    List<String> missingInStage() {
+        return agentsInStage(stage).stream().filter(agent -> !outcomes.containsKey(agent)).toList();
+    }
+
+    /** The answers so far, for later-stage agents. */
+    List<PriorAnswer> priorAnswers() {
+        return outcomes.values().stream()
+                .filter(outcome -> outcome.status() == AgentOutcome.Status.ANSWERED)
+                .map(outcome -> new PriorAnswer(outcome.agent(), outcome.answer()))
+                .toList();
+    }
+
+    /** Outcomes in plan order. */
+    List<AgentOutcome> outcomesInPlanOrder() {
+        return stages.stream().flatMap(List::stream).map(outcomes::get).filter(java.util.Objects::nonNull).toList();
+    }
+
+    TaskState withStage(int number, Instant until) {
+        return new TaskState(taskId, conversationId, request, context, replyTo, requestedAt, deadline, stages, number,
+                until, outcomes, status, closedAt);
+    }
+
+    TaskState withOutcome(AgentOutcome outcome) {
+        Map<String, AgentOutcome> next = new LinkedHashMap<>(outcomes);
+        next.put(outcome.agent(), outcome);
+        return new TaskState(taskId, conversationId, request, context, replyTo, requestedAt, deadline, stages, stage,
+                stageDeadline, next, status, closedAt);
+    }
+
+    TaskState closed(Status closing, Instant now) {
+        return new TaskState(taskId, conversationId, request, context, replyTo, requestedAt, deadline, stages, stage,
+                stageDeadline, outcomes, closing, now);
+    }
+}

@@ -1,0 +1,68 @@
+package dev.agentmesh.manager.registry;
+
+import dev.agentmesh.events.AgentRegistered;
+import dev.agentmesh.manager.ManagerProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The agents the manager may plan with: every agent whose latest heartbeat is younger than the liveness
+ * timeout. A new agent service joins by being deployed and announcing itself; the manager needs no change.
+ */
+@Component
+public class AgentDirectory {
+
+    private static final Logger log = LoggerFactory.getLogger(AgentDirectory.class);
+
+    private final Map<String, AgentRegistered> latest = new ConcurrentHashMap<>();
+    private final Duration livenessTimeout;
+    private final Clock clock;
+
+    public AgentDirectory(ManagerProperties properties) {
+        this(properties.registry().livenessTimeout(), Clock.systemUTC());
+    }
+
+    public AgentDirectory(Duration livenessTimeout, Clock clock) {
+        this.livenessTimeout = livenessTimeout;
+        this.clock = clock;
+    }
+
+    public void heard(AgentRegistered registered) {
+        AgentRegistered before = latest.get(registered.agent());
+        latest.merge(registered.agent(), registered,
+                (old, fresh) -> fresh.occurredAt().isAfter(old.occurredAt()) ? fresh : old);
+        Instant now = clock.instant();
+        if ((before == null || !isLive(before, now)) && isLive(registered, now)) {
+            log.info("Agent '{}' is live (instance {}, requests on {})", registered.agent(),
+                    registered.instanceId(), registered.requestTopic());
+        }
+    }
+
+    void forget(String agent) {
+        latest.remove(agent);
+    }
+
+    /** The live agents, sorted by name. */
+    public List<LiveAgent> live() {
+        Instant now = clock.instant();
+        return latest.values().stream()
+                .filter(registered -> isLive(registered, now))
+                .sorted(Comparator.comparing(AgentRegistered::agent))
+                .map(registered -> new LiveAgent(registered.agent(), registered.description(),
+                        registered.requestTopic()))
+                .toList();
+    }
+
+    private boolean isLive(AgentRegistered registered, Instant now) {
+        return registered.occurredAt().plus(livenessTimeout).isAfter(now);
+    }
+}

@@ -1,0 +1,263 @@
+package dev.agentmesh.manager.aggregation;
+
+import dev.agentmesh.events.AgentOutcome;
+import dev.agentmesh.events.AgentTaskCancelled;
+import dev.agentmesh.events.AgentTaskCompleted;
+import dev.agentmesh.events.AgentTaskRequested;
+import dev.agentmesh.events.Event;
+import dev.agentmesh.events.PriorAnswer;
+import dev.agentmesh.events.SubtaskCompleted;
+import dev.agentmesh.events.SubtaskFailed;
+import dev.agentmesh.events.SubtaskRequested;
+import dev.agentmesh.events.TaskPlanned;
+import dev.agentmesh.events.Topics;
+import dev.agentmesh.events.kafka.EventSerde;
+import dev.agentmesh.manager.planning.Plan;
+import dev.agentmesh.manager.registry.AgentDirectory;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The aggregation logic on Kafka Streams' test driver, with a clock the test moves. */
+class TaskAggregatorTests {
+
+    private static final Instant START = Instant.parse("2026-11-24T12:00:00Z");
+
+    private final MutableClock clock = new MutableClock(START);
+    private final AtomicReference<List<List<String>>> nextPlan = new AtomicReference<>();
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, Event> tasks;
+    private TestInputTopic<String, Event> replies;
+
+    @BeforeEach
+    void startTopology() {
+        AggregationSettings settings = new AggregationSettings(Duration.ofSeconds(30), 60, Duration.ofMillis(50),
+                Duration.ofMinutes(10));
+        AgentDirectory directory = new AgentDirectory(Duration.ofSeconds(20), clock);
+        StreamsBuilder builder = new StreamsBuilder();
+        AggregationConfiguration.define(builder, () -> new TaskAggregator(
+                (request, context, agents) -> new Plan(nextPlan.get(), "test", "fixed by the test"),
+                directory, settings, new ManagerMetrics(meters), clock));
+        Properties config = new Properties();
+        config.put(StreamsConfig.APPLICATION_ID_CONFIG, "aggregator-tests");
+        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        driver = new TopologyTestDriver(builder.build(), config, START);
+        EventSerde serde = new EventSerde();
+        tasks = driver.createInputTopic(Topics.AGENT_TASKS, Serdes.String().serializer(), serde.serializer());
+        replies = driver.createInputTopic(Topics.AGENT_REPLIES, Serdes.String().serializer(), serde.serializer());
+    }
+
+    @AfterEach
+    void closeDriver() {
+        driver.close();
+    }
+
+    @Test
+    void publishesACompleteResultAsSoonAsEveryAgentHasAnswered() {
+        plan(List.of(List.of("weather", "news")));
+
+        request("t1", Duration.ofSeconds(8));
+        assertThat(subtasks("weather")).singleElement().satisfies(s -> assertThat(s.stage()).isEqualTo(1));
+        assertThat(subtasks("news")).hasSize(1);
+        replies.pipeInput("t1", SubtaskCompleted.of("t1", "c1", "weather", "Paris: 12 °C", 40));
+        assertThat(results()).isEmpty();
+        replies.pipeInput("t1", SubtaskCompleted.of("t1", "c1", "news", "Headline", 60));
+
+        AgentTaskCompleted result = single(results());
+        assertThat(result.partial()).isFalse();
+        assertThat(result.replyTo()).isEqualTo("gateway-1");
+        assertThat(result.outcomes()).extracting(AgentOutcome::agent, AgentOutcome::answer)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("weather", "Paris: 12 °C"),
+                        org.assertj.core.groups.Tuple.tuple("news", "Headline"));
+    }
+
+    @Test
+    void givesStageTwoTheAnswersOfStageOne() {
+        plan(List.of(List.of("weather", "news"), List.of("chat")));
+
+        request("t2", Duration.ofSeconds(8));
+        replies.pipeInput("t2", SubtaskCompleted.of("t2", "c1", "weather", "Rome: storm", 40));
+        assertThat(subtasks("chat")).isEmpty();
+        replies.pipeInput("t2", SubtaskCompleted.of("t2", "c1", "news", "Storm hits Rome", 60));
+
+        SubtaskRequested chat = single(subtasks("chat"));
+        assertThat(chat.stage()).isEqualTo(2);
+        assertThat(chat.priorAnswers()).containsExactly(new PriorAnswer("weather", "Rome: storm"),
+                new PriorAnswer("news", "Storm hits Rome"));
+        replies.pipeInput("t2", SubtaskCompleted.of("t2", "c1", "chat", "Yes, related", 30));
+
+        assertThat(single(results()).outcomes()).extracting(AgentOutcome::stage).containsExactly(1, 1, 2);
+    }
+
+    @Test
+    void publishesAPartialResultAtTheDeadlineNamingTheSilentAgent() {
+        plan(List.of(List.of("weather", "news")));
+        request("t3", Duration.ofSeconds(8));
+        replies.pipeInput("t3", SubtaskCompleted.of("t3", "c1", "weather", "Sunny", 40));
+
+        advance(Duration.ofMillis(7_900));
+        assertThat(results()).isEmpty();
+        advance(Duration.ofMillis(200));
+
+        AgentTaskCompleted result = single(results());
+        assertThat(result.partial()).isTrue();
+        assertThat(result.outcomes()).extracting(AgentOutcome::agent, AgentOutcome::status)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("weather", AgentOutcome.Status.ANSWERED),
+                        org.assertj.core.groups.Tuple.tuple("news", AgentOutcome.Status.TIMED_OUT));
+        assertThat(result.outcomes().get(1).reason()).startsWith("no reply within");
+        assertThat(meters.get("manager.tasks").tag("result", "partial").counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void startsStageTwoWhenStageOneUsesUpItsShareOfTheTime() {
+        plan(List.of(List.of("weather", "news"), List.of("chat")));
+        request("t4", Duration.ofSeconds(10));
+        replies.pipeInput("t4", SubtaskCompleted.of("t4", "c1", "weather", "Sunny", 40));
+
+        advance(Duration.ofMillis(6_100));
+
+        SubtaskRequested chat = single(subtasks("chat"));
+        assertThat(chat.priorAnswers()).containsExactly(new PriorAnswer("weather", "Sunny"));
+        assertThat(chat.deadline()).isEqualTo(START.plusSeconds(10));
+    }
+
+    @Test
+    void recordsAFailedAgentWithItsReason() {
+        plan(List.of(List.of("weather")));
+        request("t5", Duration.ofSeconds(8));
+
+        replies.pipeInput("t5", SubtaskFailed.of("t5", "c1", "weather", "the weather service is unreachable", 12));
+
+        AgentOutcome outcome = single(results()).outcomes().getFirst();
+        assertThat(outcome.status()).isEqualTo(AgentOutcome.Status.FAILED);
+        assertThat(outcome.reason()).isEqualTo("the weather service is unreachable");
+    }
+
+    @Test
+    void ignoresDuplicateRepliesAndRepeatedRequests() {
+        plan(List.of(List.of("weather", "news")));
+        request("t6", Duration.ofSeconds(8));
+        request("t6", Duration.ofSeconds(8));
+
+        replies.pipeInput("t6", SubtaskCompleted.of("t6", "c1", "weather", "first", 40));
+        replies.pipeInput("t6", SubtaskCompleted.of("t6", "c1", "weather", "second", 41));
+        replies.pipeInput("t6", SubtaskCompleted.of("t6", "c1", "news", "news", 50));
+        replies.pipeInput("t6", SubtaskCompleted.of("t6", "c1", "news", "news again", 50));
+        advance(Duration.ofSeconds(10));
+
+        assertThat(subtasks("weather")).hasSize(1);
+        assertThat(single(results()).outcomes().getFirst().answer()).isEqualTo("first");
+    }
+
+    @Test
+    void publishesNothingForACancelledTask() {
+        plan(List.of(List.of("weather")));
+        request("t7", Duration.ofSeconds(8));
+
+        tasks.pipeInput("t7", AgentTaskCancelled.of("t7", "c1", "barge-in"));
+        replies.pipeInput("t7", SubtaskCompleted.of("t7", "c1", "weather", "late", 40));
+        advance(Duration.ofSeconds(10));
+
+        assertThat(results()).isEmpty();
+        assertThat(meters.get("manager.tasks").tag("result", "cancelled").counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void answersAtOnceWhenNoAgentCanBeAsked() {
+        plan(List.of());
+
+        request("t8", Duration.ofSeconds(8));
+
+        assertThat(single(results()).outcomes()).isEmpty();
+    }
+
+    @Test
+    void logsThePlanToTheConversation() {
+        plan(List.of(List.of("weather"), List.of("chat")));
+
+        request("t9", Duration.ofSeconds(8));
+
+        TaskPlanned planned = driver.createOutputTopic(Topics.CONVERSATION_EVENTS, Serdes.String().deserializer(),
+                new EventSerde().deserializer()).readRecord().value() instanceof TaskPlanned p ? p : null;
+        assertThat(planned).isNotNull();
+        assertThat(planned.stages()).containsExactly(List.of("weather"), List.of("chat"));
+    }
+
+    private void plan(List<List<String>> stages) {
+        nextPlan.set(stages);
+    }
+
+    private void request(String taskId, Duration within) {
+        tasks.pipeInput(taskId, AgentTaskRequested.of(taskId, "c1", "question", List.of(), clock.instant().plus(within),
+                "gateway-1"));
+    }
+
+    private void advance(Duration by) {
+        clock.advance(by);
+        driver.advanceWallClockTime(by);
+    }
+
+    private List<SubtaskRequested> subtasks(String agent) {
+        return output(Topics.requestsFor(agent)).stream().map(SubtaskRequested.class::cast).toList();
+    }
+
+    private List<AgentTaskCompleted> results() {
+        return output(Topics.AGENT_RESULTS).stream().map(AgentTaskCompleted.class::cast).toList();
+    }
+
+    private List<Event> output(String topic) {
+        TestOutputTopic<String, Event> out = driver.createOutputTopic(topic, Serdes.String().deserializer(),
+                new EventSerde().deserializer());
+        return out.readValuesToList();
+    }
+
+    private static <T> T single(List<T> list) {
+        assertThat(list).hasSize(1);
+        return list.getFirst();
+    }
+
+    static final class MutableClock extends Clock {
+        private Instant now;
+
+        MutableClock(Instant start) {
+            this.now = start;
+        }
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+}
