@@ -74,16 +74,23 @@ class AggregationConfiguration {
         return input;
     }
 
-    /** Poison records on the input topics go to their dead-letter topics, and the stream carries on. */
+    /**
+     * Poison records on the input topics go to their dead-letter topics, and the stream carries on; a stopping
+     * instance leaves the group so another takes its partitions over at once.
+     */
     @Bean
-    StreamsBuilderFactoryBeanConfigurer deadLetteringDeserializationErrors(KafkaProperties kafka) {
+    StreamsBuilderFactoryBeanConfigurer streamsLifecycle(KafkaProperties kafka) {
         Map<String, Object> producer = kafka.buildProducerProperties();
         KafkaTemplate<byte[], byte[]> rawTemplate = new KafkaTemplate<>(
                 new DefaultKafkaProducerFactory<>(producer, new ByteArraySerializer(), new ByteArraySerializer()));
         DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(rawTemplate,
                 (record, exception) -> new TopicPartition(Topics.deadLetterFor(record.topic()), -1));
-        return factoryBean -> factoryBean.getStreamsConfiguration().put(
-                RecoveringDeserializationExceptionHandler.KSTREAM_DESERIALIZATION_RECOVERER, recoverer);
+        return factoryBean -> {
+            factoryBean.getStreamsConfiguration().put(
+                    RecoveringDeserializationExceptionHandler.KSTREAM_DESERIALIZATION_RECOVERER, recoverer);
+            // A stopping instance hands its tasks over at once instead of after the session timeout.
+            factoryBean.setLeaveGroupOnClose(true);
+        };
     }
 
     static String destinationOf(Event event) {

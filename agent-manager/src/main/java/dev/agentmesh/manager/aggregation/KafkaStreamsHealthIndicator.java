@@ -7,7 +7,7 @@ import org.springframework.kafka.config.StreamsBuilderFactoryBean;
 import org.springframework.stereotype.Component;
 
 /** Up while the aggregation stream runs or rebalances; down before it starts and after it fails. */
-@Component("aggregation")
+@Component("aggregationHealthIndicator")
 class KafkaStreamsHealthIndicator implements HealthIndicator {
 
     private final StreamsBuilderFactoryBean streams;

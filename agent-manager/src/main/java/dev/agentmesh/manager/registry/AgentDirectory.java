@@ -4,6 +4,7 @@ import dev.agentmesh.events.AgentRegistered;
 import dev.agentmesh.manager.ManagerProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 import java.time.Clock;
@@ -27,6 +28,7 @@ public class AgentDirectory {
     private final Duration livenessTimeout;
     private final Clock clock;
 
+    @Autowired
     public AgentDirectory(ManagerProperties properties) {
         this(properties.registry().livenessTimeout(), Clock.systemUTC());
     }

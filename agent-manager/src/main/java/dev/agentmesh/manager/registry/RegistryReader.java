@@ -39,6 +39,7 @@ class RegistryReader implements SmartLifecycle {
     private final KafkaTemplate<String, Object> deadLetterTemplate;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile Thread thread;
+    private volatile boolean stopping;
 
     RegistryReader(AgentDirectory directory, KafkaProperties kafka, KafkaTemplate<String, Object> deadLetterTemplate) {
         this.directory = directory;
@@ -53,13 +54,14 @@ class RegistryReader implements SmartLifecycle {
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         properties.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 5_000);
         consumer = new KafkaConsumer<>(properties, new StringDeserializer(), new ByteArrayDeserializer());
+        stopping = false;
         thread = Thread.ofPlatform().daemon().name("registry-reader").start(this::readForever);
     }
 
     private void readForever() {
         try {
             List<TopicPartition> assigned = List.of();
-            while (!Thread.currentThread().isInterrupted()) {
+            while (!stopping) {
                 assigned = followPartitions(assigned);
                 if (assigned.isEmpty()) {
                     Thread.sleep(500);
@@ -109,8 +111,8 @@ class RegistryReader implements SmartLifecycle {
     public void stop() {
         Thread running = thread;
         if (running != null) {
+            stopping = true;
             consumer.wakeup();
-            running.interrupt();
             try {
                 running.join(3_000);
             } catch (InterruptedException e) {

@@ -1,0 +1,84 @@
+package dev.agentmesh.manager.flow;
+
+import dev.agentmesh.sdk.Agent;
+import dev.agentmesh.sdk.AgentRequest;
+import dev.agentmesh.testing.TestKafka;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+
+/**
+ * A real agent service in this JVM (the SDK's runtime on the real broker) whose answers the test scripts: it
+ * waits {@code delay} (its simulated work) and answers with {@code answer.apply(request)}.
+ */
+final class ScriptedAgent implements Agent, AutoCloseable {
+
+    private final String name;
+    private final String description;
+    private final Duration delay;
+    private final Function<AgentRequest, String> answer;
+    final List<AgentRequest> received = new CopyOnWriteArrayList<>();
+    final List<java.time.Instant> receivedAt = new CopyOnWriteArrayList<>();
+    private ConfigurableApplicationContext context;
+
+    private ScriptedAgent(String name, String description, Duration delay, Function<AgentRequest, String> answer) {
+        this.name = name;
+        this.description = description;
+        this.delay = delay;
+        this.answer = answer;
+    }
+
+    static ScriptedAgent start(String name, String description, Duration delay,
+                               Function<AgentRequest, String> answer) {
+        ScriptedAgent agent = new ScriptedAgent(name, description, delay, answer);
+        agent.context = new SpringApplicationBuilder(Config.class)
+                .initializers(context -> context.getBeanFactory().registerSingleton("scriptedAgent", agent))
+                .web(WebApplicationType.NONE)
+                .run("--spring.kafka.bootstrap-servers=" + TestKafka.bootstrapServers(),
+                        "--spring.application.name=" + name + "-agent",
+                        "--spring.kafka.consumer.auto-offset-reset=earliest",
+                        "--agent.heartbeat-interval=1s",
+                        "--spring.main.banner-mode=off");
+        return agent;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String description() {
+        return description;
+    }
+
+    @Override
+    public String handle(AgentRequest request) throws InterruptedException {
+        received.add(request);
+        receivedAt.add(java.time.Instant.now());
+        Thread.sleep(delay);
+        return answer.apply(request);
+    }
+
+    /** Stops the service as a crash would look to the others: no more replies, no more heartbeats. */
+    @Override
+    public void close() {
+        if (context != null) {
+            context.close();
+            context = null;
+        }
+    }
+
+    /** The agent itself is registered as a singleton before the context refreshes. */
+    @SpringBootConfiguration
+    @EnableAutoConfiguration
+    static class Config {
+    }
+}
