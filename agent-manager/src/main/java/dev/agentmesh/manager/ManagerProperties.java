@@ -28,12 +28,21 @@ public record ManagerProperties(
         @NotNull Duration deadlineCheckInterval,
         @NotNull Duration closedRetention,
         @NotNull @Valid Registry registry,
+        @NotNull @Valid Planning planning,
         @NotNull @Valid Llm llm) {
 
     /**
      * @param livenessTimeout an agent whose last heartbeat is older than this is not planned with
      */
     public record Registry(@NotNull Duration livenessTimeout) {
+    }
+
+    /**
+     * @param similarityThreshold the sentence-embedding similarity from which the local planner asks an agent it
+     *                            has no vocabulary for
+     */
+    public record Planning(@jakarta.validation.constraints.DecimalMin("0") @jakarta.validation.constraints.DecimalMax("1")
+                           double similarityThreshold) {
     }
 
     /**
