@@ -1,0 +1,59 @@
+package dev.agentmesh.weather;
+
+import dev.agentmesh.sdk.AgentRequest;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The agent's answers on the bundled samples, which go through the same Open-Meteo parsing as live data. */
+class WeatherAgentTests {
+
+    private final WeatherAgent agent = new WeatherAgent(new OfflineWeatherProvider());
+
+    @Test
+    void answersWithCelsiusInEuropeAndLabelsSampleData() throws Exception {
+        String answer = agent.handle(AgentRequest.of("What's the weather in Paris today?", Duration.ofSeconds(5)));
+
+        assertThat(answer).startsWith("Paris, France: light rain, 9 °C (feels like 6 °C), wind 18 km/h")
+                .contains("high 11 °C, low 5 °C, 80% chance of precipitation")
+                .endsWith("(offline sample data)");
+    }
+
+    @Test
+    void answersWithFahrenheitAndMphInTheUnitedStates() throws Exception {
+        String answer = agent.handle(AgentRequest.of("Is it snowing in Denver right now?", Duration.ofSeconds(5)));
+
+        assertThat(answer).startsWith("Denver, Colorado, United States: snow, 28 °F").contains("mph");
+    }
+
+    @Test
+    void asksForThePlaceWhenNoneIsGiven() throws Exception {
+        assertThat(agent.handle(AgentRequest.of("Will it rain later?", Duration.ofSeconds(5))))
+                .isEqualTo("Which place would you like the weather for?");
+    }
+
+    @Test
+    void saysClearlyWhenThePlaceIsUnknown() throws Exception {
+        assertThat(agent.handle(AgentRequest.of("Weather in Atlantis?", Duration.ofSeconds(5))))
+                .isEqualTo("I could not find a place called Atlantis. Could you name a nearby city?");
+    }
+
+    @Test
+    void describesEveryWmoCodeOpenMeteoUses() {
+        int[] codes = {0, 1, 2, 3, 45, 48, 51, 53, 55, 56, 57, 61, 63, 65, 66, 67, 71, 73, 75, 77, 80, 81, 82, 85,
+                86, 95, 96, 99};
+        for (int code : codes) {
+            assertThat(WeatherCodes.describe(code)).doesNotStartWith("unknown");
+        }
+        assertThat(WeatherCodes.describe(42)).startsWith("unknown");
+    }
+
+    @Test
+    void choosesUnitsByCountry() {
+        assertThat(Units.forCountry("US")).isEqualTo(new Units(true, true));
+        assertThat(Units.forCountry("GB")).isEqualTo(new Units(false, true));
+        assertThat(Units.forCountry("FR")).isEqualTo(new Units(false, false));
+    }
+}
