@@ -1,0 +1,23 @@
+package dev.agentmesh.chat;
+
+import io.github.resilience4j.retry.RetryRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+class ChatConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(ChatConfiguration.class);
+
+    @Bean
+    Responder responder(ChatProperties properties, RetryRegistry retries) {
+        if (properties.llm().enabled()) {
+            log.info("Chat through a language model: {}", properties.llm());
+            return new LanguageModelResponder(properties.llm(), retries.retry("llm"));
+        }
+        log.info("Chat through the offline composer: no OPENAI_API_KEY or LLM_BASE_URL is set");
+        return new OfflineComposer();
+    }
+}
