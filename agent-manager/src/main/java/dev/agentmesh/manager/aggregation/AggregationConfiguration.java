@@ -11,35 +11,28 @@ import dev.agentmesh.manager.planning.Planner;
 import dev.agentmesh.manager.registry.AgentDirectory;
 import dev.agentmesh.sdk.kafka.MeshKafkaProperties;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.Stores;
-import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.annotation.EnableKafkaStreams;
 import org.springframework.kafka.config.StreamsBuilderFactoryBeanConfigurer;
 import org.springframework.kafka.config.TopicBuilder;
-import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
-import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
-import org.springframework.kafka.streams.RecoveringDeserializationExceptionHandler;
 
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 
 /**
  * The aggregation topology: agent-tasks and agent-replies, both keyed by task id and equally partitioned, flow
  * into one {@link TaskAggregator} per partition; what it emits is routed by type to the agents' request topics,
- * agent-results and conversation-events. Records that cannot be decoded go to {@code <topic>-dlt}.
+ * agent-results and conversation-events. Records that cannot be decoded go to {@code <topic>-dlt}
+ * ({@link DeadLetteringDeserializationHandler}).
  */
 @Configuration(proxyBeanMethods = false)
 @EnableKafkaStreams
@@ -74,23 +67,10 @@ class AggregationConfiguration {
         return input;
     }
 
-    /**
-     * Poison records on the input topics go to their dead-letter topics, and the stream carries on; a stopping
-     * instance leaves the group so another takes its partitions over at once.
-     */
+    /** A stopping instance leaves the group, so another takes its partitions over at once. */
     @Bean
-    StreamsBuilderFactoryBeanConfigurer streamsLifecycle(KafkaProperties kafka) {
-        Map<String, Object> producer = kafka.buildProducerProperties();
-        KafkaTemplate<byte[], byte[]> rawTemplate = new KafkaTemplate<>(
-                new DefaultKafkaProducerFactory<>(producer, new ByteArraySerializer(), new ByteArraySerializer()));
-        DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(rawTemplate,
-                (record, exception) -> new TopicPartition(Topics.deadLetterFor(record.topic()), -1));
-        return factoryBean -> {
-            factoryBean.getStreamsConfiguration().put(
-                    RecoveringDeserializationExceptionHandler.KSTREAM_DESERIALIZATION_RECOVERER, recoverer);
-            // A stopping instance hands its tasks over at once instead of after the session timeout.
-            factoryBean.setLeaveGroupOnClose(true);
-        };
+    StreamsBuilderFactoryBeanConfigurer leaveGroupOnClose() {
+        return factoryBean -> factoryBean.setLeaveGroupOnClose(true);
     }
 
     static String destinationOf(Event event) {

@@ -46,6 +46,9 @@ final class LocalPlanner implements Planner {
             "\\bwhat (it|this|that|they) means?\\b", "\\bmeans? for\\b", "\\blike i'?m\\b",
             "\\bsummari[sz]e\\b.*\\b(and|then)\\b", "\\bcompare\\b"), Pattern.CASE_INSENSITIVE);
 
+    private static final Pattern CLAUSE_BREAK = Pattern.compile("[,;:?!.]+\\s*(?:and\\s+)?|\\s+and\\s+",
+            Pattern.CASE_INSENSITIVE);
+
     private static final Pattern SYNTHESISER = Pattern.compile(
             "\\b(synthes|relat|explain|conversation)", Pattern.CASE_INSENSITIVE);
 
@@ -66,7 +69,7 @@ final class LocalPlanner implements Planner {
         Optional<LiveAgent> synthesiser = synthesiser(agents);
         List<String> data = new ArrayList<>();
         List<String> reasons = new ArrayList<>();
-        Embedding requestEmbedding = null;
+        List<Embedding> requestEmbeddings = null;
         for (LiveAgent agent : agents) {
             if (synthesiser.filter(agent::equals).isPresent()) {
                 continue;
@@ -79,10 +82,13 @@ final class LocalPlanner implements Planner {
                 }
                 continue;
             }
-            if (requestEmbedding == null) {
-                requestEmbedding = embeddings.embed(request).content();
+            if (requestEmbeddings == null) {
+                requestEmbeddings = clauses(request).stream().map(clause -> embeddings.embed(clause).content())
+                        .toList();
             }
-            double similarity = CosineSimilarity.between(requestEmbedding, descriptionEmbedding(agent));
+            Embedding description = descriptionEmbedding(agent);
+            double similarity = requestEmbeddings.stream()
+                    .mapToDouble(clause -> CosineSimilarity.between(clause, description)).max().orElse(0);
             if (similarity >= similarityThreshold) {
                 data.add(agent.name());
                 reasons.add(String.format(Locale.ROOT, "%s by similarity %.2f", agent.name(), similarity));
@@ -97,6 +103,18 @@ final class LocalPlanner implements Planner {
                     String.join(", ", reasons) + "; " + synthesiser.get().name() + " relates their answers");
         }
         return new Plan(List.of(data), NAME, String.join(", ", reasons));
+    }
+
+    /** The whole request and each of its clauses: "X, and Y?" asks for X and for Y. */
+    static List<String> clauses(String request) {
+        List<String> clauses = new ArrayList<>();
+        clauses.add(request);
+        for (String clause : CLAUSE_BREAK.split(request)) {
+            if (!clause.isBlank() && !clause.strip().equals(request.strip())) {
+                clauses.add(clause.strip());
+            }
+        }
+        return clauses;
     }
 
     /** Loads the model's weights now instead of on the first request. */

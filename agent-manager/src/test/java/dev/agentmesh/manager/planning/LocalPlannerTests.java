@@ -25,6 +25,18 @@ class LocalPlannerTests {
     }
 
     @Test
+    void plansANewAgentForOneClauseOfACompoundRequest() {
+        List<LiveAgent> agents = new ArrayList<>(RoutingAccuracyTests.AGENTS);
+        agents.add(new LiveAgent("stocks", "Share prices and market indices for a company or ticker symbol.",
+                "stocks-requests"));
+
+        Plan plan = planner.plan("How is Apple stock doing, and what's the weather in Rome?", List.of(), agents);
+
+        assertThat(plan.stages()).hasSize(1);
+        assertThat(plan.agents()).containsExactlyInAnyOrder("stocks", "weather");
+    }
+
+    @Test
     void neverPlansAnAgentThatIsNotLive() {
         List<LiveAgent> onlyChat = RoutingAccuracyTests.AGENTS.stream().filter(a -> a.name().equals("chat")).toList();
 
