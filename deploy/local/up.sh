@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Runs the whole system on this machine: a real single-node KRaft Kafka broker (no Docker) and every service as
+# its own process. Needs only a JDK 21+ and access to Maven Central. Stop it with deploy/local/down.sh.
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+pick_java
+cd "$ROOT"
+mkdir -p "$LOGS" "$PIDS"
+
+if running kafka; then
+  echo "Already running (Kafka pid $(cat "$PIDS/kafka.pid")). Stop it first with deploy/local/down.sh."
+  exit 1
+fi
+
+started=$(date +%s)
+
+# 1. Build the services once (or when a jar is missing).
+for entry in "${SERVICES[@]}"; do
+  module="${entry##*:}"
+  if ! ls "$module"/target/"$module"-*.jar >/dev/null 2>&1; then
+    echo "Building the services (first run only)…"
+    ./mvnw -B -ntp -q -DskipTests package
+    break
+  fi
+done
+
+# 2. The broker's jars, at the Kafka version the build uses.
+if ! ls "$BROKER_LIB"/kafka_2.13-*.jar >/dev/null 2>&1; then
+  echo "Fetching the Kafka broker jars…"
+  ./mvnw -B -ntp -q -f deploy/local/broker/pom.xml dependency:copy-dependencies \
+    -DincludeScope=runtime -DoutputDirectory="$BROKER_LIB"
+fi
+
+# 3. A single-node KRaft broker on 127.0.0.1:$KAFKA_PORT, storage formatted once.
+DATA="$RUN/kafka-data"
+mkdir -p "$DATA"
+cat > "$RUN/server.properties" <<PROPS
+process.roles=broker,controller
+node.id=1
+controller.quorum.bootstrap.servers=127.0.0.1:$KAFKA_CONTROLLER_PORT
+listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+log.dirs=$DATA
+num.partitions=6
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=6
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+group.coordinator.append.linger.ms=0
+auto.create.topics.enable=true
+PROPS
+if [ ! -f "$DATA/meta.properties" ]; then
+  cluster_id=$("$JAVA_HOME/bin/java" -cp "$BROKER_LIB/*" kafka.tools.StorageTool random-uuid 2>/dev/null)
+  "$JAVA_HOME/bin/java" -cp "$BROKER_LIB/*" kafka.tools.StorageTool format --standalone -t "$cluster_id" \
+    -c "$RUN/server.properties" > "$LOGS/kafka-format.log" 2>&1 || { cat "$LOGS/kafka-format.log"; exit 1; }
+fi
+echo "Starting Kafka on 127.0.0.1:$KAFKA_PORT…"
+nohup "$JAVA_HOME/bin/java" -Xms128m -Xmx512m -XX:+UseG1GC \
+  -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dorg.slf4j.simpleLogger.log.kafka.server.KafkaRaftServer=info \
+  -cp "$BROKER_LIB/*" kafka.Kafka "$RUN/server.properties" > "$LOGS/kafka.log" 2>&1 &
+echo $! > "$PIDS/kafka.pid"
+for _ in $(seq 1 300); do
+  grep -q 'Kafka Server started' "$LOGS/kafka.log" 2>/dev/null && break
+  running kafka || { echo "Kafka did not start:"; tail -30 "$LOGS/kafka.log"; exit 1; }
+  sleep 0.2
+done
+grep -q 'Kafka Server started' "$LOGS/kafka.log" || { echo "Kafka not ready after 60 s"; exit 1; }
+
+# 4. The services. Without OPENAI_API_KEY the system runs offline: local planner, offline chat, sample data.
+if [ -z "${OPENAI_API_KEY:-}" ]; then
+  export WEATHER_PROVIDER="${WEATHER_PROVIDER:-offline}" NEWS_PROVIDER="${NEWS_PROVIDER:-offline}"
+  echo "No OPENAI_API_KEY: running offline (WEATHER_PROVIDER=$WEATHER_PROVIDER, NEWS_PROVIDER=$NEWS_PROVIDER)."
+fi
+export KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT"
+for entry in "${SERVICES[@]}"; do
+  IFS=: read -r name port module <<< "$entry"
+  jar=$(ls "$module"/target/"$module"-*.jar | grep -v -- '-plain\|-exec' | head -1)
+  PORT="$port" nohup "$JAVA_HOME/bin/java" -Xms64m -Xmx384m -XX:TieredStopAtLevel=1 -jar "$jar" \
+    > "$LOGS/$name.log" 2>&1 &
+  echo $! > "$PIDS/$name.pid"
+done
+
+# 5. Wait until every service reports ready.
+for entry in "${SERVICES[@]}"; do
+  IFS=: read -r name port module <<< "$entry"
+  for _ in $(seq 1 240); do
+    curl -fs "http://127.0.0.1:$port/actuator/health/readiness" >/dev/null 2>&1 && break
+    running "$name" || { echo "$name exited:"; tail -30 "$LOGS/$name.log"; exit 1; }
+    sleep 0.5
+  done
+  curl -fs "http://127.0.0.1:$port/actuator/health/readiness" >/dev/null || { echo "$name not ready after 120 s"; exit 1; }
+done
+
+echo
+echo "Up in $(( $(date +%s) - started )) s. Logs: deploy/local/run/logs/   Stop: deploy/local/down.sh"
+printf '%-15s %-36s %s\n' "service" "URL" "metrics"
+printf '%-15s %-36s %s\n' "kafka" "127.0.0.1:$KAFKA_PORT" "-"
+for entry in "${SERVICES[@]}"; do
+  IFS=: read -r name port module <<< "$entry"
+  printf '%-15s %-36s %s\n' "$name" "http://127.0.0.1:$port/actuator/health" "http://127.0.0.1:$port/actuator/prometheus"
+done
+echo
+echo "Try: deploy/local/ask.sh \"What's the weather in Paris and any news about France?\""
