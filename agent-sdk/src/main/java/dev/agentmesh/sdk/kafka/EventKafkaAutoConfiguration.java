@@ -11,9 +11,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
@@ -38,7 +41,9 @@ import java.util.Map;
  * ({@code linger.ms=0} unless configured), listeners that commit on a timer, and a dead-letter path: a record
  * that cannot be decoded or processed goes to {@code <topic>-dlt} with the error in its headers, and the
  * listener carries on with the next record. Runs before Boot's Kafka auto-configuration so Boot's
- * String-typed defaults back off.
+ * String-typed defaults back off; Boot's factory customizers (among them the one that binds Kafka client
+ * metrics such as {@code kafka.consumer.fetch.manager.records.lag.max} to Micrometer) are applied to the
+ * factories made here, and templates and listeners are observed, so sends and receipts carry trace context.
  */
 @AutoConfiguration(before = KafkaAutoConfiguration.class)
 @EnableConfigurationProperties({KafkaProperties.class, MeshKafkaProperties.class})
@@ -46,32 +51,42 @@ public class EventKafkaAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    ProducerFactory<String, Event> eventProducerFactory(KafkaProperties kafka) {
-        return new DefaultKafkaProducerFactory<>(producerProperties(kafka), new StringSerializer(),
-                new EventSerializer());
+    ProducerFactory<String, Event> eventProducerFactory(KafkaProperties kafka,
+            ObjectProvider<DefaultKafkaProducerFactoryCustomizer> customizers) {
+        DefaultKafkaProducerFactory<String, Event> factory = new DefaultKafkaProducerFactory<>(
+                producerProperties(kafka), new StringSerializer(), new EventSerializer());
+        customizers.orderedStream().forEach(customizer -> customizer.customize(factory));
+        return factory;
     }
 
     @Bean
     @ConditionalOnMissingBean
     KafkaTemplate<String, Event> eventTemplate(ProducerFactory<String, Event> eventProducerFactory) {
-        return new KafkaTemplate<>(eventProducerFactory);
+        return observed(new KafkaTemplate<>(eventProducerFactory));
     }
 
     @Bean
     @ConditionalOnMissingBean
-    ConsumerFactory<String, Event> eventConsumerFactory(KafkaProperties kafka) {
-        return new DefaultKafkaConsumerFactory<>(kafka.buildConsumerProperties(), new StringDeserializer(),
+    ConsumerFactory<String, Event> eventConsumerFactory(KafkaProperties kafka,
+            ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> customizers) {
+        DefaultKafkaConsumerFactory<String, Event> factory = new DefaultKafkaConsumerFactory<>(
+                kafka.buildConsumerProperties(), new StringDeserializer(),
                 new ErrorHandlingDeserializer<>(new EventDeserializer()));
+        customizers.orderedStream().forEach(customizer -> customizer.customize(factory));
+        return factory;
     }
 
     @Bean
     @ConditionalOnMissingBean(name = "deadLetterTemplate")
-    KafkaTemplate<String, Object> deadLetterTemplate(KafkaProperties kafka) {
+    KafkaTemplate<String, Object> deadLetterTemplate(KafkaProperties kafka,
+            ObjectProvider<DefaultKafkaProducerFactoryCustomizer> customizers) {
         Map<Class<?>, Serializer<?>> byType = new LinkedHashMap<>();
         byType.put(byte[].class, new ByteArraySerializer());
         byType.put(Event.class, new EventSerializer());
-        return new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(producerProperties(kafka),
-                new StringSerializer(), new DelegatingByTypeSerializer(byType, true)));
+        DefaultKafkaProducerFactory<String, Object> factory = new DefaultKafkaProducerFactory<>(
+                producerProperties(kafka), new StringSerializer(), new DelegatingByTypeSerializer(byType, true));
+        customizers.orderedStream().forEach(customizer -> customizer.customize(factory));
+        return observed(new KafkaTemplate<>(factory));
     }
 
     @Bean
@@ -97,6 +112,11 @@ public class EventKafkaAutoConfiguration {
         factory.getContainerProperties().setAckTime(mesh.ackTime().toMillis());
         factory.getContainerProperties().setObservationEnabled(true);
         return factory;
+    }
+
+    private static <V> KafkaTemplate<String, V> observed(KafkaTemplate<String, V> template) {
+        template.setObservationEnabled(true);
+        return template;
     }
 
     static Map<String, Object> producerProperties(KafkaProperties kafka) {

@@ -114,6 +114,19 @@ class AgentRuntimeIT {
     }
 
     @Test
+    void exportsKafkaClientMetricsAndObservesTheTemplateItCreates() {
+        String taskId = publish("metrics", Duration.ofSeconds(5));
+        replies.awaitEvent(SubtaskCompleted.class, r -> r.taskId().equals(taskId), Duration.ofSeconds(20));
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            assertThat(meters.find("kafka.consumer.fetch.manager.records.lag.max").meters()).isNotEmpty();
+            assertThat(meters.find("kafka.producer.record.send.total").meters()).isNotEmpty();
+            assertThat(meters.find("spring.kafka.template").tag("messaging.destination.name", Topics.AGENT_REPLIES)
+                    .timers()).isNotEmpty();
+        });
+    }
+
+    @Test
     void repliesWithAReadableFailureWhenTheAgentCannotAnswer() {
         String failing = publish("fail", Duration.ofSeconds(5));
         String crashing = publish("crash", Duration.ofSeconds(5));
