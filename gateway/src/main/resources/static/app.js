@@ -1,0 +1,746 @@
+// Web client for the gateway: OpenAI Realtime GA events over one WebSocket, plus the gateway's
+// agent_mesh.* events. No build step, no dependencies. The gateway owns the API key, the
+// instructions and the tools; this page never sends any of them.
+import { AudioPlayer, Microphone, base64FromBytes } from './audio.js';
+
+const HISTORY_KEY = 'agentmesh.history.v1';
+const HISTORY_LIMIT = 200;
+
+const $ = (id) => document.getElementById(id);
+const ui = {
+  status: $('status'),
+  reconnect: $('reconnect'),
+  upstreamInfo: $('upstream-info'),
+  offline: $('offline-banner'),
+  notices: $('notices'),
+  transcript: $('transcript'),
+  emptyHint: $('empty-hint'),
+  composer: $('composer'),
+  message: $('message'),
+  send: $('send'),
+  mic: $('mic'),
+  micLabel: $('mic-label'),
+  micHint: $('mic-hint'),
+  speaker: $('speaker'),
+  clear: $('clear-history'),
+  directory: $('agent-directory'),
+  tasks: $('tasks'),
+  tasksEmpty: $('tasks-empty'),
+};
+
+const player = new AudioPlayer();
+const mic = new Microphone();
+
+const session = {
+  ws: null,
+  configured: false,
+  responseActive: false,
+  responseCreateWanted: false,
+  truncated: new Set(),     // assistant item ids whose audio we cut off
+  eventSeq: 0,
+};
+
+// ---------------------------------------------------------------- history (localStorage)
+
+/** entries: {kind:'message', key, itemId, role, text, voice, final, interrupted, ts}
+ *           {kind:'task', key, taskId, request, stages, planner, outcomes, state, durationMs, partial, reason, ts, endedAt} */
+let entries = loadHistory();
+const byKey = new Map(entries.map((e) => [e.key, e]));
+const messageByItem = new Map();
+let localSeq = 0;
+let saveTimer = null;
+
+function loadHistory() {
+  try {
+    const parsed = JSON.parse(localStorage.getItem(HISTORY_KEY) || 'null');
+    if (parsed && Array.isArray(parsed.entries)) {
+      // Anything that was still streaming or running when the page went away is over now.
+      for (const e of parsed.entries) {
+        if (e.kind === 'message') e.final = true;
+        if (e.kind === 'task' && e.state === 'running') { e.state = 'interrupted'; e.reason = 'the page was closed or reloaded'; }
+      }
+      return parsed.entries;
+    }
+  } catch { /* unreadable history is dropped */ }
+  return [];
+}
+
+function saveHistory() {
+  clearTimeout(saveTimer);
+  saveTimer = setTimeout(flushHistory, 120);
+}
+
+function flushHistory() {
+  clearTimeout(saveTimer);
+  try {
+    const kept = entries.slice(-HISTORY_LIMIT);
+    localStorage.setItem(HISTORY_KEY, JSON.stringify({ version: 1, entries: kept }));
+  } catch { /* storage full or disabled: history just isn't kept */ }
+}
+
+function addEntry(entry) {
+  entries.push(entry);
+  byKey.set(entry.key, entry);
+  if (entries.length > HISTORY_LIMIT) {
+    const dropped = entries.shift();
+    byKey.delete(dropped.key);
+    removeEntryElements(dropped);
+  }
+  saveHistory();
+  return entry;
+}
+
+function clearHistory() {
+  entries = [];
+  byKey.clear();
+  messageByItem.clear();
+  ui.transcript.replaceChildren();
+  ui.tasks.replaceChildren();
+  flushHistory();
+  localStorage.removeItem(HISTORY_KEY);
+  updateEmptyHints();
+}
+
+// ---------------------------------------------------------------- rendering
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function ms(value) {
+  return `${Math.round(value).toLocaleString('en-US')} ms`;
+}
+
+function updateEmptyHints() {
+  ui.emptyHint.hidden = ui.transcript.children.length > 0;
+  ui.tasksEmpty.hidden = ui.tasks.children.length > 0;
+}
+
+function scrollToEnd() {
+  const t = ui.transcript;
+  if (t.scrollHeight - t.scrollTop - t.clientHeight < 160) t.scrollTop = t.scrollHeight;
+}
+
+function removeEntryElements(entry) {
+  document.querySelectorAll(`[data-key="${CSS.escape(entry.key)}"]`).forEach((n) => n.remove());
+}
+
+function renderMessage(entry) {
+  let li = ui.transcript.querySelector(`li[data-key="${CSS.escape(entry.key)}"]`);
+  if (!li) {
+    li = el('li', `msg msg-${entry.role}`);
+    li.dataset.key = entry.key;
+    li.dataset.role = entry.role;
+    li.dataset.ts = String(entry.ts);
+    const meta = el('div', 'msg-meta');
+    meta.append(el('span', 'msg-who', entry.role === 'user' ? 'You' : 'Assistant'));
+    meta.append(el('time', 'msg-time', timeFormat.format(entry.ts)));
+    li.append(meta, el('div', 'msg-text'));
+    ui.transcript.append(li);
+  }
+  const text = li.querySelector('.msg-text');
+  const shown = entry.text || (entry.role === 'user' && entry.voice ? 'Voice message' : '');
+  if (text.textContent !== shown) text.textContent = shown;
+  text.classList.toggle('placeholder', !entry.text);
+  li.dataset.final = String(Boolean(entry.final));
+  li.classList.toggle('streaming', !entry.final);
+  li.classList.toggle('voice', Boolean(entry.voice));
+  if (entry.interrupted && !li.querySelector('.msg-note')) {
+    li.append(el('div', 'msg-note', 'Interrupted'));
+  }
+  updateEmptyHints();
+  scrollToEnd();
+}
+
+const STATUS_LABEL = { answered: 'Answered', failed: 'Failed', timed_out: 'Timed out', working: 'Working…', waiting: 'Waiting' };
+
+function agentRows(task) {
+  // One row per planned agent, filled in by its outcome when it arrives.
+  const rows = new Map();
+  (task.stages || []).forEach((stage, i) => {
+    for (const name of stage) rows.set(name, { agent: name, stage: i + 1, status: null });
+  });
+  for (const o of task.outcomes || []) {
+    const prior = rows.get(o.agent) || { agent: o.agent, stage: o.stage };
+    rows.set(o.agent, { ...prior, ...o, stage: o.stage ?? prior.stage });
+  }
+  const firstOpenStage = Math.min(...[...rows.values()].filter((r) => !r.status).map((r) => r.stage || 1));
+  for (const r of rows.values()) {
+    if (!r.status) {
+      if (task.state === 'running') r.status = (r.stage || 1) <= firstOpenStage ? 'working' : 'waiting';
+      else r.status = 'not_reached';
+    }
+  }
+  return [...rows.values()];
+}
+
+function taskHeadline(task) {
+  switch (task.state) {
+    case 'running': return task.stages ? 'Agents are working' : 'Planning';
+    case 'completed': return 'Answered';
+    case 'cancelled': return 'Cancelled';
+    default: return 'Interrupted';
+  }
+}
+
+function renderTask(task) {
+  let card = ui.tasks.querySelector(`li[data-key="${CSS.escape(task.key)}"]`);
+  if (!card) {
+    card = el('li', 'task');
+    card.dataset.key = task.key;
+    card.dataset.taskId = task.taskId;
+    ui.tasks.prepend(card);
+  }
+  card.dataset.state = task.state;
+  card.setAttribute('aria-busy', String(task.state === 'running'));
+  const head = el('div', 'task-head');
+  const title = el('div', 'task-title');
+  if (task.state === 'running') title.append(el('span', 'spinner', ''));
+  title.append(el('span', 'task-headline', taskHeadline(task)));
+  if (task.partial) title.append(el('span', 'badge badge-warn', 'partial'));
+  head.append(title, el('time', 'task-time', timeFormat.format(task.ts)));
+  const nodes = [head];
+  if (task.request) nodes.push(el('p', 'task-request', `“${task.request}”`));
+
+  const list = el('ul', 'agent-list');
+  for (const r of agentRows(task)) {
+    const row = el('li', 'agent-row');
+    row.dataset.agent = r.agent;
+    row.dataset.status = r.status;
+    const icon = el('span', `agent-icon icon-${r.status}`);
+    icon.setAttribute('aria-hidden', 'true');
+    const name = el('span', 'agent-name', r.agent);
+    const stage = el('span', 'badge', `stage ${r.stage ?? '?'}`);
+    const status = el('span', 'agent-status', STATUS_LABEL[r.status] || 'Not reached');
+    const time = el('span', 'agent-time', r.duration_ms != null ? ms(r.duration_ms) : '');
+    const line = el('div', 'agent-line');
+    line.append(icon, name, stage, status, time);
+    row.append(line);
+    if (r.reason && r.status !== 'answered') row.append(el('p', 'agent-reason', r.reason));
+    if (r.answer) {
+      const details = el('details', 'agent-answer');
+      details.append(el('summary', '', 'What it said'), el('p', '', r.answer));
+      row.append(details);
+    }
+    list.append(row);
+  }
+  if (list.children.length) nodes.push(list);
+  if (task.state === 'running' && !task.stages) nodes.push(el('p', 'muted', 'Choosing which agents to ask…'));
+  if (task.state === 'running') {
+    const elapsed = el('p', 'task-elapsed muted', '');
+    elapsed.dataset.since = String(task.ts);
+    nodes.push(elapsed);
+  }
+  if ((task.state === 'cancelled' || task.state === 'interrupted') && task.reason) {
+    nodes.push(el('p', 'agent-reason', `Reason: ${task.reason}`));
+  }
+  if (task.state === 'completed') {
+    const total = el('p', 'task-total');
+    total.textContent = `Total ${ms(task.durationMs)}`;
+    if (task.planner) total.textContent += ` · planner: ${task.planner}`;
+    nodes.push(total);
+  }
+  card.replaceChildren(...nodes);
+  renderTaskChip(task);
+  tickElapsed();
+  updateEmptyHints();
+}
+
+function renderTaskChip(task) {
+  // A short line in the transcript so the conversation reads in order; details live in the panel.
+  let li = ui.transcript.querySelector(`li[data-key="${CSS.escape(task.key)}"]`);
+  if (!li) {
+    li = el('li', 'msg msg-task');
+    li.dataset.key = task.key;
+    li.dataset.role = 'agents';
+    ui.transcript.append(li);
+  }
+  const rows = agentRows(task);
+  const names = rows.map((r) => r.agent).join(', ');
+  let text;
+  if (task.state === 'running') text = names ? `Asking ${names}…` : 'Asking the agents…';
+  else if (task.state === 'completed') {
+    const ok = rows.filter((r) => r.status === 'answered').length;
+    text = `Agents answered (${ok} of ${rows.length}) in ${ms(task.durationMs)}`;
+  } else text = `Agent task ${task.state}`;
+  li.textContent = text;
+  li.dataset.state = task.state;
+  scrollToEnd();
+}
+
+function tickElapsed() {
+  for (const p of ui.tasks.querySelectorAll('.task-elapsed')) {
+    p.textContent = `${ms(Date.now() - Number(p.dataset.since))} so far`;
+  }
+}
+setInterval(tickElapsed, 250);
+
+function renderAll() {
+  ui.transcript.replaceChildren();
+  ui.tasks.replaceChildren();
+  for (const e of entries) {
+    if (e.kind === 'message') renderMessage(e);
+    else renderTask(e);
+  }
+  if (entries.length) {
+    const divider = el('li', 'divider', 'Restored from this browser. The assistant starts a fresh session and does not remember these.');
+    divider.dataset.role = 'divider';
+    ui.transcript.append(divider);
+  }
+  updateEmptyHints();
+}
+
+// ---------------------------------------------------------------- notices and status
+
+function notice(text, { kind = 'info', sticky = false } = {}) {
+  const n = el('div', `notice notice-${kind}`);
+  n.setAttribute('role', kind === 'error' ? 'alert' : 'status');
+  n.append(el('span', '', text));
+  const close = el('button', 'btn btn-quiet btn-small', 'Dismiss');
+  close.type = 'button';
+  close.addEventListener('click', () => n.remove());
+  n.append(close);
+  ui.notices.append(n);
+  while (ui.notices.children.length > 3) ui.notices.firstChild.remove();
+  if (!sticky) setTimeout(() => n.remove(), 12000);
+  return n;
+}
+
+function setStatus(state) {
+  const labels = { connecting: 'Connecting…', connected: 'Connected', disconnected: 'Disconnected' };
+  ui.status.dataset.state = state;
+  ui.status.textContent = labels[state];
+  ui.reconnect.hidden = state !== 'disconnected';
+  const usable = state === 'connected';
+  ui.message.disabled = !usable;
+  ui.send.disabled = !usable;
+  ui.mic.disabled = !usable;
+  if (usable) ui.message.focus();
+}
+
+// ---------------------------------------------------------------- socket
+
+function send(event) {
+  const ws = session.ws;
+  if (!ws || ws.readyState !== WebSocket.OPEN) return false;
+  ws.send(JSON.stringify({ event_id: `evt_client_${Date.now().toString(36)}_${++session.eventSeq}`, ...event }));
+  return true;
+}
+
+function configureSession() {
+  if (session.configured) return;
+  session.configured = true;
+  const format = { type: 'audio/pcm', rate: 24000 };
+  send({
+    type: 'session.update',
+    session: {
+      type: 'realtime',
+      output_modalities: ['audio'],
+      audio: {
+        input: { format, turn_detection: { type: 'server_vad' } },
+        output: { format },
+      },
+    },
+  });
+}
+
+function requestResponse() {
+  if (session.responseActive) session.responseCreateWanted = true;
+  else send({ type: 'response.create' });
+}
+
+let serverStatus = null;
+
+async function fetchStatus() {
+  try {
+    const res = await fetch('/api/status', { headers: { Accept: 'application/json' }, cache: 'no-store' });
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    serverStatus = await res.json();
+  } catch {
+    serverStatus = null;
+  }
+  renderServerStatus();
+}
+
+function renderServerStatus() {
+  const s = serverStatus;
+  ui.offline.hidden = !(s && s.offline);
+  if (s) {
+    const where = s.upstream === 'emulator' ? 'local emulator' : s.upstream === 'openai' ? 'OpenAI' : s.upstream;
+    ui.upstreamInfo.textContent = [s.model, where && `via ${where}`].filter(Boolean).join(' ');
+  }
+  ui.directory.replaceChildren();
+  for (const a of (s && s.agents) || []) {
+    const chip = el('li', 'agent-chip');
+    chip.append(el('span', 'agent-chip-name', a.name));
+    if (a.description) {
+      chip.title = a.description;
+      chip.append(el('span', 'agent-chip-desc', a.description));
+    }
+    ui.directory.append(chip);
+  }
+  ui.directory.hidden = ui.directory.children.length === 0;
+}
+
+function realtimeUrl() {
+  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+  let url = `${scheme}://${location.host}/v1/realtime?agent_events=true`;
+  if (serverStatus && serverStatus.auth_required) {
+    const token = new URLSearchParams(location.search).get('token');
+    if (token) url += `&access_token=${encodeURIComponent(token)}`;
+  }
+  return url;
+}
+
+async function connect() {
+  if (session.ws && session.ws.readyState <= WebSocket.OPEN) return;
+  setStatus('connecting');
+  await fetchStatus();
+  if (serverStatus && serverStatus.auth_required && !new URLSearchParams(location.search).get('token')) {
+    notice('This gateway requires an access token. Open the page with ?token=<your token> in the address.', { kind: 'error', sticky: true });
+  }
+  let opened = false;
+  let ws;
+  try {
+    ws = new WebSocket(realtimeUrl());
+  } catch (e) {
+    setStatus('disconnected');
+    notice(`Could not open the connection: ${e.message}`, { kind: 'error' });
+    return;
+  }
+  session.ws = ws;
+  session.configured = false;
+  session.responseActive = false;
+  session.responseCreateWanted = false;
+
+  ws.addEventListener('open', () => {
+    opened = true;
+    setStatus('connected');
+    // The first server event should be session.created; configure then, or shortly after open regardless.
+    setTimeout(configureSession, 1500);
+  });
+  ws.addEventListener('message', (e) => {
+    let event;
+    try { event = JSON.parse(e.data); } catch { return; }
+    try { handleEvent(event); } catch (err) { console.error('Failed to handle', event.type, err); }
+  });
+  ws.addEventListener('close', (e) => {
+    if (session.ws !== ws) return;
+    session.ws = null;
+    onDisconnected(opened, e);
+  });
+}
+
+function onDisconnected(wasOpen, closeEvent) {
+  setStatus('disconnected');
+  stopMic();
+  player.stop();
+  session.responseActive = false;
+  for (const e of entries) {
+    if (e.kind === 'message' && !e.final) { e.final = true; e.interrupted = true; renderMessage(e); }
+    if (e.kind === 'task' && e.state === 'running') { e.state = 'interrupted'; e.reason = 'the connection closed'; renderTask(e); }
+  }
+  saveHistory();
+  const why = closeEvent.reason ? ` (${closeEvent.reason})` : '';
+  notice(wasOpen
+    ? `The connection to the assistant was closed${why}. Your history is kept; press Reconnect to continue.`
+    : `Could not reach the assistant${why}. Check that the gateway is running, then press Reconnect.`,
+  { kind: 'error', sticky: true });
+}
+
+// ---------------------------------------------------------------- server events
+
+function messageFor(itemId, role, { create = true } = {}) {
+  let entry = messageByItem.get(itemId);
+  if (!entry && create) {
+    entry = addEntry({ kind: 'message', key: `item:${itemId}`, itemId, role, text: '', final: false, ts: Date.now() });
+    messageByItem.set(itemId, entry);
+  }
+  return entry;
+}
+
+function textOfContent(content = []) {
+  return content.map((c) => c.text ?? c.transcript ?? '').join('');
+}
+
+function onUserItem(item) {
+  const typed = (item.content || []).find((c) => c.type === 'input_text');
+  if (typed) {
+    // Our own typed message echoed back: bind the local entry to the server's item id.
+    const local = entries.findLast((e) => e.kind === 'message' && e.role === 'user' && !e.itemId && e.text === typed.text);
+    if (local) { local.itemId = item.id; messageByItem.set(item.id, local); saveHistory(); return; }
+    if (messageByItem.has(item.id)) return;
+    const entry = messageFor(item.id, 'user');
+    entry.text = typed.text;
+    entry.final = true;
+    renderMessage(entry);
+    return;
+  }
+  const audio = (item.content || []).find((c) => c.type === 'input_audio');
+  if (audio) {
+    const entry = messageFor(item.id, 'user');
+    entry.voice = true;
+    if (audio.transcript) entry.text = audio.transcript;
+    entry.final = true;
+    renderMessage(entry);
+  }
+}
+
+function onAssistantItem(item, done) {
+  const entry = messageFor(item.id, 'assistant');
+  const text = textOfContent(item.content);
+  if (text && (done || text.length > entry.text.length)) entry.text = text;
+  if (done) entry.final = true;
+  renderMessage(entry);
+}
+
+function onItem(item, done) {
+  if (!item || item.type !== 'message') return; // function calls and their outputs are shown in the agents panel
+  if (item.role === 'user') onUserItem(item);
+  else if (item.role === 'assistant') onAssistantItem(item, done);
+}
+
+function appendDelta(itemId, delta) {
+  if (!itemId || !delta) return;
+  const entry = messageFor(itemId, 'assistant');
+  entry.text += delta;
+  renderMessage(entry);
+  saveHistory();
+}
+
+function finishText(itemId, text) {
+  const entry = messageFor(itemId, 'assistant');
+  if (typeof text === 'string' && text.length >= entry.text.length) entry.text = text;
+  entry.final = true;
+  renderMessage(entry);
+  saveHistory();
+}
+
+function bargeIn() {
+  const cut = player.interrupt();
+  if (!cut) return;
+  session.truncated.add(cut.itemId);
+  send({ type: 'conversation.item.truncate', item_id: cut.itemId, content_index: 0, audio_end_ms: cut.playedMs });
+  const entry = messageByItem.get(cut.itemId);
+  if (entry) { entry.interrupted = true; renderMessage(entry); saveHistory(); }
+}
+
+function taskEntry(taskId) {
+  let task = byKey.get(`task:${taskId}`);
+  if (!task) {
+    task = addEntry({ kind: 'task', key: `task:${taskId}`, taskId, state: 'running', outcomes: [], ts: Date.now() });
+  }
+  return task;
+}
+
+function handleEvent(ev) {
+  switch (ev.type) {
+    case 'session.created':
+      configureSession();
+      break;
+    case 'session.updated':
+      break;
+    case 'error': {
+      const err = ev.error || {};
+      if (err.code === 'conversation_already_has_active_response') {
+        session.responseCreateWanted = true; // retried after response.done
+        break;
+      }
+      notice(`The assistant reported a problem: ${err.message || err.code || 'unknown error'}`, { kind: 'error' });
+      break;
+    }
+    case 'response.created':
+      session.responseActive = true;
+      break;
+    case 'response.done': {
+      session.responseActive = false;
+      const r = ev.response || {};
+      for (const item of r.output || []) {
+        if (item.type === 'message' && item.role === 'assistant' && messageByItem.has(item.id)) {
+          const entry = messageByItem.get(item.id);
+          if (!entry.final) {
+            entry.final = true;
+            if (r.status === 'cancelled') entry.interrupted = true;
+            renderMessage(entry);
+          }
+        }
+      }
+      if (r.status === 'failed') {
+        const detail = r.status_details?.error?.message || r.status_details?.error?.code || r.status_details?.reason;
+        notice(`The assistant could not finish its answer${detail ? `: ${detail}` : '.'}`, { kind: 'error' });
+      }
+      saveHistory();
+      if (session.responseCreateWanted) {
+        session.responseCreateWanted = false;
+        send({ type: 'response.create' });
+      }
+      break;
+    }
+    case 'conversation.item.added':
+    case 'conversation.item.created':
+      onItem(ev.item, false);
+      break;
+    case 'conversation.item.done':
+      onItem(ev.item, ev.item?.role === 'assistant' ? ev.item.status !== 'in_progress' : true);
+      break;
+    case 'response.output_item.added':
+      if (ev.item?.type === 'message' && ev.item.role === 'assistant') onAssistantItem(ev.item, false);
+      break;
+    case 'response.output_item.done':
+      if (ev.item?.type === 'message' && ev.item.role === 'assistant') onAssistantItem(ev.item, true);
+      break;
+    case 'response.output_audio_transcript.delta':
+    case 'response.output_text.delta':
+    case 'response.audio_transcript.delta':
+    case 'response.text.delta':
+      appendDelta(ev.item_id, ev.delta);
+      break;
+    case 'response.output_audio_transcript.done':
+    case 'response.audio_transcript.done':
+      finishText(ev.item_id, ev.transcript);
+      break;
+    case 'response.output_text.done':
+    case 'response.text.done':
+      finishText(ev.item_id, ev.text);
+      break;
+    case 'response.output_audio.delta':
+    case 'response.audio.delta':
+      if (!session.truncated.has(ev.item_id)) player.enqueue(ev.item_id, ev.delta);
+      break;
+    case 'input_audio_buffer.speech_started': {
+      bargeIn();
+      if (ev.item_id) {
+        const entry = messageFor(ev.item_id, 'user');
+        entry.voice = true;
+        renderMessage(entry);
+      }
+      break;
+    }
+    case 'conversation.item.input_audio_transcription.delta': {
+      const entry = messageFor(ev.item_id, 'user');
+      entry.voice = true;
+      entry.text += ev.delta || '';
+      renderMessage(entry);
+      break;
+    }
+    case 'conversation.item.input_audio_transcription.completed': {
+      const entry = messageFor(ev.item_id, 'user');
+      entry.voice = true;
+      entry.text = ev.transcript || entry.text;
+      entry.final = true;
+      renderMessage(entry);
+      saveHistory();
+      break;
+    }
+    case 'conversation.item.truncated': {
+      const entry = messageByItem.get(ev.item_id);
+      if (entry) { entry.interrupted = true; entry.final = true; renderMessage(entry); saveHistory(); }
+      break;
+    }
+    case 'agent_mesh.task.started': {
+      const task = taskEntry(ev.task_id);
+      task.request = ev.request;
+      task.callId = ev.call_id;
+      renderTask(task);
+      saveHistory();
+      break;
+    }
+    case 'agent_mesh.task.planned': {
+      const task = taskEntry(ev.task_id);
+      task.stages = ev.stages;
+      task.planner = ev.planner;
+      renderTask(task);
+      saveHistory();
+      break;
+    }
+    case 'agent_mesh.task.completed': {
+      const task = taskEntry(ev.task_id);
+      task.state = 'completed';
+      task.durationMs = ev.duration_ms;
+      task.partial = Boolean(ev.partial);
+      task.outcomes = ev.outcomes || [];
+      task.endedAt = Date.now();
+      renderTask(task);
+      saveHistory();
+      break;
+    }
+    case 'agent_mesh.task.cancelled': {
+      const task = taskEntry(ev.task_id);
+      task.state = 'cancelled';
+      task.reason = ev.reason;
+      task.endedAt = Date.now();
+      renderTask(task);
+      saveHistory();
+      break;
+    }
+    default:
+      break; // other GA events (rate limits, content parts, function-call arguments…) need no UI
+  }
+}
+
+// ---------------------------------------------------------------- user actions
+
+function sendText(text) {
+  player.unlock();
+  if (player.playingItemId) {
+    // Typing over the assistant: stop its voice, and its response if it is still talking.
+    const wasActive = session.responseActive;
+    bargeIn();
+    if (wasActive) send({ type: 'response.cancel' });
+  }
+  const entry = addEntry({ kind: 'message', key: `local:${Date.now()}:${++localSeq}`, role: 'user', text, final: true, ts: Date.now() });
+  renderMessage(entry);
+  send({ type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [{ type: 'input_text', text }] } });
+  requestResponse();
+}
+
+function stopMic() {
+  if (!mic.active) return;
+  mic.stop();
+  ui.mic.setAttribute('aria-pressed', 'false');
+  ui.micLabel.textContent = 'Microphone off';
+  ui.mic.title = 'Start talking';
+  ui.micHint.textContent = '';
+}
+
+async function toggleMic() {
+  if (mic.active) { stopMic(); return; }
+  player.unlock();
+  ui.mic.disabled = true;
+  try {
+    await mic.start((bytes) => send({ type: 'input_audio_buffer.append', audio: base64FromBytes(bytes) }));
+    ui.mic.setAttribute('aria-pressed', 'true');
+    ui.micLabel.textContent = 'Microphone on';
+    ui.mic.title = 'Stop talking';
+    ui.micHint.textContent = 'Listening. Just speak; pause when you are done.';
+  } catch (e) {
+    const denied = e && (e.name === 'NotAllowedError' || e.name === 'SecurityError');
+    notice(denied ? 'Microphone access was not allowed. You can still type.' : `The microphone could not start: ${e.message || e}`, { kind: 'error' });
+  } finally {
+    ui.mic.disabled = ui.status.dataset.state !== 'connected';
+  }
+}
+
+ui.composer.addEventListener('submit', (e) => {
+  e.preventDefault();
+  const text = ui.message.value.trim();
+  if (!text || ui.status.dataset.state !== 'connected') return;
+  ui.message.value = '';
+  sendText(text);
+});
+ui.mic.addEventListener('click', toggleMic);
+ui.reconnect.addEventListener('click', () => { ui.notices.replaceChildren(); connect(); });
+ui.clear.addEventListener('click', clearHistory);
+ui.speaker.addEventListener('change', () => {
+  player.muted = !ui.speaker.checked;
+  if (player.muted) player.stop(); // a local preference: the transcript still shows everything
+});
+window.addEventListener('pagehide', flushHistory);
+
+renderAll();
+connect();
