@@ -179,6 +179,7 @@ function realtime(ws, agentEvents) {
   ws.on('message', (data) => {
     let ev;
     try { ev = JSON.parse(String(data)); } catch { return; }
+    if (process.env.FAKE_GATEWAY_LOG && ev.type !== 'input_audio_buffer.append') console.log('client:', JSON.stringify(ev));
     switch (ev.type) {
       case 'session.update':
         session = { ...session, ...ev.session, tools: session.tools, instructions: session.instructions };
