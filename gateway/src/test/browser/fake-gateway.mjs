@@ -61,7 +61,7 @@ let seq = 0;
 const id = (prefix) => `${prefix}_${(++seq).toString(36).padStart(4, '0')}`;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** 300 ms of a soft tone per sentence, PCM16 mono 24 kHz, base64, in 100 ms chunks. */
+/** A soft tone standing in for speech, PCM16 mono 24 kHz, base64, in 100 ms chunks. */
 function toneChunks(ms = 300) {
   const chunks = [];
   for (let t = 0; t < ms; t += 100) {
@@ -83,6 +83,10 @@ function realtime(ws, agentEvents) {
   let lastUserText = '';
   let lastItemId = null;
   let active = null;
+  let appended = 0;       // ms of microphone audio since the last turn
+  let speaking = false;
+  let interrupt = false;  // set by speech_started: the active response is cancelled (interrupt_response)
+  let voiceItem = null;
 
   send({ type: 'session.created', session });
 
@@ -96,10 +100,10 @@ function realtime(ws, agentEvents) {
     send({ type: 'response.content_part.added', ...ids, part: { type: audio ? 'audio' : 'text', transcript: '' } });
     const words = text.split(/(?<= )/);
     for (let i = 0; i < words.length; i += 3) {
-      if (ws.readyState !== ws.OPEN) return null;
+      if (ws.readyState !== ws.OPEN || interrupt) { interrupt = false; return null; }
       const delta = words.slice(i, i + 3).join('');
       send({ type: audio ? 'response.output_audio_transcript.delta' : 'response.output_text.delta', ...ids, delta });
-      if (audio && i % 9 === 0) for (const c of toneChunks(100)) send({ type: 'response.output_audio.delta', ...ids, delta: c });
+      if (audio) for (const c of toneChunks(200)) send({ type: 'response.output_audio.delta', ...ids, delta: c });
       await sleep(40);
     }
     if (audio) {
@@ -142,9 +146,10 @@ function realtime(ws, agentEvents) {
       await delegate(callId, modalities);
       return;
     }
-    const text = lastUserText ? `You said: "${lastUserText}". I can look up the weather and the news for you.` : 'Hello! Ask me about the weather or the news.';
+    const text = lastUserText === '(spoken)' ? 'I heard you. This stand-in cannot understand speech, but the real emulator and OpenAI can.'
+      : `You said: "${lastUserText}". I can look up the weather and the news for you.`;
     const msg = await assistantMessage(responseId, text, modalities);
-    send({ type: 'response.done', response: { ...base, status: 'completed', output: msg ? [msg] : [] } });
+    send({ type: 'response.done', response: { ...base, ...(msg ? { status: 'completed', output: [msg] } : { status: 'cancelled', status_details: { type: 'cancelled', reason: 'turn_detected' }, output: [] }) } });
     active = null;
   }
 
@@ -172,7 +177,7 @@ function realtime(ws, agentEvents) {
     const msg = await assistantMessage(responseId,
       'In Paris it is 14 degrees with light rain and a south-westerly breeze. In France, rail strike talks are resuming, and Paris is getting ready for the autumn marathon. These come from sample data.',
       modalities);
-    send({ type: 'response.done', response: { ...base, status: 'completed', output: msg ? [msg] : [] } });
+    send({ type: 'response.done', response: { ...base, ...(msg ? { status: 'completed', output: [msg] } : { status: 'cancelled', status_details: { type: 'cancelled', reason: 'turn_detected' }, output: [] }) } });
     active = null;
   }
 
@@ -210,6 +215,26 @@ function realtime(ws, agentEvents) {
         send({ type: 'conversation.item.truncated', item_id: ev.item_id, content_index: ev.content_index, audio_end_ms: ev.audio_end_ms });
         break;
       case 'input_audio_buffer.append':
+        // Server VAD stand-in: 0.4 s of microphone audio counts as speech starting, 1.2 s as a finished turn.
+        appended += Buffer.from(ev.audio || '', 'base64').length / 48;
+        if (!speaking && appended >= 400) {
+          speaking = true;
+          voiceItem = id('item');
+          send({ type: 'input_audio_buffer.speech_started', audio_start_ms: 0, item_id: voiceItem });
+          if (active) interrupt = true;
+        } else if (speaking && appended >= 1200) {
+          speaking = false;
+          appended = 0;
+          send({ type: 'input_audio_buffer.speech_stopped', audio_end_ms: 1200, item_id: voiceItem });
+          send({ type: 'input_audio_buffer.committed', previous_item_id: lastItemId, item_id: voiceItem });
+          const item = { id: voiceItem, object: 'realtime.item', type: 'message', status: 'completed', role: 'user', content: [{ type: 'input_audio', transcript: null }] };
+          send({ type: 'conversation.item.added', previous_item_id: lastItemId, item });
+          send({ type: 'conversation.item.done', previous_item_id: lastItemId, item });
+          lastItemId = voiceItem;
+          lastUserText = '(spoken)';
+          if (!active) respond(session.output_modalities || ['audio']).catch(() => {});
+        }
+        break;
       case 'response.cancel':
         break;
       default:

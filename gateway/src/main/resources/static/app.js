@@ -505,9 +505,10 @@ function onItem(item, done) {
   else if (item.role === 'assistant') onAssistantItem(item, done);
 }
 
-function appendDelta(itemId, delta) {
+function appendDelta(itemId, delta, responseId) {
   if (!itemId || !delta) return;
   const entry = messageFor(itemId, 'assistant');
+  if (responseId) entry.responseId = responseId;
   entry.text += delta;
   renderMessage(entry);
   saveHistory();
@@ -560,15 +561,14 @@ function handleEvent(ev) {
     case 'response.done': {
       session.responseActive = false;
       const r = ev.response || {};
-      for (const item of r.output || []) {
-        if (item.type === 'message' && item.role === 'assistant' && messageByItem.has(item.id)) {
-          const entry = messageByItem.get(item.id);
-          if (!entry.final) {
-            entry.final = true;
-            if (r.status === 'cancelled') entry.interrupted = true;
-            renderMessage(entry);
-          }
-        }
+      // Whatever this response was still streaming is over now, including items a cancel cut short.
+      const ids = new Set((r.output || []).filter((i) => i.type === 'message').map((i) => i.id));
+      for (const entry of messageByItem.values()) {
+        if (entry.role !== 'assistant' || entry.final) continue;
+        if (!ids.has(entry.itemId) && entry.responseId !== r.id) continue;
+        entry.final = true;
+        if (r.status === 'cancelled' || r.status === 'incomplete') entry.interrupted = true;
+        renderMessage(entry);
       }
       if (r.status === 'failed') {
         const detail = r.status_details?.error?.message || r.status_details?.error?.code || r.status_details?.reason;
@@ -589,7 +589,10 @@ function handleEvent(ev) {
       onItem(ev.item, ev.item?.role === 'assistant' ? ev.item.status !== 'in_progress' : true);
       break;
     case 'response.output_item.added':
-      if (ev.item?.type === 'message' && ev.item.role === 'assistant') onAssistantItem(ev.item, false);
+      if (ev.item?.type === 'message' && ev.item.role === 'assistant') {
+        onAssistantItem(ev.item, false);
+        messageByItem.get(ev.item.id).responseId = ev.response_id;
+      }
       break;
     case 'response.output_item.done':
       if (ev.item?.type === 'message' && ev.item.role === 'assistant') onAssistantItem(ev.item, true);
@@ -598,7 +601,7 @@ function handleEvent(ev) {
     case 'response.output_text.delta':
     case 'response.audio_transcript.delta':
     case 'response.text.delta':
-      appendDelta(ev.item_id, ev.delta);
+      appendDelta(ev.item_id, ev.delta, ev.response_id);
       break;
     case 'response.output_audio_transcript.done':
     case 'response.audio_transcript.done':

@@ -5,7 +5,8 @@ class PcmCaptureProcessor extends AudioWorkletProcessor {
     super();
     const { targetRate = 24000, chunkMs = 40 } = options.processorOptions || {};
     this.ratio = sampleRate / targetRate;        // input samples per output sample
-    this.chunk = new Int16Array(Math.round(targetRate * chunkMs / 1000));
+    this.chunkLength = Math.round(targetRate * chunkMs / 1000);
+    this.chunk = new Int16Array(this.chunkLength);
     this.filled = 0;
     // Downsampling: average the input samples that fall into each output sample (box filter,
     // enough anti-aliasing for speech). Upsampling: linear interpolation.
@@ -18,10 +19,10 @@ class PcmCaptureProcessor extends AudioWorkletProcessor {
   emit(value) {
     const s = Math.max(-1, Math.min(1, value));
     this.chunk[this.filled++] = s < 0 ? s * 0x8000 : s * 0x7fff;
-    if (this.filled === this.chunk.length) {
+    if (this.filled === this.chunkLength) {
       const out = this.chunk.buffer;
-      this.port.postMessage(out, [out]);
-      this.chunk = new Int16Array(this.chunk.length);
+      this.port.postMessage(out, [out]); // transferred: this.chunk is detached from here on
+      this.chunk = new Int16Array(this.chunkLength);
       this.filled = 0;
     }
   }
