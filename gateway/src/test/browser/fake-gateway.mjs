@@ -2,17 +2,21 @@
 // and answers /v1/realtime with a scripted OpenAI Realtime GA event sequence, including the
 // gateway's agent_mesh.* events for a delegated turn. Development aid only; not a protocol reference.
 //
-//   node fake-gateway.mjs [port=8089] [--online] [--auth]
+//   node fake-gateway.mjs [port=8089] [--online] [--auth] [--upstream ws://127.0.0.1:8090/v1/realtime]
+//
+// With --upstream the socket is relayed unchanged to that server (e.g. the realtime-emulator), to
+// try the page against a real GA implementation; there are no agents and no agent_mesh events then.
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { WebSocketServer } from 'ws';
+import WebSocket, { WebSocketServer } from 'ws';
 
 const args = process.argv.slice(2);
 const port = Number(args.find((a) => /^\d+$/.test(a)) || 8089);
 const online = args.includes('--online');
 const authRequired = args.includes('--auth');
+const upstream = args.includes('--upstream') ? args[args.indexOf('--upstream') + 1] : null;
 const staticDir = fileURLToPath(new URL('../../main/resources/static/', import.meta.url));
 const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml' };
 
@@ -54,8 +58,21 @@ server.on('upgrade', (req, socket, head) => {
     socket.end('HTTP/1.1 401 Unauthorized\r\n\r\n');
     return;
   }
-  wss.handleUpgrade(req, socket, head, (ws) => realtime(ws, url.searchParams.get('agent_events') === 'true'));
+  wss.handleUpgrade(req, socket, head, (ws) => (upstream ? relay(ws) : realtime(ws, url.searchParams.get('agent_events') === 'true')));
 });
+
+function relay(client) {
+  const target = new URL(upstream);
+  if (!target.searchParams.has('model')) target.searchParams.set('model', 'gpt-realtime');
+  const up = new WebSocket(target);
+  const pending = [];
+  up.on('open', () => { for (const m of pending.splice(0)) up.send(m); });
+  up.on('message', (data) => client.readyState === client.OPEN && client.send(String(data)));
+  client.on('message', (data) => (up.readyState === up.OPEN ? up.send(String(data)) : pending.push(String(data))));
+  up.on('close', (code, reason) => client.close(code === 1005 ? 1000 : code, String(reason)));
+  up.on('error', (e) => { console.error('upstream:', e.message); client.close(1011, 'upstream unavailable'); });
+  client.on('close', () => up.close());
+}
 
 let seq = 0;
 const id = (prefix) => `${prefix}_${(++seq).toString(36).padStart(4, '0')}`;
@@ -244,5 +261,5 @@ function realtime(ws, agentEvents) {
 }
 
 server.listen(port, '127.0.0.1', () => {
-  console.log(`fake gateway on http://127.0.0.1:${port}/ (${online ? 'online' : 'offline'}${authRequired ? ', token letmein' : ''})`);
+  console.log(`fake gateway on http://127.0.0.1:${port}/ (${upstream ? `relaying to ${upstream}` : online ? 'online' : 'offline'}${authRequired ? ', token letmein' : ''})`);
 });

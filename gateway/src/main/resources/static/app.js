@@ -149,6 +149,7 @@ function renderMessage(entry) {
   text.classList.toggle('placeholder', !entry.text);
   li.dataset.final = String(Boolean(entry.final));
   li.classList.toggle('streaming', !entry.final);
+  li.setAttribute('aria-busy', String(!entry.final)); // screen readers read it once it is complete
   li.classList.toggle('voice', Boolean(entry.voice));
   if (entry.interrupted && !li.querySelector('.msg-note')) {
     li.append(el('div', 'msg-note', 'Interrupted'));
@@ -216,7 +217,7 @@ function renderTask(task) {
     icon.setAttribute('aria-hidden', 'true');
     const name = el('span', 'agent-name', r.agent);
     const stage = el('span', 'badge', `stage ${r.stage ?? '?'}`);
-    const status = el('span', 'agent-status', STATUS_LABEL[r.status] || 'Not reached');
+    const status = el('span', 'agent-status', STATUS_LABEL[r.status] || 'No result');
     const time = el('span', 'agent-time', r.duration_ms != null ? ms(r.duration_ms) : '');
     const line = el('div', 'agent-line');
     line.append(icon, name, stage, status, time);
@@ -267,7 +268,7 @@ function renderTaskChip(task) {
   else if (task.state === 'completed') {
     const ok = rows.filter((r) => r.status === 'answered').length;
     text = `Agents answered (${ok} of ${rows.length}) in ${ms(task.durationMs)}`;
-  } else text = `Agent task ${task.state}`;
+  } else text = task.state === 'cancelled' ? 'Agent task cancelled' : 'Agent task interrupted';
   li.textContent = text;
   li.dataset.state = task.state;
   scrollToEnd();
@@ -355,6 +356,7 @@ function requestResponse() {
 }
 
 let serverStatus = null;
+let everConnected = false;
 
 async function fetchStatus() {
   try {
@@ -421,6 +423,11 @@ async function connect() {
   ws.addEventListener('open', () => {
     opened = true;
     setStatus('connected');
+    if (everConnected && ui.transcript.children.length) {
+      ui.transcript.append(el('li', 'divider', 'Reconnected: a new session starts here, without the earlier conversation.'));
+      scrollToEnd();
+    }
+    everConnected = true;
     // The first server event should be session.created; configure then, or shortly after open regardless.
     setTimeout(configureSession, 1500);
   });
