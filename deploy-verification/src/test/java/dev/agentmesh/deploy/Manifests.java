@@ -1,0 +1,173 @@
+package dev.agentmesh.deploy;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.strimzi.api.kafka.model.kafka.Kafka;
+import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
+import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.strimzi.api.kafka.model.user.KafkaUser;
+
+import java.io.ByteArrayInputStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One rendered overlay as typed objects: fabric8 models for Kubernetes kinds and ServiceMonitors, Strimzi's own
+ * model (kafka.strimzi.io/v1 only) for Kafka resources. KEDA kinds have no Java model and stay generic.
+ */
+record Manifests(String overlay, List<HasMetadata> resources) {
+
+    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+
+    static {
+        SERIALIZATION.registerKubernetesResource(Kafka.class);
+        SERIALIZATION.registerKubernetesResource(KafkaNodePool.class);
+        SERIALIZATION.registerKubernetesResource(KafkaTopic.class);
+        SERIALIZATION.registerKubernetesResource(KafkaUser.class);
+    }
+
+    static Manifests of(String overlay) {
+        return parse(overlay, Kubectl.renderOverlay(overlay));
+    }
+
+    @SuppressWarnings("unchecked")
+    static Manifests parse(String overlay, String yaml) {
+        Object parsed = SERIALIZATION.unmarshal(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)));
+        List<HasMetadata> resources = parsed instanceof List<?> list ? (List<HasMetadata>) list
+                : List.of((HasMetadata) parsed);
+        return new Manifests(overlay, resources.stream().filter(r -> r != null).toList());
+    }
+
+    <T extends HasMetadata> List<T> all(Class<T> type) {
+        return resources.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    List<GenericKubernetesResource> generic(String kind) {
+        return all(GenericKubernetesResource.class).stream().filter(r -> kind.equals(r.getKind())).toList();
+    }
+
+    <T extends HasMetadata> Optional<T> named(Class<T> type, String name) {
+        return all(type).stream().filter(r -> name.equals(r.getMetadata().getName())).findFirst();
+    }
+
+    Optional<KafkaTopic> topic(String topicName) {
+        return all(KafkaTopic.class).stream().filter(t -> topicName.equals(topicNameOf(t))).findFirst();
+    }
+
+    static String topicNameOf(KafkaTopic topic) {
+        String explicit = topic.getSpec() == null ? null : topic.getSpec().getTopicName();
+        return explicit != null ? explicit : topic.getMetadata().getName();
+    }
+
+    /** The pod labels of every workload in the render. */
+    List<Map<String, String>> podLabels() {
+        return all(Deployment.class).stream().map(d -> d.getSpec().getTemplate().getMetadata().getLabels()).toList();
+    }
+
+    static boolean selects(LabelSelector selector, Map<String, String> labels) {
+        if (selector == null) {
+            return false;
+        }
+        if (selector.getMatchLabels() != null && !selector.getMatchLabels().isEmpty()
+                && !selects(selector.getMatchLabels(), labels)) {
+            return false;
+        }
+        for (LabelSelectorRequirement requirement : selector.getMatchExpressions()) {
+            String value = labels.get(requirement.getKey());
+            boolean ok = switch (requirement.getOperator()) {
+                case "In" -> value != null && requirement.getValues().contains(value);
+                case "NotIn" -> value == null || !requirement.getValues().contains(value);
+                case "Exists" -> value != null;
+                case "DoesNotExist" -> value == null;
+                default -> throw new IllegalArgumentException("operator " + requirement.getOperator());
+            };
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static boolean selects(Map<String, String> matchLabels, Map<String, String> labels) {
+        return matchLabels != null && !matchLabels.isEmpty() && labels.entrySet().containsAll(matchLabels.entrySet());
+    }
+
+    static boolean isEmpty(LabelSelector selector) {
+        return selector != null && (selector.getMatchLabels() == null || selector.getMatchLabels().isEmpty())
+                && selector.getMatchExpressions().isEmpty();
+    }
+
+    /**
+     * Fields the typed models did not recognise, such as {@code selectorr} or {@code replica}: the models keep
+     * them in {@code additionalProperties} instead of failing, so walk every getter and report them.
+     */
+    List<String> unknownFields() {
+        List<String> errors = new ArrayList<>();
+        Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (HasMetadata resource : resources) {
+            if (!(resource instanceof GenericKubernetesResource)) {
+                walk(resource, resource.getKind() + "/" + resource.getMetadata().getName(), errors, seen);
+            }
+        }
+        return errors;
+    }
+
+    private static void walk(Object value, String path, List<String> errors, Set<Object> seen) {
+        if (value == null || value instanceof String || value instanceof Number || value instanceof Boolean
+                || value instanceof Enum<?> || !seen.add(value)) {
+            return;
+        }
+        if (value instanceof Collection<?> items) {
+            int i = 0;
+            for (Object item : items) {
+                walk(item, path + "[" + i++ + "]", errors, seen);
+            }
+            return;
+        }
+        if (value instanceof Map<?, ?> map) {
+            map.forEach((key, item) -> walk(item, path + "." + key, errors, seen));
+            return;
+        }
+        String packageName = value.getClass().getPackageName();
+        if (!packageName.startsWith("io.fabric8") && !packageName.startsWith("io.strimzi")) {
+            return;
+        }
+        for (Method getter : value.getClass().getMethods()) {
+            if (getter.getParameterCount() != 0 || Modifier.isStatic(getter.getModifiers())
+                    || !getter.getName().startsWith("get") || getter.getName().equals("getClass")) {
+                continue;
+            }
+            Object child;
+            try {
+                child = getter.invoke(value);
+            } catch (IllegalAccessException | InvocationTargetException e) {
+                continue;
+            }
+            if (getter.getName().equals("getAdditionalProperties")) {
+                if (child instanceof Map<?, ?> extra && !extra.isEmpty()) {
+                    errors.add(path + ": unknown field(s) " + extra.keySet());
+                }
+            } else {
+                walk(child, path + "." + decapitalize(getter.getName().substring(3)), errors, seen);
+            }
+        }
+    }
+
+    private static String decapitalize(String name) {
+        return name.isEmpty() ? name : Character.toLowerCase(name.charAt(0)) + name.substring(1);
+    }
+}
