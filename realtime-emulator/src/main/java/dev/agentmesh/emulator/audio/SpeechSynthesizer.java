@@ -1,0 +1,15 @@
+package dev.agentmesh.emulator.audio;
+
+/** Text to 16-bit signed little-endian PCM, 24 kHz, mono: the API's {@code audio/pcm} output format. */
+public interface SpeechSynthesizer {
+
+    int SAMPLE_RATE = 24_000;
+    int BYTES_PER_MS = SAMPLE_RATE * 2 / 1000;
+
+    byte[] synthesize(String text);
+
+    /** FreeTTS when it loads, otherwise the synthetic voice; never fails. */
+    static SpeechSynthesizer bestAvailable() {
+        return new FallbackSynthesizer(FreeTtsSynthesizer::new, new SyntheticVoice());
+    }
+}
