@@ -350,6 +350,17 @@ function configureSession() {
   });
 }
 
+function sessionReady() {
+  if (session.configured) return;
+  configureSession();
+  setStatus('connected');
+  if (everConnected && ui.transcript.children.length) {
+    ui.transcript.append(el('li', 'divider', 'Reconnected: a new session starts here, without the earlier conversation.'));
+    scrollToEnd();
+  }
+  everConnected = true;
+}
+
 function requestResponse() {
   if (session.responseActive) session.responseCreateWanted = true;
   else send({ type: 'response.create' });
@@ -422,14 +433,9 @@ async function connect() {
 
   ws.addEventListener('open', () => {
     opened = true;
-    setStatus('connected');
-    if (everConnected && ui.transcript.children.length) {
-      ui.transcript.append(el('li', 'divider', 'Reconnected: a new session starts here, without the earlier conversation.'));
-      scrollToEnd();
-    }
-    everConnected = true;
-    // The first server event should be session.created; configure then, or shortly after open regardless.
-    setTimeout(configureSession, 1500);
+    // Ready once the session exists (session.created is the server's first event), so the first
+    // turn already runs with our session.update applied; after 3 s without it, go ahead anyway.
+    setTimeout(() => { if (session.ws === ws) sessionReady(); }, 3000);
   });
   ws.addEventListener('message', (e) => {
     let event;
@@ -549,7 +555,7 @@ function taskEntry(taskId) {
 function handleEvent(ev) {
   switch (ev.type) {
     case 'session.created':
-      configureSession();
+      sessionReady();
       break;
     case 'session.updated':
       break;
