@@ -182,7 +182,13 @@ function realtime(ws, agentEvents) {
       { agent: 'news', status: 'answered', answer: 'France: rail strike talks resume; Paris prepares for the autumn marathon (sample feed).', reason: null, duration_ms: 688, stage: 1 },
       { agent: 'chat', status: 'timed_out', answer: null, reason: 'no reply within the 3000 ms subtask deadline', duration_ms: 3000, stage: 2 },
     ];
-    if (agentEvents) send({ type: 'agent_mesh.task.completed', task_id: taskId, duration_ms: Date.now() - started, partial: true, outcomes });
+    if (/unreachable/i.test(lastUserText)) {
+      // What the gateway sends when no result arrives at all.
+      if (agentEvents) send({ type: 'agent_mesh.task.completed', task_id: taskId, duration_ms: Date.now() - started, partial: true, outcomes: [], error: 'the agents cannot be reached right now' });
+      outcomes.length = 0;
+    } else if (agentEvents) {
+      send({ type: 'agent_mesh.task.completed', task_id: taskId, duration_ms: Date.now() - started, partial: true, outcomes });
+    }
     const outItem = { id: id('item'), object: 'realtime.item', type: 'function_call_output', call_id: callId, output: JSON.stringify({ outcomes }) };
     send({ type: 'conversation.item.added', previous_item_id: lastItemId, item: outItem });
     send({ type: 'conversation.item.done', previous_item_id: lastItemId, item: outItem });
@@ -191,7 +197,8 @@ function realtime(ws, agentEvents) {
     const base = { object: 'realtime.response', id: responseId, conversation_id: 'conv_fake', output_modalities: modalities };
     active = responseId;
     send({ type: 'response.created', response: { ...base, status: 'in_progress', output: [] } });
-    const msg = await assistantMessage(responseId,
+    const msg = await assistantMessage(responseId, outcomes.length === 0
+      ? 'Sorry, I could not reach the agents just now, so I have no live weather or news. Please try again in a moment.' :
       'In Paris it is 14 degrees with light rain and a south-westerly breeze. In France, rail strike talks are resuming, and Paris is getting ready for the autumn marathon. These come from sample data.',
       modalities);
     send({ type: 'response.done', response: { ...base, ...(msg ? { status: 'completed', output: [msg] } : { status: 'cancelled', status_details: { type: 'cancelled', reason: 'turn_detected' }, output: [] }) } });

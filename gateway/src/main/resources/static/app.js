@@ -183,7 +183,7 @@ function agentRows(task) {
 function taskHeadline(task) {
   switch (task.state) {
     case 'running': return task.stages ? 'Agents are working' : 'Planning';
-    case 'completed': return 'Answered';
+    case 'completed': return task.error ? 'No answer' : 'Answered';
     case 'cancelled': return 'Cancelled';
     default: return 'Interrupted';
   }
@@ -203,7 +203,7 @@ function renderTask(task) {
   const title = el('div', 'task-title');
   if (task.state === 'running') title.append(el('span', 'spinner', ''));
   title.append(el('span', 'task-headline', taskHeadline(task)));
-  if (task.partial) title.append(el('span', 'badge badge-warn', 'partial'));
+  if (task.partial && !task.error) title.append(el('span', 'badge badge-warn', 'partial'));
   head.append(title, el('time', 'task-time', timeFormat.format(task.ts)));
   const nodes = [head];
   if (task.request) nodes.push(el('p', 'task-request', `“${task.request}”`));
@@ -237,8 +237,11 @@ function renderTask(task) {
     elapsed.dataset.since = String(task.ts);
     nodes.push(elapsed);
   }
+  if (task.state === 'completed' && task.error) {
+    nodes.push(el('p', 'task-reason', `Reason: ${task.error}`));
+  }
   if ((task.state === 'cancelled' || task.state === 'interrupted') && task.reason) {
-    nodes.push(el('p', 'agent-reason', `Reason: ${task.reason}`));
+    nodes.push(el('p', 'task-reason', `Reason: ${task.reason}`));
   }
   if (task.state === 'completed') {
     const total = el('p', 'task-total');
@@ -265,12 +268,14 @@ function renderTaskChip(task) {
   const names = rows.map((r) => r.agent).join(', ');
   let text;
   if (task.state === 'running') text = names ? `Asking ${names}…` : 'Asking the agents…';
+  else if (task.state === 'completed' && task.error) text = `The agents could not answer: ${task.error}`;
   else if (task.state === 'completed') {
     const ok = rows.filter((r) => r.status === 'answered').length;
     text = `Agents answered (${ok} of ${rows.length}) in ${ms(task.durationMs)}`;
   } else text = task.state === 'cancelled' ? 'Agent task cancelled' : 'Agent task interrupted';
   li.textContent = text;
   li.dataset.state = task.state;
+  li.dataset.error = String(Boolean(task.error));
   scrollToEnd();
 }
 
@@ -680,6 +685,7 @@ function handleEvent(ev) {
       task.durationMs = ev.duration_ms;
       task.partial = Boolean(ev.partial);
       task.outcomes = ev.outcomes || [];
+      task.error = ev.error || null; // set when no result arrived at all (deadline, Kafka unreachable)
       task.endedAt = Date.now();
       renderTask(task);
       saveHistory();
