@@ -150,6 +150,7 @@ function renderMessage(entry) {
   li.dataset.final = String(Boolean(entry.final));
   li.classList.toggle('streaming', !entry.final);
   li.setAttribute('aria-busy', String(!entry.final)); // screen readers read it once it is complete
+  li.hidden = entry.role === 'assistant' && entry.final && !entry.text; // a response cut off before any words
   li.classList.toggle('voice', Boolean(entry.voice));
   if (entry.interrupted && !li.querySelector('.msg-note')) {
     li.append(el('div', 'msg-note', 'Interrupted'));
@@ -420,7 +421,9 @@ async function connect() {
   setStatus('connecting');
   await fetchStatus();
   if (serverStatus && serverStatus.auth_required && !new URLSearchParams(location.search).get('token')) {
-    notice('This gateway requires an access token. Open the page with ?token=<your token> in the address.', { kind: 'error', sticky: true });
+    setStatus('disconnected');
+    notice('This gateway needs an access token. Open the page with ?token=<your token> added to the address.', { kind: 'error', sticky: true });
+    return;
   }
   let opened = false;
   let ws;
@@ -467,7 +470,9 @@ function onDisconnected(wasOpen, closeEvent) {
   const why = closeEvent.reason ? ` (${closeEvent.reason})` : '';
   notice(wasOpen
     ? `The connection to the assistant was closed${why}. Your history is kept; press Reconnect to continue.`
-    : `Could not reach the assistant${why}. Check that the gateway is running, then press Reconnect.`,
+    : serverStatus && serverStatus.auth_required
+      ? `The gateway did not accept the connection${why}. Check the access token in the address, then press Reconnect.`
+      : `Could not reach the assistant${why}. Check that the gateway is running, then press Reconnect.`,
   { kind: 'error', sticky: true });
 }
 
