@@ -122,6 +122,8 @@ try {
         agents: [...document.querySelectorAll('#tasks .agent-row')].map((r) => `${r.dataset.agent}=${r.dataset.status}`),
       }));
       console.error('page state:', JSON.stringify(visible));
+    } catch { /* e.g. a browser error page instead of ours */ }
+    try {
       await page.screenshot({ path: screenshotPath, fullPage: true });
     } catch (shotError) {
       console.error(`could not save the screenshot: ${shotError.message}`);
