@@ -20,6 +20,8 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.openshift.api.model.monitoring.v1.Endpoint;
 import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
 import io.strimzi.api.kafka.model.kafka.Kafka;
+import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
+import io.strimzi.api.kafka.model.nodepool.ProcessRoles;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import io.strimzi.api.kafka.model.user.KafkaUser;
 import io.strimzi.api.kafka.model.user.KafkaUserAuthorizationSimple;
@@ -443,6 +445,40 @@ class RenderedManifestsTests {
         assertThat(manifests.topic(Topics.AGENT_TASKS).orElseThrow().getSpec().getPartitions())
                 .as("agent-tasks and agent-replies are joined by key, so they need the same partitions")
                 .isEqualTo(manifests.topic(Topics.AGENT_REPLIES).orElseThrow().getSpec().getPartitions());
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void replicationFitsTheBrokersOfTheOverlay(String overlay) {
+        Manifests manifests = Manifests.of(overlay);
+        int brokers = manifests.all(KafkaNodePool.class).stream()
+                .filter(pool -> pool.getSpec().getRoles().contains(ProcessRoles.BROKER))
+                .mapToInt(pool -> pool.getSpec().getReplicas()).sum();
+        List<String> problems = new ArrayList<>();
+        for (Kafka kafka : manifests.all(Kafka.class)) {
+            kafka.getSpec().getKafka().getConfig().forEach((key, value) -> {
+                if ((key.endsWith("replication.factor") || key.endsWith("min.isr") || key.equals("min.insync.replicas"))
+                        && Integer.parseInt(value.toString()) > brokers) {
+                    problems.add("Kafka " + kafka.getMetadata().getName() + ": " + key + " " + value + " > " + brokers
+                            + " brokers");
+                }
+            });
+        }
+        for (KafkaTopic topic : manifests.all(KafkaTopic.class)) {
+            Integer replicas = topic.getSpec().getReplicas();
+            Object minInsync = topic.getSpec().getConfig() == null ? null
+                    : topic.getSpec().getConfig().get("min.insync.replicas");
+            if (replicas != null && replicas > brokers) {
+                problems.add("KafkaTopic " + topic.getMetadata().getName() + ": replicas " + replicas + " > " + brokers
+                        + " brokers");
+            }
+            if (replicas != null && minInsync != null && Integer.parseInt(minInsync.toString()) > replicas) {
+                problems.add("KafkaTopic " + topic.getMetadata().getName() + ": min.insync.replicas " + minInsync
+                        + " > replicas " + replicas + ", every write would fail");
+            }
+        }
+        assertThat(brokers).as("broker nodes in %s", overlay).isPositive();
+        assertThat(problems).as("problems in overlay %s", overlay).isEmpty();
     }
 
     @ParameterizedTest
