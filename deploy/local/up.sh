@@ -17,7 +17,7 @@ started=$(date +%s)
 # 1. Build the services once (or when a jar is missing).
 for entry in "${SERVICES[@]}"; do
   module="${entry##*:}"
-  if ! ls "$module"/target/"$module"-*.jar >/dev/null 2>&1; then
+  if ! ls "$module"/target/"$module"-*-exec.jar >/dev/null 2>&1; then
     echo "Building the services (first run only)…"
     ./mvnw -B -ntp -q -DskipTests package
     break
@@ -80,7 +80,7 @@ fi
 export KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT"
 for entry in "${SERVICES[@]}"; do
   IFS=: read -r name port module <<< "$entry"
-  jar=$(ls "$module"/target/"$module"-*.jar | grep -v -- '-plain\|-exec' | head -1)
+  jar=$(ls "$module"/target/"$module"-*-exec.jar | head -1)
   PORT="$port" nohup "$JAVA_HOME/bin/java" -Xms64m -Xmx384m -XX:TieredStopAtLevel=1 -jar "$jar" \
     > "$LOGS/$name.log" 2>&1 &
   echo $! > "$PIDS/$name.pid"

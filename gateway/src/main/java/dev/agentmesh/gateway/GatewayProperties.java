@@ -1,0 +1,87 @@
+package dev.agentmesh.gateway;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.StringUtils;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Everything the gateway can be told, bound from {@code gateway.*} (environment variables in application.yml).
+ *
+ * @param instanceId names this instance on agent-tasks' {@code replyTo}; results for its sessions come back to it
+ */
+@Validated
+@ConfigurationProperties("gateway")
+public record GatewayProperties(
+        @NotBlank String instanceId,
+        @Valid @NotNull Upstream upstream,
+        @Valid @NotNull Tasks tasks,
+        @Valid @NotNull Limits limits,
+        @NotNull String instructions,
+        @DefaultValue("20s") Duration agentLivenessTimeout) {
+
+    /**
+     * The realtime API the gateway relays to.
+     *
+     * @param url empty means OpenAI when an API key is set, else the local realtime-emulator
+     * @param apiKey the server's key; sent upstream in the Authorization header, never to a client or a log
+     */
+    public record Upstream(
+            @DefaultValue("") String url,
+            @DefaultValue("gpt-realtime") @NotBlank String model,
+            @DefaultValue("") String apiKey,
+            @DefaultValue("wss://api.openai.com/v1/realtime") @NotNull URI openaiUrl,
+            @DefaultValue("ws://127.0.0.1:8090/v1/realtime") @NotNull URI emulatorUrl,
+            @DefaultValue("5s") @NotNull Duration connectTimeout) {
+
+        /** Offline: no key, so the emulator (or whatever REALTIME_UPSTREAM_URL names) stands in for OpenAI. */
+        public boolean offline() {
+            return !StringUtils.hasText(apiKey);
+        }
+
+        /** Where sessions connect, with the model as the GA API expects it ({@code ?model=}). */
+        public URI endpoint() {
+            URI base = StringUtils.hasText(url) ? URI.create(url) : offline() ? emulatorUrl : openaiUrl;
+            String separator = base.getQuery() == null ? "?" : "&";
+            return base.getQuery() != null && base.getQuery().contains("model=")
+                    ? base : URI.create(base + separator + "model=" + model);
+        }
+    }
+
+    /**
+     * Delegated turns.
+     *
+     * @param deadline how long the manager may take; the model waits for the result this long at most
+     * @param grace how long past the deadline the gateway waits before answering the call itself with a failure
+     * @param contextTurns how many recent turns travel with a task as context
+     */
+    public record Tasks(
+            @DefaultValue("8s") @NotNull Duration deadline,
+            @DefaultValue("3s") @NotNull Duration grace,
+            @DefaultValue("6") @Min(0) int contextTurns) {
+    }
+
+    /**
+     * What one client may cost the gateway.
+     *
+     * @param maxMessageSize largest client frame accepted; appends of up to 15 MiB are legal in the GA API
+     * @param clientQueue bytes waiting to be written to a slow client before it gets an error and is closed
+     * @param upstreamQueue bytes waiting to be written upstream before the client gets an error and is closed
+     * @param allowedOrigins Origin values browsers may connect from; {@code *} allows any
+     */
+    public record Limits(
+            @DefaultValue("16MB") @NotNull DataSize maxMessageSize,
+            @DefaultValue("8MB") @NotNull DataSize clientQueue,
+            @DefaultValue("32MB") @NotNull DataSize upstreamQueue,
+            @DefaultValue("*") List<String> allowedOrigins) {
+    }
+}

@@ -1,0 +1,53 @@
+package dev.agentmesh.gateway.realtime;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.springframework.stereotype.Component;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What an operator watches on a gateway: open realtime sessions, delegated turn latency by outcome, and how many
+ * messages wait in the relay's queues (a growing number means slow clients or a slow upstream).
+ */
+@Component
+public class GatewayMetrics {
+
+    private final Set<RelaySession> sessions = ConcurrentHashMap.newKeySet();
+    private final MeterRegistry registry;
+
+    public GatewayMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        Gauge.builder("gateway.sessions.active", sessions, Set::size)
+                .description("Realtime sessions open on this gateway").register(registry);
+        Gauge.builder("gateway.relay.queue.depth", sessions, all -> all.stream().mapToInt(RelaySession::toClientDepth).sum())
+                .tag("direction", "to_client").description("Messages waiting to be written").register(registry);
+        Gauge.builder("gateway.relay.queue.depth", sessions, all -> all.stream().mapToInt(RelaySession::toUpstreamDepth).sum())
+                .tag("direction", "to_upstream").description("Messages waiting to be written").register(registry);
+    }
+
+    void opened(RelaySession session) {
+        sessions.add(session);
+    }
+
+    void closed(RelaySession session) {
+        sessions.remove(session);
+    }
+
+    public int activeSessions() {
+        return sessions.size();
+    }
+
+    /** A delegated turn ended: complete, partial, failed (no result) or cancelled. */
+    void turn(Duration took, String outcome) {
+        Timer.builder("gateway.turn.duration")
+                .description("From the model's ask_agents call to the result fed back into the conversation")
+                .tag("outcome", outcome)
+                .publishPercentileHistogram()
+                .register(registry)
+                .record(took);
+    }
+}

@@ -1,0 +1,54 @@
+package dev.agentmesh.gateway.realtime;
+
+import dev.agentmesh.gateway.GatewayProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.socket.config.annotation.EnableWebSocket;
+import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
+import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
+import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+/** The realtime endpoint, its frame limits and the Origin allow-list for browsers. */
+@Configuration(proxyBeanMethods = false)
+@EnableWebSocket
+class RealtimeConfiguration implements WebSocketConfigurer {
+
+    private static final Logger log = LoggerFactory.getLogger(RealtimeConfiguration.class);
+
+    private final RelayHandler handler;
+    private final GatewayProperties properties;
+
+    RealtimeConfiguration(RelayHandler handler, GatewayProperties properties) {
+        this.handler = handler;
+        this.properties = properties;
+        GatewayProperties.Upstream upstream = properties.upstream();
+        log.info("Relaying /v1/realtime to {} ({})", upstream.endpoint(),
+                upstream.offline() ? "offline: no OPENAI_API_KEY" : "with the server's API key");
+    }
+
+    @Override
+    public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
+        registry.addHandler(handler, "/v1/realtime")
+                .setAllowedOriginPatterns(properties.limits().allowedOrigins().toArray(String[]::new));
+    }
+
+    @Bean
+    ServletServerContainerFactoryBean webSocketContainer(GatewayProperties properties) {
+        ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
+        int limit = Math.toIntExact(properties.limits().maxMessageSize().toBytes());
+        container.setMaxTextMessageBufferSize(limit);
+        container.setMaxBinaryMessageBufferSize(64 * 1024);
+        return container;
+    }
+
+    @Bean(destroyMethod = "shutdownNow")
+    static ScheduledExecutorService relayScheduler() {
+        return Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("relay-deadlines").daemon()
+                .factory());
+    }
+}

@@ -1,0 +1,88 @@
+package dev.agentmesh.gateway.realtime;
+
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.util.UUID;
+
+/** JSON helpers for realtime events: cheap type sniffing for the hot path, and the gateway's own events. */
+final class RealtimeJson {
+
+    static final JsonMapper MAPPER = JsonMapper.builder().build();
+
+    /** Prefix of {@code event_id}s the gateway puts on events it sends upstream itself. */
+    static final String GATEWAY_EVENT_PREFIX = "gw_";
+
+    private RealtimeJson() {
+    }
+
+    /**
+     * The top-level {@code type} of an event, read without building a tree (audio deltas and appends are large).
+     * Returns null when the text is not a JSON object with a string {@code type}.
+     */
+    static String typeOf(String json) {
+        try (JsonParser parser = MAPPER.createParser(json)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            JsonToken token;
+            while ((token = parser.nextToken()) == JsonToken.PROPERTY_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if ("type".equals(name)) {
+                    return value == JsonToken.VALUE_STRING ? parser.getString() : null;
+                }
+                parser.skipChildren();
+            }
+            return null;
+        } catch (RuntimeException notJson) {
+            return null;
+        }
+    }
+
+    static ObjectNode parseObject(String json) {
+        JsonNode node = MAPPER.readTree(json);
+        if (!(node instanceof ObjectNode object)) {
+            throw new IllegalArgumentException("an event must be a JSON object");
+        }
+        return object;
+    }
+
+    static String write(JsonNode node) {
+        return MAPPER.writeValueAsString(node);
+    }
+
+    static ObjectNode object() {
+        return MAPPER.createObjectNode();
+    }
+
+    static String gatewayEventId() {
+        return GATEWAY_EVENT_PREFIX + UUID.randomUUID().toString().replace("-", "");
+    }
+
+    /** An {@code error} server event in the GA shape; {@code eventId} names the client event it answers, if any. */
+    static String error(String type, String code, String message, String eventId) {
+        ObjectNode event = object();
+        event.put("type", "error");
+        event.put("event_id", "event_" + UUID.randomUUID().toString().replace("-", ""));
+        ObjectNode error = event.putObject("error");
+        error.put("type", type);
+        error.put("code", code);
+        error.put("message", message);
+        error.putNull("param");
+        if (eventId != null) {
+            error.put("event_id", eventId);
+        } else {
+            error.putNull("event_id");
+        }
+        return write(event);
+    }
+
+    static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value != null && value.isString() ? value.asString() : null;
+    }
+}

@@ -1,0 +1,176 @@
+package dev.agentmesh.gateway.realtime;
+
+import dev.agentmesh.events.AgentTaskCancelled;
+import dev.agentmesh.events.AgentTaskRequested;
+import dev.agentmesh.events.TurnRecorded;
+import dev.agentmesh.gateway.GatewayProperties;
+import dev.agentmesh.gateway.tasks.AgentCatalog;
+import dev.agentmesh.gateway.tasks.TaskListener;
+import dev.agentmesh.gateway.tasks.TaskPublisher;
+import dev.agentmesh.gateway.tasks.TaskRoutes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.web.socket.BinaryMessage;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.SubProtocolCapable;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.handler.AbstractWebSocketHandler;
+import org.springframework.web.util.UriComponentsBuilder;
+
+import java.io.IOException;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The {@code /v1/realtime} endpoint: one {@link RelaySession} per client socket, each with its own upstream
+ * socket. Selects the {@code realtime} subprotocol when a browser offers it; any credential a client offers
+ * (subprotocol or header) stays here.
+ */
+@Component
+class RelayHandler extends AbstractWebSocketHandler implements SubProtocolCapable {
+
+    private static final Logger log = LoggerFactory.getLogger(RelayHandler.class);
+    private static final String SESSION = "relay-session";
+
+    private final GatewayProperties properties;
+    private final UpstreamConnector connector;
+    private final AgentTool tool;
+    private final RelaySession.Environment environment;
+
+    RelayHandler(GatewayProperties properties, UpstreamConnector connector, AgentCatalog catalog,
+                 TaskPublisher publisher, TaskRoutes routes, ScheduledExecutorService relayScheduler,
+                 GatewayMetrics metrics) {
+        this.properties = properties;
+        this.connector = connector;
+        this.tool = new AgentTool(catalog);
+        this.environment = new RelaySession.Environment() {
+            @Override
+            public void publish(AgentTaskRequested task, Runnable onFailure) {
+                publisher.requested(task).exceptionally(error -> {
+                    log.warn("Could not publish a task: taskId={} conversationId={}: {}", task.taskId(),
+                            task.conversationId(), error.toString());
+                    onFailure.run();
+                    return null;
+                });
+            }
+
+            @Override
+            public void cancel(AgentTaskCancelled cancelled) {
+                publisher.cancelled(cancelled);
+            }
+
+            @Override
+            public void record(TurnRecorded turn) {
+                publisher.turn(turn);
+            }
+
+            @Override
+            public void register(String taskId, TaskListener listener) {
+                routes.register(taskId, listener);
+            }
+
+            @Override
+            public void unregister(String taskId) {
+                routes.remove(taskId);
+            }
+
+            @Override
+            public ScheduledFuture<?> schedule(Runnable action, Duration delay) {
+                return relayScheduler.schedule(action, delay.toMillis(), TimeUnit.MILLISECONDS);
+            }
+
+            @Override
+            public GatewayMetrics metrics() {
+                return metrics;
+            }
+        };
+    }
+
+    @Override
+    public List<String> getSubProtocols() {
+        return List.of("realtime");
+    }
+
+    @Override
+    public void afterConnectionEstablished(WebSocketSession client) {
+        boolean agentEvents = client.getUri() != null && "true".equals(UriComponentsBuilder.fromUri(client.getUri())
+                .build().getQueryParams().getFirst("agent_events"));
+        String conversationId = "conv_" + UUID.randomUUID().toString().replace("-", "");
+        GatewayProperties.Tasks tasks = properties.tasks();
+        RelaySession session = new RelaySession(conversationId, properties.instanceId(), agentEvents,
+                tasks.deadline(), tasks.grace(), tasks.contextTurns(),
+                new SessionConfigurer(properties.instructions(), tool::definition), environment);
+        client.getAttributes().put(SESSION, session);
+
+        OutboundChannel toClient = new OutboundChannel("client-" + conversationId,
+                properties.limits().clientQueue().toBytes(), text -> client.sendMessage(new TextMessage(text)))
+                .start(() -> session.close("the client connection failed"));
+        CompletableFuture<WebSocket> upstream = connector.connect(session);
+        upstream.whenComplete((socket, error) -> {
+            if (error != null) {
+                session.upstreamClosed("cannot connect to " + connector.endpoint().getHost() + " ("
+                        + rootCause(error).getClass().getSimpleName() + ")");
+            }
+        });
+        OutboundChannel toUpstream = new OutboundChannel("upstream-" + conversationId,
+                properties.limits().upstreamQueue().toBytes(), text -> upstream.join().sendText(text, true).join())
+                .start(() -> {
+                    if (!upstream.isCompletedExceptionally()) {
+                        session.upstreamClosed("the connection broke");
+                    }
+                });
+        session.attach(toClient, code -> close(client, code), toUpstream,
+                () -> upstream.thenAccept(socket -> socket.sendClose(WebSocket.NORMAL_CLOSURE, "session ended")));
+    }
+
+    @Override
+    protected void handleTextMessage(WebSocketSession client, TextMessage message) {
+        session(client).fromClient(message.getPayload());
+    }
+
+    @Override
+    protected void handleBinaryMessage(WebSocketSession client, BinaryMessage message) {
+        session(client).binaryFromClient();
+    }
+
+    @Override
+    public void handleTransportError(WebSocketSession client, Throwable error) {
+        log.debug("Client transport error: {}", error.toString());
+    }
+
+    @Override
+    public void afterConnectionClosed(WebSocketSession client, CloseStatus status) {
+        RelaySession session = (RelaySession) client.getAttributes().get(SESSION);
+        if (session != null) {
+            session.close("the client closed the session (" + status.getCode() + ")");
+        }
+    }
+
+    private static RelaySession session(WebSocketSession client) {
+        return (RelaySession) client.getAttributes().get(SESSION);
+    }
+
+    private static void close(WebSocketSession client, int code) {
+        try {
+            client.close(new CloseStatus(code));
+        } catch (IOException | RuntimeException e) {
+            log.debug("Closing the client socket failed: {}", e.toString());
+        }
+    }
+
+    private static Throwable rootCause(Throwable error) {
+        Throwable cause = error;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+}

@@ -1,0 +1,82 @@
+package dev.agentmesh.gateway.realtime;
+
+import dev.agentmesh.gateway.GatewayProperties;
+import org.springframework.stereotype.Component;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Opens the upstream realtime socket for a session, with the server's API key in the Authorization header.
+ * Nothing the client sent (headers, subprotocols, query) goes upstream.
+ */
+@Component
+class UpstreamConnector {
+
+    private final HttpClient http = HttpClient.newBuilder().build();
+    private final GatewayProperties.Upstream upstream;
+    private final URI endpoint;
+
+    UpstreamConnector(GatewayProperties properties) {
+        this.upstream = properties.upstream();
+        this.endpoint = upstream.endpoint();
+    }
+
+    URI endpoint() {
+        return endpoint;
+    }
+
+    CompletableFuture<WebSocket> connect(RelaySession session) {
+        WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(upstream.connectTimeout());
+        if (!upstream.offline()) {
+            builder.header("Authorization", "Bearer " + upstream.apiKey());
+        }
+        return builder.buildAsync(endpoint, new Listener(session));
+    }
+
+    /** Hands each whole text message to the session; the realtime protocol has no binary messages. */
+    private static final class Listener implements WebSocket.Listener {
+
+        private final RelaySession session;
+        private final StringBuilder partial = new StringBuilder();
+
+        Listener(RelaySession session) {
+            this.session = session;
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+            if (last && partial.isEmpty()) {
+                session.fromUpstream(data.toString());
+            } else {
+                partial.append(data);
+                if (last) {
+                    session.fromUpstream(partial.toString());
+                    partial.setLength(0);
+                }
+            }
+            socket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onBinary(WebSocket socket, java.nio.ByteBuffer data, boolean last) {
+            socket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket socket, int statusCode, String reason) {
+            session.upstreamClosed("closed with code " + statusCode + (reason.isBlank() ? "" : " (" + reason + ")"));
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket socket, Throwable error) {
+            session.upstreamClosed("connection failed: " + error.getClass().getSimpleName());
+        }
+    }
+}

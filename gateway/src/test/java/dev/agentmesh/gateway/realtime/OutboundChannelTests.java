@@ -1,0 +1,53 @@
+package dev.agentmesh.gateway.realtime;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class OutboundChannelTests {
+
+    @Test
+    void writesInOrder() {
+        List<String> written = new CopyOnWriteArrayList<>();
+        OutboundChannel channel = new OutboundChannel("t", 1_000, written::add).start(() -> { });
+
+        for (int i = 0; i < 100; i++) {
+            assertThat(channel.offer("m" + i)).isTrue();
+        }
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> written.size() == 100);
+        assertThat(written).startsWith("m0", "m1", "m2").endsWith("m99");
+    }
+
+    @Test
+    void aSlowPeerFillsTheBoundAndThenGetsOneLastMessage() throws Exception {
+        CountDownLatch peerStuck = new CountDownLatch(1);
+        List<String> written = new CopyOnWriteArrayList<>();
+        AtomicBoolean closed = new AtomicBoolean();
+        OutboundChannel channel = new OutboundChannel("t", 100, message -> {
+            peerStuck.await();
+            written.add(message);
+        }).start(() -> { });
+
+        int accepted = 0;
+        while (channel.offer("0123456789") && accepted < 1_000) {
+            accepted++;
+        }
+        assertThat(accepted).isBetween(10, 11);
+
+        channel.finish("error: too slow", true, () -> closed.set(true));
+        peerStuck.countDown();
+
+        await().atMost(Duration.ofSeconds(5)).untilTrue(closed);
+        assertThat(written).last().isEqualTo("error: too slow");
+        assertThat(written.size()).isLessThanOrEqualTo(2);
+        assertThat(channel.offer("after")).isFalse();
+    }
+}

@@ -1,0 +1,322 @@
+package dev.agentmesh.gateway.realtime;
+
+import dev.agentmesh.events.AgentOutcome;
+import dev.agentmesh.events.AgentTaskCancelled;
+import dev.agentmesh.events.AgentTaskCompleted;
+import dev.agentmesh.events.AgentTaskRequested;
+import dev.agentmesh.events.Topics;
+import dev.agentmesh.events.TurnRecorded;
+import dev.agentmesh.gateway.RealtimeTestClient;
+import dev.agentmesh.gateway.ScriptedUpstream;
+import dev.agentmesh.testing.EventProbe;
+import dev.agentmesh.testing.EventPublisher;
+import dev.agentmesh.testing.KafkaTestConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The relay against a scripted upstream, through a real broker: session merging, interception of ask_agents,
+ * response sequencing, barge-in, late results, routing by instance, bad input.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "gateway.instance-id=relay-it",
+        "gateway.upstream.api-key=sk-test-server-key-4711",
+        "gateway.tasks.deadline=2s",
+        "gateway.tasks.grace=1s"})
+@Import(KafkaTestConfig.class)
+class RelayIT {
+
+    private static final String SERVER_KEY = "sk-test-server-key-4711";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final ScriptedUpstream UPSTREAM = ScriptedUpstream.start();
+
+    @DynamicPropertySource
+    static void upstream(DynamicPropertyRegistry registry) {
+        registry.add("gateway.upstream.url", UPSTREAM::url);
+    }
+
+    @LocalServerPort
+    int port;
+
+    private EventProbe tasks;
+    private EventProbe conversation;
+    private final EventPublisher publisher = new EventPublisher();
+    private RealtimeTestClient client;
+
+    @BeforeEach
+    void connect() {
+        tasks = EventProbe.on(Topics.AGENT_TASKS);
+        conversation = EventProbe.on(Topics.CONVERSATION_EVENTS);
+        UPSTREAM.forget();
+        client = RealtimeTestClient.connect("ws://127.0.0.1:" + port + "/v1/realtime?agent_events=true");
+        client.awaitEvent("session.created");
+    }
+
+    @AfterEach
+    void disconnect() {
+        client.close();
+        tasks.close();
+        conversation.close();
+    }
+
+    @AfterAll
+    static void stopUpstream() throws Exception {
+        UPSTREAM.close();
+    }
+
+    @Test
+    void addsTheServerToolAndKeyAndRelaysEverythingElseUntouched() {
+        String initial = UPSTREAM.awaitReceived("session.update", event -> event.contains("ask_agents"));
+        assertThat(UPSTREAM.authorizations()).last().isEqualTo("Bearer " + SERVER_KEY);
+
+        client.send("{\"type\":\"session.update\",\"session\":{\"instructions\":\"Answer like a pirate.\","
+                + "\"tools\":[],\"output_modalities\":[\"text\"]}}");
+        String merged = UPSTREAM.awaitReceived("session.update", event -> event.contains("pirate"));
+        JsonNode session = JSON.readTree(merged).path("session");
+        assertThat(session.path("tools").findValuesAsString("name")).containsExactly("ask_agents");
+        assertThat(session.path("instructions").asString()).contains("ask_agents").endsWith("Answer like a pirate.");
+        assertThat(session.path("output_modalities").get(0).asString()).isEqualTo("text");
+
+        client.send("{\"type\":\"session.update\",\"session\":{\"tools\":[{\"type\":\"function\",\"name\":"
+                + "\"get_time\",\"parameters\":{}},{\"type\":\"function\",\"name\":\"ask_agents\",\"description\":"
+                + "\"hijacked\"}]}}");
+        String withClientTool = UPSTREAM.awaitReceived("session.update", event -> event.contains("get_time"));
+        assertThat(JSON.readTree(withClientTool).path("session").path("tools").findValuesAsString("name"))
+                .containsExactly("ask_agents", "get_time");
+        assertThat(withClientTool).doesNotContain("hijacked");
+
+        client.send("{\"type\":\"x.future_client_event\",\"payload\":{\"n\":1}}");
+        UPSTREAM.awaitReceived("x.future_client_event", event -> event.contains("\"n\":1"));
+        UPSTREAM.send("{\"type\":\"x.future_server_event\",\"payload\":{\"n\":2}}");
+        assertThat(client.awaitEvent("x.future_server_event")).contains("\"n\":2");
+
+        assertThat(initial).doesNotContain(SERVER_KEY);
+        assertThat(client.received()).noneMatch(event -> event.contains(SERVER_KEY));
+    }
+
+    @Test
+    void feedsTheResultBackAndAsksForAResponseWhileHidingTheServerCall() {
+        client.sendText("What's the weather in Paris?");
+        modelCallsAskAgents("call_1", "{\"request\":\"Weather in Paris today\"}");
+
+        AgentTaskRequested task = tasks.awaitEvent(AgentTaskRequested.class,
+                requested -> requested.request().equals("Weather in Paris today"), Duration.ofSeconds(20));
+        assertThat(task.replyTo()).isEqualTo("relay-it");
+        assertThat(task.context()).extracting("text").contains("What's the weather in Paris?");
+        assertThat(task.deadline()).isAfter(task.occurredAt());
+        client.awaitEvent("agent_mesh.task.started", event -> event.contains(task.taskId()), Duration.ofSeconds(10));
+
+        publishResult(task, "relay-it", AgentOutcome.answered("weather", "18 °C and light rain in Paris.", 40, 1),
+                AgentOutcome.timedOut("news", "no answer within the deadline", 1));
+
+        String output = UPSTREAM.awaitReceived("conversation.item.create", event -> event.contains("call_1"));
+        JsonNode item = JSON.readTree(output).path("item");
+        assertThat(item.path("type").asString()).isEqualTo("function_call_output");
+        JsonNode result = JSON.readTree(item.path("output").asString());
+        assertThat(result.path("agents").get(0).path("name").asString()).isEqualTo("weather");
+        assertThat(result.path("agents").get(0).path("status").asString()).isEqualTo("answered");
+        assertThat(result.path("agents").get(0).path("answer").asString()).contains("light rain");
+        assertThat(result.path("agents").get(1).path("status").asString()).isEqualTo("timed_out");
+        await().atMost(Duration.ofSeconds(10)).until(() -> UPSTREAM.received("response.create").stream()
+                .anyMatch(event -> event.contains("gw_")));
+        int outputAt = UPSTREAM.received().indexOf(output);
+        int createAt = UPSTREAM.received().indexOf(UPSTREAM.received("response.create").stream()
+                .filter(event -> event.contains("gw_")).findFirst().orElseThrow());
+        assertThat(createAt).isGreaterThan(outputAt);
+
+        String completed = client.awaitEvent("agent_mesh.task.completed", event -> event.contains(task.taskId()),
+                Duration.ofSeconds(10));
+        assertThat(completed).contains("\"partial\":true", "\"agent\":\"weather\"", "\"status\":\"timed_out\"");
+        assertThat(client.received()).noneMatch(event -> event.contains("\"name\":\"ask_agents\""));
+        assertThat(client.received()).noneMatch(event -> event.contains("item_call_1"));
+        assertThat(client.received("response.done")).isNotEmpty();
+        conversation.awaitEvent(TurnRecorded.class, turn -> turn.role().equals("tool-result")
+                && turn.taskId().equals(task.taskId()), Duration.ofSeconds(10));
+    }
+
+    @Test
+    void waitsForTheActiveResponseToFinishBeforeAskingForAnother() {
+        modelCallsAskAgents("call_2", "{\"request\":\"News about France\"}");
+        AgentTaskRequested task = tasks.awaitEvent(AgentTaskRequested.class,
+                requested -> requested.request().equals("News about France"), Duration.ofSeconds(20));
+        UPSTREAM.send("{\"type\":\"response.created\",\"response\":{\"id\":\"resp_busy\",\"status\":\"in_progress\"}}");
+        client.awaitEvent("response.created", event -> event.contains("resp_busy"), Duration.ofSeconds(10));
+
+        publishResult(task, "relay-it", AgentOutcome.answered("news", "Headline A (Le Monde)", 30, 1));
+
+        UPSTREAM.awaitReceived("conversation.item.create", event -> event.contains("call_2"));
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+                .until(() -> UPSTREAM.received("response.create").isEmpty());
+
+        UPSTREAM.send("{\"type\":\"response.done\",\"response\":{\"id\":\"resp_busy\",\"status\":\"completed\","
+                + "\"output\":[]}}");
+        UPSTREAM.awaitReceived("response.create", event -> event.contains("gw_"));
+        assertThat(client.received()).noneMatch(event -> event.contains("conversation_already_has_active_response"));
+    }
+
+    @Test
+    void aClientResponseCreateWaitsWhileTheGatewaysIsOnItsWay() {
+        modelCallsAskAgents("call_3", "{\"request\":\"Weather in Oslo\"}");
+        AgentTaskRequested task = tasks.awaitEvent(AgentTaskRequested.class,
+                requested -> requested.request().equals("Weather in Oslo"), Duration.ofSeconds(20));
+        publishResult(task, "relay-it", AgentOutcome.answered("weather", "-3 °C in Oslo.", 30, 1));
+        UPSTREAM.awaitReceived("response.create", event -> event.contains("gw_"));
+
+        client.send("{\"type\":\"response.create\",\"event_id\":\"client_create_1\"}");
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                .until(() -> UPSTREAM.received("response.create").stream().noneMatch(e -> e.contains("client_create_1")));
+
+        UPSTREAM.send("{\"type\":\"response.created\",\"response\":{\"id\":\"resp_gw\",\"status\":\"in_progress\"}}");
+        UPSTREAM.send("{\"type\":\"response.done\",\"response\":{\"id\":\"resp_gw\",\"status\":\"completed\",\"output\":[]}}");
+        UPSTREAM.awaitReceived("response.create", event -> event.contains("client_create_1"));
+    }
+
+    @Test
+    void bargeInCancelsTheTaskAndTheLateResultIsDropped() {
+        modelCallsAskAgents("call_4", "{\"request\":\"Weather in Rome\"}");
+        AgentTaskRequested task = tasks.awaitEvent(AgentTaskRequested.class,
+                requested -> requested.request().equals("Weather in Rome"), Duration.ofSeconds(20));
+
+        UPSTREAM.send("{\"type\":\"input_audio_buffer.speech_started\",\"audio_start_ms\":1200,\"item_id\":\"item_u\"}");
+
+        AgentTaskCancelled cancelled = tasks.awaitEvent(AgentTaskCancelled.class,
+                event -> event.taskId().equals(task.taskId()), Duration.ofSeconds(10));
+        assertThat(cancelled.reason()).contains("speaking");
+        client.awaitEvent("agent_mesh.task.cancelled", event -> event.contains(task.taskId()), Duration.ofSeconds(10));
+        client.awaitEvent("input_audio_buffer.speech_started");
+
+        publishResult(task, "relay-it", AgentOutcome.answered("weather", "LATE ANSWER 25 °C", 30, 1));
+        await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(3)).until(() ->
+                UPSTREAM.received().stream().noneMatch(event -> event.contains("LATE ANSWER"))
+                        && UPSTREAM.received("response.create").isEmpty()
+                        && client.received("agent_mesh.task.completed").isEmpty());
+        assertThat(UPSTREAM.awaitReceived("conversation.item.create", event -> event.contains("call_4")))
+                .contains("cancelled");
+    }
+
+    @Test
+    void aResultAddressedToAnotherGatewayIsNotDelivered() {
+        modelCallsAskAgents("call_5", "{\"request\":\"Weather in Lima\"}");
+        AgentTaskRequested task = tasks.awaitEvent(AgentTaskRequested.class,
+                requested -> requested.request().equals("Weather in Lima"), Duration.ofSeconds(20));
+
+        publishResult(task, "some-other-gateway", AgentOutcome.answered("weather", "WRONG INSTANCE", 10, 1));
+        await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(3)).until(() ->
+                UPSTREAM.received().stream().noneMatch(event -> event.contains("WRONG INSTANCE")));
+
+        publishResult(task, "relay-it", AgentOutcome.answered("weather", "19 °C in Lima.", 10, 1));
+        UPSTREAM.awaitReceived("conversation.item.create", event -> event.contains("19 °C in Lima."));
+    }
+
+    @Test
+    void invalidToolArgumentsGetAClearOutputAndNoTask() {
+        modelCallsAskAgents("call_6", "{not json");
+
+        String output = UPSTREAM.awaitReceived("conversation.item.create", event -> event.contains("call_6"));
+        assertThat(output).contains("Invalid ask_agents arguments", "not valid JSON");
+        UPSTREAM.awaitReceived("response.create", event -> event.contains("gw_"));
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                .until(() -> tasks.events(AgentTaskRequested.class).isEmpty());
+    }
+
+    @Test
+    void aTaskWithoutAResultStillGetsAnAnswerAfterTheDeadline() {
+        modelCallsAskAgents("call_7", "{\"request\":\"Weather in Nairobi\"}");
+        tasks.awaitEvent(AgentTaskRequested.class, requested -> requested.request().equals("Weather in Nairobi"),
+                Duration.ofSeconds(20));
+
+        String output = UPSTREAM.awaitReceived("conversation.item.create", event -> event.contains("call_7"));
+        assertThat(output).contains("could not answer", "deadline");
+        UPSTREAM.awaitReceived("response.create", event -> event.contains("gw_"));
+    }
+
+    @Test
+    void badClientFramesGetAnErrorAndTheSessionGoesOn() {
+        client.send("this is not json");
+        assertThat(client.awaitEvent("error")).contains("invalid_json");
+        client.send("{\"no_type\":true}");
+        client.awaitEvent("error", event -> event.contains("missing_required_parameter"), Duration.ofSeconds(5));
+        client.sendBinary(new byte[] {1, 2, 3});
+        client.awaitEvent("error", event -> event.contains("unsupported_frame"), Duration.ofSeconds(5));
+
+        client.send("{\"type\":\"input_audio_buffer.clear\",\"event_id\":\"still_alive\"}");
+        UPSTREAM.awaitReceived("input_audio_buffer.clear", event -> event.contains("still_alive"));
+    }
+
+    @Test
+    void acceptsAnAudioAppendOfFifteenMebibytes() {
+        String audio = "A".repeat(15 * 1024 * 1024 - 100);
+        client.send("{\"type\":\"input_audio_buffer.append\",\"audio\":\"" + audio + "\"}");
+        UPSTREAM.awaitReceived("input_audio_buffer.append", event -> event.length() > 15_000_000);
+    }
+
+    @Test
+    void closingTheClientCancelsItsTaskAndTheUpstreamSession() {
+        modelCallsAskAgents("call_8", "{\"request\":\"News about Peru\"}");
+        AgentTaskRequested task = tasks.awaitEvent(AgentTaskRequested.class,
+                requested -> requested.request().equals("News about Peru"), Duration.ofSeconds(20));
+
+        client.close();
+
+        tasks.awaitEvent(AgentTaskCancelled.class, event -> event.taskId().equals(task.taskId()),
+                Duration.ofSeconds(10));
+        await().atMost(Duration.ofSeconds(10)).until(() -> UPSTREAM.openSessions() == 0);
+    }
+
+    @Test
+    void theClientHearsWhyWhenTheUpstreamSessionDrops() throws Exception {
+        UPSTREAM.closeLatest(1011, "upstream failure");
+
+        String error = client.awaitEvent("error", event -> event.contains("upstream_closed"), Duration.ofSeconds(10));
+        assertThat(error).contains("1011");
+        assertThat(client.closeCode().get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1011);
+    }
+
+    private void modelCallsAskAgents(String callId, String arguments) {
+        String itemId = "item_" + callId;
+        String escaped = arguments.replace("\\", "\\\\").replace("\"", "\\\"");
+        String responseId = "resp_" + UUID.randomUUID().toString().substring(0, 8);
+        String inProgress = "{\"id\":\"" + itemId + "\",\"object\":\"realtime.item\",\"type\":\"function_call\","
+                + "\"status\":\"in_progress\",\"name\":\"ask_agents\",\"call_id\":\"" + callId + "\",\"arguments\":\"\"}";
+        String done = "{\"id\":\"" + itemId + "\",\"object\":\"realtime.item\",\"type\":\"function_call\","
+                + "\"status\":\"completed\",\"name\":\"ask_agents\",\"call_id\":\"" + callId + "\",\"arguments\":\""
+                + escaped + "\"}";
+        for (String event : List.of(
+                "{\"type\":\"response.created\",\"response\":{\"id\":\"" + responseId + "\",\"status\":\"in_progress\"}}",
+                "{\"type\":\"response.output_item.added\",\"response_id\":\"" + responseId + "\",\"output_index\":0,"
+                        + "\"item\":" + inProgress + "}",
+                "{\"type\":\"conversation.item.added\",\"item\":" + inProgress + "}",
+                "{\"type\":\"response.function_call_arguments.delta\",\"response_id\":\"" + responseId
+                        + "\",\"item_id\":\"" + itemId + "\",\"call_id\":\"" + callId + "\",\"delta\":\"" + escaped + "\"}",
+                "{\"type\":\"response.function_call_arguments.done\",\"response_id\":\"" + responseId
+                        + "\",\"item_id\":\"" + itemId + "\",\"call_id\":\"" + callId + "\",\"arguments\":\"" + escaped + "\"}",
+                "{\"type\":\"response.output_item.done\",\"response_id\":\"" + responseId + "\",\"output_index\":0,"
+                        + "\"item\":" + done + "}",
+                "{\"type\":\"conversation.item.done\",\"item\":" + done + "}",
+                "{\"type\":\"response.done\",\"response\":{\"id\":\"" + responseId + "\",\"status\":\"completed\","
+                        + "\"output\":[" + done + "]}}")) {
+            UPSTREAM.send(event);
+        }
+    }
+
+    private void publishResult(AgentTaskRequested task, String replyTo, AgentOutcome... outcomes) {
+        publisher.publish(Topics.AGENT_RESULTS, task.taskId(),
+                AgentTaskCompleted.of(task.taskId(), task.conversationId(), replyTo, List.of(outcomes), 50));
+    }
+}
