@@ -1,0 +1,95 @@
+package dev.agentmesh.gateway.e2e;
+
+import dev.agentmesh.chat.ChatAgentApplication;
+import dev.agentmesh.emulator.RealtimeEmulator;
+import dev.agentmesh.gateway.GatewayApplication;
+import dev.agentmesh.manager.AgentManagerApplication;
+import dev.agentmesh.news.NewsAgentApplication;
+import dev.agentmesh.testing.TestKafka;
+import dev.agentmesh.weather.WeatherAgentApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The whole system in this JVM, each service in its own Spring context with its own application.yml, against
+ * the test broker: the realtime-emulator as the upstream, the gateway, the manager and the three agents with
+ * their offline providers. The same code paths run as in production; only providers and endpoints change.
+ */
+final class MeshUnderTest implements AutoCloseable {
+
+    static final String SERVER_KEY = "sk-e2e-server-key-0042";
+
+    private final RealtimeEmulator emulator;
+    private final List<ConfigurableApplicationContext> services = new ArrayList<>();
+    private final ConfigurableApplicationContext gateway;
+
+    private MeshUnderTest() throws IOException {
+        emulator = RealtimeEmulator.start();
+        services.add(start(AgentManagerApplication.class, "agent-manager",
+                "spring.kafka.streams.state-dir=" + Files.createTempDirectory("manager-state"),
+                "spring.kafka.streams.application-id=agent-manager-e2e"));
+        services.add(start(WeatherAgentApplication.class, "weather-agent", "weather.provider=offline"));
+        services.add(start(NewsAgentApplication.class, "news-agent", "news.provider=offline"));
+        services.add(start(ChatAgentApplication.class, "chat-agent", "chat.llm.api-key="));
+        gateway = start(GatewayApplication.class, "gateway",
+                "gateway.instance-id=gateway-e2e",
+                "gateway.upstream.url=" + emulator.url(),
+                "gateway.upstream.api-key=" + SERVER_KEY);
+        services.add(gateway);
+    }
+
+    static MeshUnderTest start() {
+        try {
+            return new MeshUnderTest();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    int gatewayPort() {
+        return Integer.parseInt(gateway.getEnvironment().getProperty("local.server.port", "0"));
+    }
+
+    String realtimeUrl() {
+        return "ws://127.0.0.1:" + gatewayPort() + "/v1/realtime";
+    }
+
+    String pageUrl() {
+        return "http://127.0.0.1:" + gatewayPort() + "/";
+    }
+
+    RealtimeEmulator emulator() {
+        return emulator;
+    }
+
+    <T> T gatewayBean(Class<T> type) {
+        return gateway.getBean(type);
+    }
+
+    private static ConfigurableApplicationContext start(Class<?> application, String module, String... extra) {
+        Path config = Path.of("..", module, "src", "main", "resources", "application.yml").toAbsolutePath();
+        List<String> arguments = new ArrayList<>(List.of(
+                "--spring.config.location=file:" + config,
+                "--spring.kafka.bootstrap-servers=" + TestKafka.bootstrapServers(),
+                "--server.port=0",
+                "--spring.main.banner-mode=off"));
+        for (String property : extra) {
+            arguments.add("--" + property);
+        }
+        return new SpringApplicationBuilder(application).run(arguments.toArray(String[]::new));
+    }
+
+    @Override
+    public void close() {
+        for (int i = services.size() - 1; i >= 0; i--) {
+            services.get(i).close();
+        }
+        emulator.close();
+    }
+}
