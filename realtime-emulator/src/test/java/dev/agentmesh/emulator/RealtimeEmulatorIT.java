@@ -63,6 +63,16 @@ class RealtimeEmulatorIT {
     }
 
     @Test
+    void libraryModeIgnoresAutoConfigurationsOnTheHostClasspath() throws Exception {
+        // actuator is on this module's classpath; an embedded emulator must not expose it
+        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + emulator.port() + "/actuator/health")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void browserSubprotocolsSelectRealtimeAndCarryTheKey() {
         try (RealtimeClient client = RealtimeClient.connect(emulator.url(),
                 handshake -> handshake.subprotocols("realtime", "openai-insecure-api-key.ek_browser_secret"))) {

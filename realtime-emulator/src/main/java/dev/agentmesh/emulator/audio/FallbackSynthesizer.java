@@ -39,4 +39,13 @@ final class FallbackSynthesizer implements SpeechSynthesizer {
         }
         return fallback.synthesize(text);
     }
+
+    @Override
+    public synchronized void close() {
+        if (preferred != null) {
+            preferred.close();
+            preferred = null;
+        }
+        preferredFailed = true;
+    }
 }

@@ -41,6 +41,11 @@ final class FreeTtsSynthesizer implements SpeechSynthesizer {
                 Math.round(format.getSampleRate()), SAMPLE_RATE);
     }
 
+    @Override
+    public synchronized void close() {
+        voice.deallocate();
+    }
+
     /** FreeTTS hands finished audio to a player; this one keeps it instead of playing it. */
     private static final class CapturingPlayer implements AudioPlayer {
 

@@ -1,5 +1,6 @@
 package dev.agentmesh.emulator.web;
 
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
@@ -15,7 +16,7 @@ import dev.agentmesh.emulator.audio.SpeechSynthesizer;
  */
 @EnableWebSocket
 @EnableConfigurationProperties(EmulatorProperties.class)
-public class EmulatorWebConfiguration implements WebSocketConfigurer {
+public class EmulatorWebConfiguration implements WebSocketConfigurer, DisposableBean {
 
     /** Tomcat's per-part buffer; whole messages are joined by the handler up to the configured maximum. */
     private static final int CONTAINER_BUFFER_BYTES = 1024 * 1024;
@@ -33,6 +34,11 @@ public class EmulatorWebConfiguration implements WebSocketConfigurer {
         registry.addHandler(new RealtimeWebSocketHandler(properties, voice, connectionLog), "/v1/realtime")
                 .addInterceptors(new HandshakeCredentials())
                 .setAllowedOriginPatterns("*");
+    }
+
+    @Override
+    public void destroy() {
+        voice.close();
     }
 
     @Bean
