@@ -7,12 +7,14 @@ BROKER_LIB="$RUN/broker-lib"
 KAFKA_PORT="${KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
 
-# name:port:module, in start order
+# name:port:module, in start order (the realtime-emulator only runs when no OPENAI_API_KEY is set)
 SERVICES=(
+  "realtime-emulator:8090:realtime-emulator"
   "agent-manager:8081:agent-manager"
   "weather-agent:8082:weather-agent"
   "news-agent:8083:news-agent"
   "chat-agent:8084:chat-agent"
+  "gateway:8080:gateway"
 )
 
 java_major() { "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/.*java.specification.version = //p'; }

@@ -8,8 +8,8 @@ cd "$ROOT"
 mkdir -p "$LOGS" "$PIDS"
 
 if running kafka; then
-  echo "Already running (Kafka pid $(cat "$PIDS/kafka.pid")). Stop it first with deploy/local/down.sh."
-  exit 1
+  echo "Already running (Kafka pid $(cat "$PIDS/kafka.pid")): open http://127.0.0.1:8080/ or stop it with deploy/local/down.sh."
+  exit 0
 fi
 
 started=$(date +%s)
@@ -72,22 +72,28 @@ for _ in $(seq 1 300); do
 done
 grep -q 'Kafka Server started' "$LOGS/kafka.log" || { echo "Kafka not ready after 60 s"; exit 1; }
 
-# 4. The services. Without OPENAI_API_KEY the system runs offline: local planner, offline chat, sample data.
+# 4. The services. Without OPENAI_API_KEY the system runs offline: the realtime-emulator stands in for OpenAI,
+#    the manager plans locally, chat composes without an LLM, and the agents use bundled sample data.
+STARTED=()
 if [ -z "${OPENAI_API_KEY:-}" ]; then
   export WEATHER_PROVIDER="${WEATHER_PROVIDER:-offline}" NEWS_PROVIDER="${NEWS_PROVIDER:-offline}"
-  echo "No OPENAI_API_KEY: running offline (WEATHER_PROVIDER=$WEATHER_PROVIDER, NEWS_PROVIDER=$NEWS_PROVIDER)."
+  echo "No OPENAI_API_KEY: running offline (emulator upstream, WEATHER_PROVIDER=$WEATHER_PROVIDER, NEWS_PROVIDER=$NEWS_PROVIDER)."
 fi
 export KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT"
 for entry in "${SERVICES[@]}"; do
   IFS=: read -r name port module <<< "$entry"
+  if [ "$name" = realtime-emulator ] && [ -n "${OPENAI_API_KEY:-}" ]; then
+    continue
+  fi
   jar=$(ls "$module"/target/"$module"-*-exec.jar | head -1)
   PORT="$port" nohup "$JAVA_HOME/bin/java" -Xms64m -Xmx384m -XX:TieredStopAtLevel=1 -jar "$jar" \
     > "$LOGS/$name.log" 2>&1 &
   echo $! > "$PIDS/$name.pid"
+  STARTED+=("$entry")
 done
 
 # 5. Wait until every service reports ready.
-for entry in "${SERVICES[@]}"; do
+for entry in "${STARTED[@]}"; do
   IFS=: read -r name port module <<< "$entry"
   for _ in $(seq 1 240); do
     curl -fs "http://127.0.0.1:$port/actuator/health/readiness" >/dev/null 2>&1 && break
@@ -99,11 +105,15 @@ done
 
 echo
 echo "Up in $(( $(date +%s) - started )) s. Logs: deploy/local/run/logs/   Stop: deploy/local/down.sh"
-printf '%-15s %-36s %s\n' "service" "URL" "metrics"
-printf '%-15s %-36s %s\n' "kafka" "127.0.0.1:$KAFKA_PORT" "-"
-for entry in "${SERVICES[@]}"; do
+echo
+printf '%-18s %-40s %s\n' "what" "URL" "metrics"
+printf '%-18s %-40s %s\n' "web UI" "http://127.0.0.1:8080/" "-"
+printf '%-18s %-40s %s\n' "realtime API" "ws://127.0.0.1:8080/v1/realtime" "-"
+printf '%-18s %-40s %s\n' "kafka" "127.0.0.1:$KAFKA_PORT" "-"
+for entry in "${STARTED[@]}"; do
   IFS=: read -r name port module <<< "$entry"
-  printf '%-15s %-36s %s\n' "$name" "http://127.0.0.1:$port/actuator/health" "http://127.0.0.1:$port/actuator/prometheus"
+  printf '%-18s %-40s %s\n' "$name" "http://127.0.0.1:$port/actuator/health" "http://127.0.0.1:$port/actuator/prometheus"
 done
 echo
-echo "Try: deploy/local/ask.sh \"What's the weather in Paris and any news about France?\""
+echo "Open http://127.0.0.1:8080/ and ask: What's the weather in Paris and any news about France?"
+echo "Or without a browser: deploy/local/ask.sh \"What's the weather in Paris and any news about France?\""
