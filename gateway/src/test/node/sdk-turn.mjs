@@ -9,7 +9,6 @@ import { OpenAIRealtimeWebSocket, RealtimeAgent, RealtimeSession } from '@openai
 
 const QUESTION = "What's the weather in Paris and any news about France?";
 const TIMEOUT_MS = 45_000;
-const SERVER_TOOL = 'ask_agents';
 
 const base = process.argv[2];
 if (!base || !/^wss?:\/\//.test(base)) {
@@ -21,23 +20,13 @@ if (!base || !/^wss?:\/\//.test(base)) {
 const url = new URL(base);
 if (!url.searchParams.has('model')) url.searchParams.set('model', 'gpt-realtime');
 
-/**
- * ask_agents is a server-owned tool: the gateway runs it and answers the call itself. The SDK
- * would otherwise reply "Tool ask_agents not found" as the function output, so its function_call
- * notifications for that tool are not passed on to the session.
- */
-class GatewayWebSocket extends OpenAIRealtimeWebSocket {
-  emit(type, ...args) {
-    if (type === 'function_call' && args[0]?.name === SERVER_TOOL) return false;
-    return super.emit(type, ...args);
-  }
-}
-
+// The client runs unchanged: the gateway hides its server-owned ask_agents calls, so the SDK never sees a call
+// for a tool it does not have.
 // No instructions and no tools from this side: the gateway owns both. An instructions function that
 // returns undefined keeps the field out of the SDK's session.update (an empty string would clear it).
 const agent = new RealtimeAgent({ name: 'gateway-check', instructions: async () => undefined });
 const session = new RealtimeSession(agent, {
-  transport: new GatewayWebSocket({ url: url.toString() }),
+  transport: new OpenAIRealtimeWebSocket({ url: url.toString() }),
   model: 'gpt-realtime',
   config: { outputModalities: ['text'] },
 });
@@ -64,7 +53,6 @@ const answer = new Promise((resolve) => {
 session.on('error', (e) => {
   const err = e?.error;
   const detail = err?.error?.message ?? err?.message ?? JSON.stringify(err ?? e);
-  if (/active response/i.test(detail)) return; // the SDK retries response.create itself
   fail(detail);
 });
 session.transport.on('connection_change', (status) => {

@@ -19,6 +19,8 @@ public final class RealtimeTestClient implements AutoCloseable {
     private final WebSocket socket;
     private final List<String> received = new CopyOnWriteArrayList<>();
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+    private final java.util.concurrent.atomic.AtomicBoolean reading = new java.util.concurrent.atomic.AtomicBoolean(true);
+    private final java.util.concurrent.atomic.AtomicBoolean stalled = new java.util.concurrent.atomic.AtomicBoolean();
 
     private RealtimeTestClient(URI uri) {
         StringBuilder partial = new StringBuilder();
@@ -31,7 +33,11 @@ public final class RealtimeTestClient implements AutoCloseable {
                             received.add(partial.toString());
                             partial.setLength(0);
                         }
-                        webSocket.request(1);
+                        if (reading.get()) {
+                            webSocket.request(1);
+                        } else {
+                            stalled.set(true);
+                        }
                         return null;
                     }
 
@@ -58,6 +64,18 @@ public final class RealtimeTestClient implements AutoCloseable {
 
     public void sendBinary(byte[] bytes) {
         socket.sendBinary(ByteBuffer.wrap(bytes), true).join();
+    }
+
+    /** Stops taking messages off the socket, as a client on a stalled network would. */
+    public void stopReading() {
+        reading.set(false);
+    }
+
+    public void resumeReading() {
+        reading.set(true);
+        if (stalled.getAndSet(false)) {
+            socket.request(1);
+        }
     }
 
     public List<String> received() {

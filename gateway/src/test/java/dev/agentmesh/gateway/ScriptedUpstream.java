@@ -114,6 +114,20 @@ public final class ScriptedUpstream implements AutoCloseable {
         }
     }
 
+    /** Sends on the most recent session unless the gateway has closed it meanwhile. */
+    public void sendIfOpen(String event) {
+        Session session = sessions.getLast();
+        try {
+            synchronized (session) {
+                if (session.isOpen()) {
+                    session.getBasicRemote().sendText(event);
+                }
+            }
+        } catch (IOException | IllegalStateException closedMeanwhile) {
+            // the gateway closed the session: what the caller is waiting for
+        }
+    }
+
     /** Drops the most recent session's socket, as a failing upstream would. */
     public void closeLatest(int code, String reason) throws IOException {
         sessions.getLast().close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));

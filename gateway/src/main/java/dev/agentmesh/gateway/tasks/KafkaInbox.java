@@ -10,6 +10,7 @@ import dev.agentmesh.events.Topics;
 import dev.agentmesh.gateway.GatewayProperties;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -52,6 +53,8 @@ public class KafkaInbox implements SmartLifecycle, HealthIndicator {
     private final TaskRoutes routes;
     private final AgentCatalog catalog;
     private final Counter skipped;
+    private final MeterRegistry meters;
+    private KafkaClientMetrics clientMetrics;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile boolean running;
     private volatile boolean assigned;
@@ -69,6 +72,7 @@ public class KafkaInbox implements SmartLifecycle, HealthIndicator {
         this.instanceId = properties.instanceId();
         this.routes = routes;
         this.catalog = catalog;
+        this.meters = meters;
         this.skipped = Counter.builder("gateway.records.skipped")
                 .description("Records on the gateway's topics that could not be decoded and were skipped")
                 .register(meters);
@@ -78,6 +82,8 @@ public class KafkaInbox implements SmartLifecycle, HealthIndicator {
     public void start() {
         running = true;
         consumer = new KafkaConsumer<>(consumerProperties, new StringDeserializer(), new ByteArrayDeserializer());
+        clientMetrics = new KafkaClientMetrics(consumer);
+        clientMetrics.bindTo(meters);
         reader = Thread.ofPlatform().name("gateway-inbox").daemon().start(this::run);
     }
 
@@ -95,11 +101,18 @@ public class KafkaInbox implements SmartLifecycle, HealthIndicator {
                 Thread.currentThread().interrupt();
             }
         }
+        closeMetrics();
     }
 
     @Override
     public boolean isRunning() {
         return running;
+    }
+
+    private void closeMetrics() {
+        if (clientMetrics != null) {
+            clientMetrics.close();
+        }
     }
 
     /** Ready once results can be received: every partition of agent-results is assigned. */

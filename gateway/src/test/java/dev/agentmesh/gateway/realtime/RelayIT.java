@@ -38,7 +38,8 @@ import static org.awaitility.Awaitility.await;
         "gateway.instance-id=relay-it",
         "gateway.upstream.api-key=sk-test-server-key-4711",
         "gateway.tasks.deadline=2s",
-        "gateway.tasks.grace=1s"})
+        "gateway.tasks.grace=1s",
+        "gateway.limits.client-queue=1MB"})
 @Import(KafkaTestConfig.class)
 class RelayIT {
 
@@ -286,6 +287,23 @@ class RelayIT {
         String error = client.awaitEvent("error", event -> event.contains("upstream_closed"), Duration.ofSeconds(10));
         assertThat(error).contains("1011");
         assertThat(client.closeCode().get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1011);
+    }
+
+    @Test
+    void aClientThatStopsReadingGetsAnErrorAndACleanCloseInsteadOfGrowingMemory() throws Exception {
+        client.stopReading();
+        String chunk = "A".repeat(512 * 1024);
+        for (int i = 0; i < 40 && UPSTREAM.openSessions() > 0; i++) {
+            UPSTREAM.sendIfOpen("{\"type\":\"response.output_audio.delta\",\"response_id\":\"resp_big\",\"item_id\":"
+                    + "\"item_big\",\"output_index\":0,\"content_index\":0,\"delta\":\"" + chunk + "\"}");
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> UPSTREAM.openSessions() == 0);
+
+        client.resumeReading();
+
+        client.awaitEvent("error", event -> event.contains("client_too_slow"), Duration.ofSeconds(20));
+        assertThat(client.closeCode().get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1013);
+        assertThat(client.received("response.output_audio.delta").size()).isLessThan(40);
     }
 
     private void modelCallsAskAgents(String callId, String arguments) {
