@@ -1,0 +1,74 @@
+package dev.agentmesh.benchmarks;
+
+import dev.agentmesh.gateway.GatewayApplication;
+import dev.agentmesh.manager.AgentManagerApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Starts the real services in this JVM, each in its own Spring context with its own module's application.yml
+ * (as MeshUnderTest does in the gateway's end-to-end test), so they run the code and settings they ship with.
+ */
+final class Services {
+
+    private final Path root;
+    private final String bootstrapServers;
+
+    Services(Path root, String bootstrapServers) {
+        this.root = root;
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    /** The manager; every run shares one application id so a restarted manager resumes from committed offsets. */
+    ConfigurableApplicationContext manager(List<String> extra) {
+        List<String> properties = new ArrayList<>(List.of(
+                "spring.kafka.streams.state-dir=" + tempDir("manager-state"),
+                "spring.kafka.streams.application-id=agent-manager-bench"));
+        properties.addAll(extra);
+        return start(AgentManagerApplication.class, "agent-manager", properties);
+    }
+
+    ConfigurableApplicationContext gateway(String upstreamUrl) {
+        return start(GatewayApplication.class, "gateway", List.of(
+                "gateway.instance-id=gateway-bench",
+                "gateway.upstream.url=" + upstreamUrl,
+                "gateway.upstream.api-key=sk-bench-key"));
+    }
+
+    static int port(ConfigurableApplicationContext context) {
+        return Integer.parseInt(context.getEnvironment().getProperty("local.server.port", "0"));
+    }
+
+    private ConfigurableApplicationContext start(Class<?> application, String module, List<String> extra) {
+        Path config = root.resolve(module).resolve("src/main/resources/application.yml");
+        if (!Files.isRegularFile(config)) {
+            throw new IllegalStateException("no " + config + "; run from the repository root (benchmarks/run.sh does)");
+        }
+        List<String> arguments = new ArrayList<>(List.of(
+                "--spring.config.location=file:" + config,
+                "--spring.kafka.bootstrap-servers=" + bootstrapServers,
+                "--server.port=0",
+                "--spring.main.banner-mode=off"));
+        extra.forEach(property -> arguments.add("--" + property));
+        return new SpringApplicationBuilder(application).run(arguments.toArray(String[]::new));
+    }
+
+    static Path tempDir(String prefix) {
+        try {
+            return Files.createTempDirectory(prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

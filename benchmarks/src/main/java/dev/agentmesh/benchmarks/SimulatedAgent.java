@@ -1,0 +1,90 @@
+package dev.agentmesh.benchmarks;
+
+import dev.agentmesh.sdk.Agent;
+import dev.agentmesh.sdk.AgentRequest;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An agent whose work is a fixed simulated delay. {@link #start} runs it as a real agent service (the SDK's
+ * runtime on the real broker, its own Spring context); {@link #handle} is also what the in-process baselines
+ * call directly.
+ */
+final class SimulatedAgent implements Agent, AutoCloseable {
+
+    private final String name;
+    private final String description;
+    private volatile Duration delay;
+    private ConfigurableApplicationContext context;
+
+    SimulatedAgent(String name, String description, Duration delay) {
+        this.name = name;
+        this.description = description;
+        this.delay = delay;
+    }
+
+    /** Runs this agent as a service; {@code extra} are Spring properties (Kafka client settings under test). */
+    SimulatedAgent start(String bootstrapServers, List<String> extra) {
+        List<String> arguments = new ArrayList<>(List.of(
+                "--spring.kafka.bootstrap-servers=" + bootstrapServers,
+                "--spring.application.name=" + name + "-agent",
+                "--spring.kafka.consumer.auto-offset-reset=earliest",
+                "--agent.heartbeat-interval=1s",
+                "--spring.main.banner-mode=off"));
+        extra.forEach(property -> arguments.add("--" + property));
+        SimulatedAgent self = this;
+        context = new SpringApplicationBuilder(Config.class)
+                .initializers(ctx -> ctx.getBeanFactory().registerSingleton("simulatedAgent", self))
+                .web(WebApplicationType.NONE)
+                .run(arguments.toArray(String[]::new));
+        return this;
+    }
+
+    void delay(Duration delay) {
+        this.delay = delay;
+    }
+
+    Duration delay() {
+        return delay;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String description() {
+        return description;
+    }
+
+    @Override
+    public String handle(AgentRequest request) throws InterruptedException {
+        Duration work = delay;
+        if (!work.isZero()) {
+            Thread.sleep(work);
+        }
+        return name + " answered after " + work.toMillis() + " ms";
+    }
+
+    @Override
+    public void close() {
+        if (context != null) {
+            context.close();
+            context = null;
+        }
+    }
+
+    /** The agent itself is registered as a singleton before the context refreshes. */
+    @SpringBootConfiguration
+    @EnableAutoConfiguration
+    static class Config {
+    }
+}
