@@ -82,6 +82,14 @@ final class OfflineComposer implements Responder {
     }
 
     private static String relate(String weather, String news) {
+        if (weather.indexOf(':') < 0) {
+            // The weather agent did not report conditions (it asked for a place, say): nothing to compare.
+            List<String> aboutWeather = headlines(news).stream()
+                    .filter(headline -> words(headline).stream().anyMatch(WEATHER_WORDS::contains)).toList();
+            return "I can't compare them yet: the weather agent had no conditions to report (\"" + weather.strip()
+                    + "\")." + (aboutWeather.isEmpty() ? " None of the headlines is about the weather."
+                    : " One headline is about the weather: \"" + aboutWeather.getFirst() + "\".");
+        }
         String place = placeOf(weather);
         List<String> placeWords = words(place).stream().filter(word -> word.length() > 2).toList();
         List<String> samePlace = new ArrayList<>();

@@ -22,6 +22,17 @@ class OfflineComposerTests {
     private final OfflineComposer composer = new OfflineComposer();
 
     @Test
+    void saysItCannotCompareWhenTheWeatherAgentReportedNoConditions() {
+        String answer = ask("Are today's news and weather related?",
+                new PriorAnswer("weather", "Which place would you like the weather for?"),
+                new PriorAnswer("news", NEWS));
+
+        assertThat(answer).isEqualTo("(offline composer) I can't compare them yet: the weather agent had no "
+                + "conditions to report (\"Which place would you like the weather for?\"). One headline is about the "
+                + "weather: \"Storm Elena brings heavy rain and strong winds to Rome\".");
+    }
+
+    @Test
     void findsAPlaceAndWeatherSharedByTheForecastAndAHeadline() {
         String answer = ask("Could today's weather in Rome explain anything in the headlines there?",
                 new PriorAnswer("weather", ROME_WEATHER), new PriorAnswer("news", NEWS));
