@@ -13,6 +13,9 @@ import dev.agentmesh.events.TaskPlanned;
 import dev.agentmesh.manager.planning.Plan;
 import dev.agentmesh.manager.planning.Planner;
 import dev.agentmesh.manager.registry.AgentDirectory;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -36,6 +39,11 @@ import java.util.List;
  * stops, another one restores the open tasks and finishes them.
  */
 final class TaskAggregator extends ContextualProcessor<String, Event, String, Event> {
+
+    /** W3C trace context and B3, whichever the services' Kafka observation writes. */
+    private static final List<String> TRACE_HEADERS = List.of("traceparent", "tracestate", "b3");
+
+    private List<Header> trace;
 
     static final String STORE = "tasks";
 
@@ -68,6 +76,7 @@ final class TaskAggregator extends ContextualProcessor<String, Event, String, Ev
     @Override
     public void process(Record<String, Event> record) {
         Instant now = clock.instant();
+        trace = traceOf(record.headers());
         switch (record.value()) {
             case AgentTaskRequested requested -> onRequested(requested, now);
             case AgentTaskCancelled cancelled -> onCancelled(cancelled, now);
@@ -76,6 +85,7 @@ final class TaskAggregator extends ContextualProcessor<String, Event, String, Ev
             default -> log.warn("Ignoring an unexpected {} for key {}",
                     record.value().getClass().getSimpleName(), record.key());
         }
+        trace = null;
     }
 
     private void onRequested(AgentTaskRequested request, Instant now) {
@@ -202,7 +212,26 @@ final class TaskAggregator extends ContextualProcessor<String, Event, String, Ev
                 : "a complete", state.taskId(), state.conversationId(), took);
     }
 
+    /**
+     * Records produced while processing a record carry its trace context on, so one trace runs from the gateway
+     * through the agents and back. A result published by the deadline punctuator has no record to follow.
+     */
     private void forward(String key, Event event, Instant now) {
-        context().forward(new Record<>(key, event, now.toEpochMilli()));
+        Headers headers = new RecordHeaders();
+        if (trace != null) {
+            trace.forEach(headers::add);
+        }
+        context().forward(new Record<>(key, event, now.toEpochMilli(), headers));
+    }
+
+    private static List<Header> traceOf(Headers headers) {
+        List<Header> trace = new ArrayList<>();
+        for (String name : TRACE_HEADERS) {
+            Header header = headers.lastHeader(name);
+            if (header != null) {
+                trace.add(header);
+            }
+        }
+        return trace;
     }
 }

@@ -90,6 +90,31 @@ class TaskAggregatorTests {
     }
 
     @Test
+    void carriesTheTraceContextFromEachRecordToTheRecordsItCauses() {
+        plan(List.of(List.of("weather")));
+        String gatewayTrace = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        String agentTrace = "00-0af7651916cd43dd8448eb211c80319c-00f067aa0ba902b7-01";
+
+        tasks.pipeInput(new org.apache.kafka.streams.test.TestRecord<>("t9", AgentTaskRequested.of("t9", "c1",
+                "question", List.of(), clock.instant().plusSeconds(8), "gateway-1"),
+                new org.apache.kafka.common.header.internals.RecordHeaders().add("traceparent",
+                        gatewayTrace.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        var subtask = driver.createOutputTopic(Topics.requestsFor("weather"), Serdes.String().deserializer(),
+                new EventSerde().deserializer()).readRecord();
+        replies.pipeInput(new org.apache.kafka.streams.test.TestRecord<>("t9",
+                SubtaskCompleted.of("t9", "c1", "weather", "Sunny", 40),
+                new org.apache.kafka.common.header.internals.RecordHeaders().add("traceparent",
+                        agentTrace.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        var result = driver.createOutputTopic(Topics.AGENT_RESULTS, Serdes.String().deserializer(),
+                new EventSerde().deserializer()).readRecord();
+
+        assertThat(new String(subtask.headers().lastHeader("traceparent").value(),
+                java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(gatewayTrace);
+        assertThat(new String(result.headers().lastHeader("traceparent").value(),
+                java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(agentTrace);
+    }
+
+    @Test
     void givesStageTwoTheAnswersOfStageOne() {
         plan(List.of(List.of("weather", "news"), List.of("chat")));
 
