@@ -26,6 +26,7 @@ public record GatewayProperties(
         @Valid @NotNull Upstream upstream,
         @Valid @NotNull Tasks tasks,
         @Valid @NotNull Limits limits,
+        @Valid @NotNull Access access,
         @NotNull String instructions,
         @DefaultValue("20s") Duration agentLivenessTimeout) {
 
@@ -68,6 +69,42 @@ public record GatewayProperties(
             @DefaultValue("8s") @NotNull Duration deadline,
             @DefaultValue("3s") @NotNull Duration grace,
             @DefaultValue("6") @Min(0) int contextTurns) {
+    }
+
+    /**
+     * Who may open a realtime session. Browsers cannot set headers, so a credential is also taken from the
+     * {@code openai-insecure-api-key.<credential>} subprotocol (where OpenAI clients put their key) or from the
+     * {@code access_token} query parameter.
+     *
+     * @param mode {@code none}, {@code token} (one of {@code tokens}) or {@code jwt} (HS256, signed with
+     *             {@code jwtSecret}, {@code exp} honoured, {@code sub} names the client)
+     * @param maxSessionsPerClient concurrent sessions one client (token subject, or address without auth) may hold
+     * @param eventsPerSecond sustained client events per second and session; beyond it events are refused
+     * @param burst client events a session may send at once above the sustained rate
+     * @param maxSessionDuration after this the session gets {@code session_expired} and is closed
+     */
+    public record Access(
+            @DefaultValue("none") @NotNull Mode mode,
+            @DefaultValue("") List<String> tokens,
+            @DefaultValue("") String jwtSecret,
+            @DefaultValue("20") @Min(1) int maxSessionsPerClient,
+            @DefaultValue("200") @Min(1) int eventsPerSecond,
+            @DefaultValue("400") @Min(1) int burst,
+            @DefaultValue("60m") @NotNull Duration maxSessionDuration) {
+
+        public enum Mode { NONE, TOKEN, JWT }
+
+        public Access {
+            tokens = tokens == null ? List.of() : tokens.stream().filter(StringUtils::hasText).toList();
+            if (mode == Mode.TOKEN && tokens.isEmpty()) {
+                throw new IllegalArgumentException("gateway.access.mode=token needs gateway.access.tokens "
+                        + "(GATEWAY_ACCESS_TOKENS)");
+            }
+            if (mode == Mode.JWT && (jwtSecret == null || jwtSecret.length() < 32)) {
+                throw new IllegalArgumentException("gateway.access.mode=jwt needs gateway.access.jwt-secret "
+                        + "(GATEWAY_JWT_SECRET) of at least 32 characters");
+            }
+        }
     }
 
     /**

@@ -22,9 +22,15 @@ public final class RealtimeTestClient implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicBoolean reading = new java.util.concurrent.atomic.AtomicBoolean(true);
     private final java.util.concurrent.atomic.AtomicBoolean stalled = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private RealtimeTestClient(URI uri) {
+    private RealtimeTestClient(URI uri, java.util.Map<String, String> headers, List<String> subprotocols) {
         StringBuilder partial = new StringBuilder();
-        this.socket = HttpClient.newHttpClient().newWebSocketBuilder()
+        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder();
+        headers.forEach(builder::header);
+        if (!subprotocols.isEmpty()) {
+            builder.subprotocols(subprotocols.getFirst(), subprotocols.subList(1, subprotocols.size())
+                    .toArray(String[]::new));
+        }
+        this.socket = builder
                 .buildAsync(uri, new WebSocket.Listener() {
                     @Override
                     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
@@ -55,7 +61,17 @@ public final class RealtimeTestClient implements AutoCloseable {
     }
 
     public static RealtimeTestClient connect(String url) {
-        return new RealtimeTestClient(URI.create(url));
+        return new RealtimeTestClient(URI.create(url), java.util.Map.of(), List.of());
+    }
+
+    /** Connects with extra handshake headers and offered subprotocols; a refused handshake throws. */
+    public static RealtimeTestClient connect(String url, java.util.Map<String, String> headers,
+                                             String... subprotocols) {
+        return new RealtimeTestClient(URI.create(url), headers, List.of(subprotocols));
+    }
+
+    public String subprotocol() {
+        return socket.getSubprotocol();
     }
 
     public void send(String event) {

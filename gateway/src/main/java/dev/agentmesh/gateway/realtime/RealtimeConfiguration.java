@@ -1,6 +1,7 @@
 package dev.agentmesh.gateway.realtime;
 
 import dev.agentmesh.gateway.GatewayProperties;
+import dev.agentmesh.gateway.access.AccessInterceptor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -22,18 +23,22 @@ class RealtimeConfiguration implements WebSocketConfigurer {
 
     private final RelayHandler handler;
     private final GatewayProperties properties;
+    private final AccessInterceptor access;
 
-    RealtimeConfiguration(RelayHandler handler, GatewayProperties properties) {
+    RealtimeConfiguration(RelayHandler handler, GatewayProperties properties, AccessInterceptor access) {
         this.handler = handler;
         this.properties = properties;
+        this.access = access;
         GatewayProperties.Upstream upstream = properties.upstream();
-        log.info("Relaying /v1/realtime to {} ({})", upstream.endpoint(),
-                upstream.offline() ? "offline: no OPENAI_API_KEY" : "with the server's API key");
+        log.info("Relaying /v1/realtime to {} ({}); client access: {}", upstream.endpoint(),
+                upstream.offline() ? "offline: no OPENAI_API_KEY" : "with the server's API key",
+                properties.access().mode().name().toLowerCase(java.util.Locale.ROOT));
     }
 
     @Override
     public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
         registry.addHandler(handler, "/v1/realtime")
+                .addInterceptors(access)
                 .setAllowedOriginPatterns(properties.limits().allowedOrigins().toArray(String[]::new));
     }
 

@@ -4,6 +4,9 @@ import dev.agentmesh.events.AgentTaskCancelled;
 import dev.agentmesh.events.AgentTaskRequested;
 import dev.agentmesh.events.TurnRecorded;
 import dev.agentmesh.gateway.GatewayProperties;
+import dev.agentmesh.gateway.access.AccessInterceptor;
+import dev.agentmesh.gateway.access.ClientSessions;
+import dev.agentmesh.gateway.access.RateLimiter;
 import dev.agentmesh.gateway.tasks.AgentCatalog;
 import dev.agentmesh.gateway.tasks.TaskListener;
 import dev.agentmesh.gateway.tasks.TaskPublisher;
@@ -39,17 +42,23 @@ class RelayHandler extends AbstractWebSocketHandler implements SubProtocolCapabl
 
     private static final Logger log = LoggerFactory.getLogger(RelayHandler.class);
     private static final String SESSION = "relay-session";
+    private static final String SLOT = "relay-client-slot";
+    private static final String EXPIRY = "relay-expiry";
 
     private final GatewayProperties properties;
     private final UpstreamConnector connector;
     private final AgentTool tool;
     private final RelaySession.Environment environment;
+    private final ClientSessions clients;
+    private final ScheduledExecutorService scheduler;
 
     RelayHandler(GatewayProperties properties, UpstreamConnector connector, AgentCatalog catalog,
                  TaskPublisher publisher, TaskRoutes routes, ScheduledExecutorService relayScheduler,
-                 GatewayMetrics metrics) {
+                 GatewayMetrics metrics, ClientSessions clients) {
         this.properties = properties;
         this.connector = connector;
+        this.clients = clients;
+        this.scheduler = relayScheduler;
         this.tool = new AgentTool(catalog);
         this.environment = new RelaySession.Environment() {
             @Override
@@ -101,25 +110,35 @@ class RelayHandler extends AbstractWebSocketHandler implements SubProtocolCapabl
 
     @Override
     public void afterConnectionEstablished(WebSocketSession client) {
+        String clientId = (String) client.getAttributes().getOrDefault(AccessInterceptor.CLIENT, "unknown");
+        if (!clients.tryOpen(clientId)) {
+            log.info("Refused a realtime session: client {} holds its limit of sessions", clientId);
+            try {
+                client.sendMessage(new TextMessage(RealtimeJson.error("invalid_request_error",
+                        "session_limit_reached", "This client already holds as many realtime sessions as it may ("
+                                + properties.access().maxSessionsPerClient() + ").", null)));
+            } catch (IOException | RuntimeException e) {
+                log.debug("Could not tell the client: {}", e.toString());
+            }
+            close(client, CloseStatus.POLICY_VIOLATION.getCode());
+            return;
+        }
+        client.getAttributes().put(SLOT, clientId);
         boolean agentEvents = client.getUri() != null && "true".equals(UriComponentsBuilder.fromUri(client.getUri())
                 .build().getQueryParams().getFirst("agent_events"));
         String conversationId = "conv_" + UUID.randomUUID().toString().replace("-", "");
         GatewayProperties.Tasks tasks = properties.tasks();
         RelaySession session = new RelaySession(conversationId, properties.instanceId(), agentEvents,
                 tasks.deadline(), tasks.grace(), tasks.contextTurns(),
-                new SessionConfigurer(properties.instructions(), tool::definition), environment);
+                new SessionConfigurer(properties.instructions(), tool::definition), environment,
+                new RateLimiter(properties.access().eventsPerSecond(), properties.access().burst()));
         client.getAttributes().put(SESSION, session);
 
         OutboundChannel toClient = new OutboundChannel("client-" + conversationId,
                 properties.limits().clientQueue().toBytes(), text -> client.sendMessage(new TextMessage(text)))
                 .start(() -> session.close("the client connection failed"));
-        CompletableFuture<WebSocket> upstream = connector.connect(session);
-        upstream.whenComplete((socket, error) -> {
-            if (error != null) {
-                session.upstreamClosed("cannot connect to " + connector.endpoint().getHost() + " ("
-                        + rootCause(error).getClass().getSimpleName() + ")");
-            }
-        });
+        // The session is wired completely before the upstream socket opens: its first event may arrive at once.
+        CompletableFuture<WebSocket> upstream = new CompletableFuture<>();
         OutboundChannel toUpstream = new OutboundChannel("upstream-" + conversationId,
                 properties.limits().upstreamQueue().toBytes(), text -> upstream.join().sendText(text, true).join())
                 .start(() -> {
@@ -129,16 +148,34 @@ class RelayHandler extends AbstractWebSocketHandler implements SubProtocolCapabl
                 });
         session.attach(toClient, code -> close(client, code), toUpstream,
                 () -> upstream.thenAccept(socket -> socket.sendClose(WebSocket.NORMAL_CLOSURE, "session ended")));
+        connector.connect(session).whenComplete((socket, error) -> {
+            if (error != null) {
+                upstream.completeExceptionally(error);
+                session.upstreamClosed("cannot connect to " + connector.endpoint().getHost() + " ("
+                        + rootCause(error).getClass().getSimpleName() + ")");
+            } else {
+                upstream.complete(socket);
+            }
+        });
+        Duration lifetime = properties.access().maxSessionDuration();
+        ScheduledFuture<?> expiry = scheduler.schedule(session::expire, lifetime.toMillis(), TimeUnit.MILLISECONDS);
+        client.getAttributes().put(EXPIRY, expiry);
     }
 
     @Override
     protected void handleTextMessage(WebSocketSession client, TextMessage message) {
-        session(client).fromClient(message.getPayload());
+        RelaySession session = session(client);
+        if (session != null) {
+            session.fromClient(message.getPayload());
+        }
     }
 
     @Override
     protected void handleBinaryMessage(WebSocketSession client, BinaryMessage message) {
-        session(client).binaryFromClient();
+        RelaySession session = session(client);
+        if (session != null) {
+            session.binaryFromClient();
+        }
     }
 
     @Override
@@ -151,6 +188,12 @@ class RelayHandler extends AbstractWebSocketHandler implements SubProtocolCapabl
         RelaySession session = (RelaySession) client.getAttributes().get(SESSION);
         if (session != null) {
             session.close("the client closed the session (" + status.getCode() + ")");
+        }
+        if (client.getAttributes().get(EXPIRY) instanceof ScheduledFuture<?> expiry) {
+            expiry.cancel(false);
+        }
+        if (client.getAttributes().remove(SLOT) instanceof String clientId) {
+            clients.closed(clientId);
         }
     }
 

@@ -6,6 +6,7 @@ import dev.agentmesh.events.AgentTaskCompleted;
 import dev.agentmesh.events.AgentTaskRequested;
 import dev.agentmesh.events.TaskPlanned;
 import dev.agentmesh.events.TurnRecorded;
+import dev.agentmesh.gateway.access.RateLimiter;
 import dev.agentmesh.gateway.tasks.TaskListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,9 +82,13 @@ final class RelaySession implements TaskListener {
     private java.util.function.IntConsumer closeClient = code -> { };
     private Runnable closeUpstream = () -> { };
     private volatile boolean closed;
+    private final RateLimiter limiter;
+    private long lastRateError;
+    private long refusedEvents;
 
     RelaySession(String conversationId, String instanceId, boolean agentEvents, Duration deadline, Duration grace,
-                 int contextTurns, SessionConfigurer configurer, Environment environment) {
+                 int contextTurns, SessionConfigurer configurer, Environment environment, RateLimiter limiter) {
+        this.limiter = limiter;
         this.conversationId = conversationId;
         this.instanceId = instanceId;
         this.agentEvents = agentEvents;
@@ -125,6 +130,10 @@ final class RelaySession implements TaskListener {
 
     void fromClient(String text) {
         if (closed) {
+            return;
+        }
+        if (!limiter.tryAcquire()) {
+            refuseForRate();
             return;
         }
         String type = RealtimeJson.typeOf(text);
@@ -171,6 +180,31 @@ final class RelaySession implements TaskListener {
             }
             default -> toUpstream(text);
         }
+    }
+
+    /** Over the event rate: the event is refused, and the client hears so at most once a second. */
+    private void refuseForRate() {
+        refusedEvents++;
+        long now = System.nanoTime();
+        if (now - lastRateError > 1_000_000_000L) {
+            lastRateError = now;
+            log.warn("Client over its event rate: conversationId={} refused={}", conversationId, refusedEvents);
+            toClient(RealtimeJson.error("invalid_request_error", "rate_limit_exceeded",
+                    "Too many events: this session may send " + "a limited number of events per second; "
+                            + refusedEvents + " events were refused so far.", null));
+        }
+    }
+
+    /** The session reached its maximum duration. */
+    void expire() {
+        if (closed) {
+            return;
+        }
+        log.info("Session expired: conversationId={}", conversationId);
+        toClient.finish(RealtimeJson.error("invalid_request_error", "session_expired",
+                "The session reached its maximum duration; open a new one.", null), false,
+                () -> closeClient.accept(1000));
+        close("the session reached its maximum duration");
     }
 
     private void rejectClientEvent(String text) {

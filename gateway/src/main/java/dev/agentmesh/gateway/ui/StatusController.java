@@ -1,6 +1,7 @@
 package dev.agentmesh.gateway.ui;
 
 import dev.agentmesh.gateway.GatewayProperties;
+import dev.agentmesh.gateway.access.ClientAuthenticator;
 import dev.agentmesh.gateway.tasks.AgentCatalog;
 import dev.agentmesh.gateway.tasks.LiveAgent;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -17,16 +18,18 @@ class StatusController {
 
     private final GatewayProperties properties;
     private final AgentCatalog catalog;
+    private final ClientAuthenticator authenticator;
 
-    StatusController(GatewayProperties properties, AgentCatalog catalog) {
+    StatusController(GatewayProperties properties, AgentCatalog catalog, ClientAuthenticator authenticator) {
         this.properties = properties;
         this.catalog = catalog;
+        this.authenticator = authenticator;
     }
 
     @GetMapping("/api/status")
     Status status() {
         GatewayProperties.Upstream upstream = properties.upstream();
         return new Status(upstream.offline(), upstream.offline() ? "emulator" : "openai", upstream.model(),
-                catalog.live(), false);
+                catalog.live(), authenticator.required());
     }
 }
