@@ -1,4 +1,4 @@
-# Shared by up.sh, down.sh and ask.sh. Everything the local run makes lives under deploy/local/run/.
+# Shared by up.sh, down.sh, ask.sh and chaos.sh. Everything the local run makes lives under deploy/local/run/.
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 RUN="$ROOT/deploy/local/run"
 LOGS="$RUN/logs"
@@ -33,3 +33,56 @@ pick_java() {
 }
 
 running() { [ -f "$PIDS/$1.pid" ] && kill -0 "$(cat "$PIDS/$1.pid")" 2>/dev/null; }
+
+# Starts the broker with $RUN/server.properties (written by up.sh) and waits until it is ready; its log starts afresh.
+start_kafka() {
+  nohup "$JAVA_HOME/bin/java" -Xms128m -Xmx512m -XX:+UseG1GC \
+    -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dorg.slf4j.simpleLogger.log.kafka.server.KafkaRaftServer=info \
+    -cp "$BROKER_LIB/*" kafka.Kafka "$RUN/server.properties" > "$LOGS/kafka.log" 2>&1 &
+  echo $! > "$PIDS/kafka.pid"
+  for _ in $(seq 1 300); do
+    grep -q 'Kafka Server started' "$LOGS/kafka.log" 2>/dev/null && return 0
+    running kafka || { echo "Kafka did not start:"; tail -30 "$LOGS/kafka.log"; return 1; }
+    sleep 0.2
+  done
+  echo "Kafka not ready after 60 s"
+  return 1
+}
+
+# start_service <name> <port> <module>: runs the module's jar on that port, pid in $PIDS/<name>.pid, output appended
+# to $LOGS/<name>.log. Extra settings come from the environment (e.g. MANAGER_INSTANCE_ID=… start_service …).
+start_service() {
+  local name=$1 port=$2 module=$3 jar
+  jar=$(ls "$ROOT/$module"/target/"$module"-*-exec.jar | head -1)
+  PORT="$port" nohup "$JAVA_HOME/bin/java" -Xms64m -Xmx384m -XX:TieredStopAtLevel=1 -jar "$jar" \
+    >> "$LOGS/$name.log" 2>&1 &
+  echo $! > "$PIDS/$name.pid"
+}
+
+# wait_ready <name> <port> [seconds]: until the service's readiness probe answers; fails when its process exits.
+wait_ready() {
+  local name=$1 port=$2 seconds=${3:-120}
+  for _ in $(seq 1 $(( seconds * 2 ))); do
+    curl -fs "http://127.0.0.1:$port/actuator/health/readiness" >/dev/null 2>&1 && return 0
+    running "$name" || { echo "$name exited:"; tail -30 "$LOGS/$name.log"; return 1; }
+    sleep 0.5
+  done
+  curl -fs "http://127.0.0.1:$port/actuator/health/readiness" >/dev/null 2>&1
+}
+
+# stop_service <name> [signal]: stops the process in $PIDS/<name>.pid (TERM, then KILL after 10 s; or the signal
+# given, e.g. KILL for a crash) and forgets its pid.
+stop_service() {
+  local name=$1 signal=${2:-TERM} pid
+  [ -f "$PIDS/$name.pid" ] || return 0
+  pid=$(cat "$PIDS/$name.pid")
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -s "$signal" "$pid" 2>/dev/null
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+    rm -f "$PIDS/$name.pid"
+    return 0
+  fi
+  rm -f "$PIDS/$name.pid"
+  return 1
+}

@@ -19,4 +19,9 @@ stop() {
 for (( i=${#SERVICES[@]}-1; i>=0; i-- )); do
   stop "${SERVICES[$i]%%:*}"
 done
+# Anything else started next to them (e.g. by chaos.sh: a second replica), then the broker.
+for pidfile in "$PIDS"/*.pid; do
+  name=$(basename "$pidfile" .pid)
+  [ -f "$pidfile" ] && [ "$name" != kafka ] && stop "$name"
+done
 stop kafka

@@ -61,16 +61,7 @@ if [ ! -f "$DATA/meta.properties" ]; then
     -c "$RUN/server.properties" > "$LOGS/kafka-format.log" 2>&1 || { cat "$LOGS/kafka-format.log"; exit 1; }
 fi
 echo "Starting Kafka on 127.0.0.1:$KAFKA_PORT…"
-nohup "$JAVA_HOME/bin/java" -Xms128m -Xmx512m -XX:+UseG1GC \
-  -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dorg.slf4j.simpleLogger.log.kafka.server.KafkaRaftServer=info \
-  -cp "$BROKER_LIB/*" kafka.Kafka "$RUN/server.properties" > "$LOGS/kafka.log" 2>&1 &
-echo $! > "$PIDS/kafka.pid"
-for _ in $(seq 1 300); do
-  grep -q 'Kafka Server started' "$LOGS/kafka.log" 2>/dev/null && break
-  running kafka || { echo "Kafka did not start:"; tail -30 "$LOGS/kafka.log"; exit 1; }
-  sleep 0.2
-done
-grep -q 'Kafka Server started' "$LOGS/kafka.log" || { echo "Kafka not ready after 60 s"; exit 1; }
+start_kafka || exit 1
 
 # 4. The services. Without OPENAI_API_KEY the system runs offline: the realtime-emulator stands in for OpenAI,
 #    the manager plans locally, chat composes without an LLM, and the agents use bundled sample data.
@@ -85,22 +76,15 @@ for entry in "${SERVICES[@]}"; do
   if [ "$name" = realtime-emulator ] && [ -n "${OPENAI_API_KEY:-}" ]; then
     continue
   fi
-  jar=$(ls "$module"/target/"$module"-*-exec.jar | head -1)
-  PORT="$port" nohup "$JAVA_HOME/bin/java" -Xms64m -Xmx384m -XX:TieredStopAtLevel=1 -jar "$jar" \
-    > "$LOGS/$name.log" 2>&1 &
-  echo $! > "$PIDS/$name.pid"
+  : > "$LOGS/$name.log"
+  start_service "$name" "$port" "$module"
   STARTED+=("$entry")
 done
 
 # 5. Wait until every service reports ready.
 for entry in "${STARTED[@]}"; do
   IFS=: read -r name port module <<< "$entry"
-  for _ in $(seq 1 240); do
-    curl -fs "http://127.0.0.1:$port/actuator/health/readiness" >/dev/null 2>&1 && break
-    running "$name" || { echo "$name exited:"; tail -30 "$LOGS/$name.log"; exit 1; }
-    sleep 0.5
-  done
-  curl -fs "http://127.0.0.1:$port/actuator/health/readiness" >/dev/null || { echo "$name not ready after 120 s"; exit 1; }
+  wait_ready "$name" "$port" 120 || { running "$name" && echo "$name not ready after 120 s"; exit 1; }
 done
 
 echo
