@@ -75,7 +75,9 @@ final class DeltaUpstream implements AutoCloseable {
 
         @Override
         public void onOpen(Session session, EndpointConfig config) {
-            session.setMaxTextMessageBufferSize(1 << 20);
+            // Tomcat allocates this per session up front (bytes and chars); the gateway's first session.update
+            // is the largest event it receives, a few KiB.
+            session.setMaxTextMessageBufferSize(64 * 1024);
             send(session, "{\"type\":\"session.created\",\"event_id\":\"evt_created\",\"session\":{\"type\":\"realtime\"}}");
             session.addMessageHandler(String.class, (MessageHandler.Whole<String>) text -> {
                 if (text.contains("\"input_audio_buffer.append\"")) {

@@ -164,6 +164,7 @@ final class FanOutBenchmark {
                 log.info("fan-out [{}]: {}", variant.name(), run.samples());
                 if (!throughputRates.isEmpty()) {
                     agents.forEach(agent -> agent.delay(Duration.ZERO));
+                    openLoop(client, throughputRates.getFirst(), Duration.ofSeconds(3)); // warm-up, not recorded
                     for (int rate : throughputRates) {
                         Step step = openLoop(client, rate, stepLength);
                         steps.add(step);

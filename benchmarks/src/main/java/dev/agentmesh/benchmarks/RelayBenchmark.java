@@ -12,25 +12,39 @@ import java.util.List;
 /**
  * Targets 2 and 3: the same purpose-built upstream ({@link DeltaUpstream}) reached directly and through the
  * gateway (started in-process with its own application.yml, upstream URL pointing at it), same run.
+ *
+ * <p>The latency runs use the gateway with {@code gateway.limits.max-message-size=64KB} (MAX_MESSAGE_SIZE): with
+ * the shipped 16MB, Tomcat allocates a 16 MB byte buffer and a 16 M-char buffer for every session up front
+ * (about 48 MiB per session), so 50 sessions do not fit a 2 GiB heap. The shipped setting's heap per session is
+ * measured separately with a few sessions.
  */
 final class RelayBenchmark {
 
     private static final Logger log = LoggerFactory.getLogger(RelayBenchmark.class);
 
+    static final String MAX_MESSAGE_SIZE = "64KB";
+    static final int SHIPPED_HEAP_SESSIONS = 8;
+
     /** One session count, both paths. */
     record Pair(int sessions, RealtimeLoad.Result direct, RealtimeLoad.Result gateway) {
     }
 
+    /** Heap after a full GC with idle sessions open, minus with none, per open session. */
+    record IdleHeap(String path, int sessions, int connected, double bytesPerSession) {
+    }
+
     /**
-     * Heap after a full GC with {@code sessions} idle sessions open, minus with none, per session. Through the
-     * gateway that includes the load generator's and the upstream's share of each session, which the direct
-     * measurement isolates; the difference is what the gateway holds per session.
+     * Through the gateway the heap includes the load generator's and the upstream's share of each session, which
+     * the direct measurement isolates; the difference is what the gateway holds per session.
      */
-    record Heap(int sessions, int connectedDirect, int connectedGateway, double directBytesPerSession,
-                double gatewayPathBytesPerSession) {
+    record Heap(IdleHeap direct, IdleHeap gateway, IdleHeap shippedGateway) {
 
         double gatewayBytesPerSession() {
-            return gatewayPathBytesPerSession - directBytesPerSession;
+            return gateway.bytesPerSession() - direct.bytesPerSession();
+        }
+
+        double shippedGatewayBytesPerSession() {
+            return shippedGateway.bytesPerSession() - direct.bytesPerSession();
         }
     }
 
@@ -46,10 +60,19 @@ final class RelayBenchmark {
     Results run(List<Integer> overheadSessions, int concurrentSessions, Duration warmup, Duration measure,
                 Duration concurrentMeasure) throws Exception {
         try (DeltaUpstream upstream = new DeltaUpstream()) {
-            ConfigurableApplicationContext gateway = services.gateway(upstream.url());
+            String direct = upstream.url();
+            IdleHeap shipped;
+            ConfigurableApplicationContext shippedGateway = services.gateway(upstream.url(), List.of());
             try {
-                String direct = upstream.url();
-                String relayed = "ws://127.0.0.1:" + Services.port(gateway) + "/v1/realtime";
+                shipped = idleHeap("gateway, shipped max-message-size 16MB", relayUrl(shippedGateway),
+                        SHIPPED_HEAP_SESSIONS);
+            } finally {
+                shippedGateway.close();
+            }
+            ConfigurableApplicationContext gateway = services.gateway(upstream.url(),
+                    List.of("gateway.limits.max-message-size=" + MAX_MESSAGE_SIZE));
+            try {
+                String relayed = relayUrl(gateway);
                 // Warm both paths' code (JIT) before anything is recorded.
                 measure(relayed, 10, Duration.ofSeconds(2), Duration.ofSeconds(1));
                 measure(direct, 10, Duration.ofSeconds(2), Duration.ofSeconds(1));
@@ -61,22 +84,11 @@ final class RelayBenchmark {
                     log.info("relay {} sessions: direct {} | gateway {}", sessions, viaDirect.latency(),
                             viaGateway.latency());
                 }
-                double[] perSession = new double[2];
-                int[] connected = new int[2];
-                String[] urls = {direct, relayed};
-                for (int i = 0; i < 2; i++) {
-                    long before = usedHeapAfterGc();
-                    try (RealtimeLoad idle = RealtimeLoad.connect(urls[i], concurrentSessions)) {
-                        Thread.sleep(1_000);
-                        connected[i] = idle.connected();
-                        perSession[i] = (usedHeapAfterGc() - before) / (double) Math.max(1, idle.connected());
-                    }
-                    Thread.sleep(1_000);
-                }
-                Heap heap = new Heap(concurrentSessions, connected[0], connected[1], perSession[0], perSession[1]);
-                log.info("heap per idle session: direct path {} KiB, through the gateway {} KiB, gateway's share {} KiB",
-                        kib(heap.directBytesPerSession()), kib(heap.gatewayPathBytesPerSession()),
-                        kib(heap.gatewayBytesPerSession()));
+                Heap heap = new Heap(idleHeap("direct", direct, concurrentSessions),
+                        idleHeap("gateway, max-message-size " + MAX_MESSAGE_SIZE, relayed, concurrentSessions), shipped);
+                log.info("heap per idle session: direct path {} KiB; gateway's share {} KiB ({}), {} KiB (shipped 16MB)",
+                        kib(heap.direct().bytesPerSession()), kib(heap.gatewayBytesPerSession()), MAX_MESSAGE_SIZE,
+                        kib(heap.shippedGatewayBytesPerSession()));
                 RealtimeLoad.Result manyDirect = measure(direct, concurrentSessions, warmup, concurrentMeasure);
                 RealtimeLoad.Result manyGateway = measure(relayed, concurrentSessions, warmup, concurrentMeasure);
                 log.info("{} sessions: direct {} cpu {} cores | gateway {} cpu {} cores, errors {}", concurrentSessions,
@@ -87,6 +99,24 @@ final class RelayBenchmark {
                 gateway.close();
             }
         }
+    }
+
+    private static String relayUrl(ConfigurableApplicationContext gateway) {
+        return "ws://127.0.0.1:" + Services.port(gateway) + "/v1/realtime";
+    }
+
+    private static IdleHeap idleHeap(String path, String url, int sessions) throws InterruptedException {
+        long before = usedHeapAfterGc();
+        IdleHeap heap;
+        try (RealtimeLoad idle = RealtimeLoad.connect(url, sessions)) {
+            Thread.sleep(1_000);
+            heap = new IdleHeap(path, sessions, idle.connected(),
+                    (usedHeapAfterGc() - before) / (double) Math.max(1, idle.connected()));
+        }
+        Thread.sleep(1_000);
+        log.info("idle heap, {}: {} KiB per session ({} of {} connected)", path, kib(heap.bytesPerSession()),
+                heap.connected(), sessions);
+        return heap;
     }
 
     private static RealtimeLoad.Result measure(String url, int sessions, Duration warmup, Duration measure)

@@ -39,11 +39,14 @@ final class Services {
         return start(AgentManagerApplication.class, "agent-manager", properties);
     }
 
-    ConfigurableApplicationContext gateway(String upstreamUrl) {
-        return start(GatewayApplication.class, "gateway", List.of(
-                "gateway.instance-id=gateway-bench",
+    /** The gateway relaying to {@code upstreamUrl}; {@code extra} are further properties (empty: as shipped). */
+    ConfigurableApplicationContext gateway(String upstreamUrl, List<String> extra) {
+        List<String> properties = new ArrayList<>(List.of(
+                "gateway.instance-id=gateway-bench-" + java.util.UUID.randomUUID(),
                 "gateway.upstream.url=" + upstreamUrl,
                 "gateway.upstream.api-key=sk-bench-key"));
+        properties.addAll(extra);
+        return start(GatewayApplication.class, "gateway", properties);
     }
 
     static int port(ConfigurableApplicationContext context) {
@@ -59,7 +62,8 @@ final class Services {
                 "--spring.config.location=file:" + config,
                 "--spring.kafka.bootstrap-servers=" + bootstrapServers,
                 "--server.port=0",
-                "--spring.main.banner-mode=off"));
+                "--spring.main.banner-mode=off",
+                "--spring.main.log-startup-info=false"));
         extra.forEach(property -> arguments.add("--" + property));
         return new SpringApplicationBuilder(application).run(arguments.toArray(String[]::new));
     }

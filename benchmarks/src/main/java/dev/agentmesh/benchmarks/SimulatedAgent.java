@@ -33,6 +33,7 @@ final class SimulatedAgent implements Agent, AutoCloseable {
     /** Runs this agent as a service; {@code extra} are Spring properties (Kafka client settings under test). */
     SimulatedAgent start(String bootstrapServers, List<String> extra) {
         List<String> arguments = new ArrayList<>(List.of(
+                "--spring.config.location=classpath:/simulated-agent.yml",
                 "--spring.kafka.bootstrap-servers=" + bootstrapServers,
                 "--spring.application.name=" + name + "-agent",
                 "--spring.kafka.consumer.auto-offset-reset=earliest",

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs every benchmark in one JVM (in-process KRaft broker, the real services, load generators) and writes
+# benchmarks/RESULTS.md and benchmarks/results/machine-<date>.json. Not part of ./mvnw verify.
+# Usage: benchmarks/run.sh [--quick]     (--quick: small sizes, a smoke run of a couple of minutes)
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+# shellcheck source=../deploy/local/common.sh
+source "$ROOT/deploy/local/common.sh"
+pick_java
+export PATH="$JAVA_HOME/bin:$PATH"
+
+./mvnw -B -ntp -q -DskipTests install -pl benchmarks -am
+
+exec "$JAVA_HOME/bin/java" -Xms1g -Xmx2g -XX:+UseG1GC -Xshare:off --enable-native-access=ALL-UNNAMED \
+  -Dbenchmarks.root="$ROOT" -Dtest.kafka=embedded \
+  -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" \
+  dev.agentmesh.benchmarks.Benchmarks "$@"

@@ -1,0 +1,51 @@
+package dev.agentmesh.benchmarks;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** What the numbers were measured on, read from the JVM and /proc. */
+final class Machine {
+
+    private Machine() {
+    }
+
+    static Map<String, Object> describe() {
+        Map<String, Object> machine = new LinkedHashMap<>();
+        machine.put("cpuModel", firstValue(Path.of("/proc/cpuinfo"), "model name"));
+        machine.put("availableProcessors", Runtime.getRuntime().availableProcessors());
+        machine.put("memTotal", firstValue(Path.of("/proc/meminfo"), "MemTotal"));
+        machine.put("os", firstValue(Path.of("/etc/os-release"), "PRETTY_NAME").replace("\"", ""));
+        machine.put("kernel", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                + System.getProperty("os.arch"));
+        machine.put("jdk", System.getProperty("java.vm.vendor") + " " + System.getProperty("java.vm.name") + " "
+                + System.getProperty("java.runtime.version"));
+        machine.put("maxHeapMiB", Runtime.getRuntime().maxMemory() / (1024 * 1024));
+        machine.put("jvmArguments", ManagementFactory.getRuntimeMXBean().getInputArguments());
+        machine.put("loadAverageAtStart", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        return machine;
+    }
+
+    static String summary(Map<String, Object> machine) {
+        return machine.get("cpuModel") + ", " + machine.get("availableProcessors") + " cores, " + machine.get("memTotal")
+                + ", " + machine.get("os") + ", " + machine.get("jdk") + ", max heap " + machine.get("maxHeapMiB")
+                + " MiB";
+    }
+
+    private static String firstValue(Path file, String key) {
+        try {
+            for (String line : Files.readAllLines(file)) {
+                int separator = line.indexOf(line.contains("=") && !line.contains(":") ? '=' : ':');
+                if (separator > 0 && line.substring(0, separator).strip().equals(key)) {
+                    return line.substring(separator + 1).strip();
+                }
+            }
+        } catch (IOException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
+        return "unknown";
+    }
+}
