@@ -6,10 +6,19 @@ import dev.agentmesh.testing.EventProbe;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.Collectors;
@@ -22,6 +31,7 @@ import static org.awaitility.Awaitility.await;
  * manager and the three agents, and back; driven by a plain WebSocket client, by the official
  * {@code @openai/agents-realtime} client, and by the web page in headless Chromium.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class DelegatedTurnIT {
 
     private static final String QUESTION = "What's the weather in Paris and any news about France?";
@@ -70,6 +80,90 @@ class DelegatedTurnIT {
             String log = conversation.records().stream()
                     .map(record -> new String(record.value(), StandardCharsets.UTF_8)).collect(Collectors.joining());
             assertThat(log).contains("task-planned", "tool-call", "tool-result").doesNotContain(MeshUnderTest.SERVER_KEY);
+        }
+    }
+
+    @Test
+    void theServerKeyReachesNoClientLogLineKafkaRecordOrPage(CapturedOutput output) throws Exception {
+        List<EventProbe> probes = new ArrayList<>();
+        for (String topic : List.of(Topics.AGENT_TASKS, Topics.AGENT_RESULTS, Topics.AGENT_REPLIES,
+                Topics.CONVERSATION_EVENTS, Topics.AGENT_REGISTRY, Topics.requestsFor("weather"),
+                Topics.requestsFor("news"), Topics.requestsFor("chat"))) {
+            probes.add(EventProbe.on(topic));
+        }
+        try (RealtimeTestClient client = RealtimeTestClient.connect(mesh.realtimeUrl() + "?agent_events=true")) {
+            client.awaitEvent("session.created");
+            client.sendText("Are today's news and weather in Paris related?");
+            client.awaitEvent("agent_mesh.task.completed", event -> true, Duration.ofSeconds(30));
+            client.awaitEvent("response.done", event -> event.contains("output_audio"), Duration.ofSeconds(30));
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> probes.stream().filter(p -> !p.records().isEmpty())
+                    .count() >= 6);
+            for (EventProbe probe : probes) {
+                assertThat(probe.records()).as(probe.topic()).noneMatch(record ->
+                        new String(record.value(), StandardCharsets.UTF_8).contains(MeshUnderTest.SERVER_KEY)
+                                || record.headers().toString().contains(MeshUnderTest.SERVER_KEY));
+            }
+            assertThat(client.received()).noneMatch(event -> event.contains(MeshUnderTest.SERVER_KEY));
+        } finally {
+            probes.forEach(EventProbe::close);
+        }
+        HttpClient http = HttpClient.newHttpClient();
+        for (String path : List.of("", "app.js", "api/status", "actuator/health", "actuator/prometheus")) {
+            String body = http.send(HttpRequest.newBuilder(URI.create(mesh.pageUrl() + path)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(body).as(path).isNotEmpty().doesNotContain(MeshUnderTest.SERVER_KEY);
+        }
+        assertThat(output.getAll()).contains("Delegated a turn").doesNotContain(MeshUnderTest.SERVER_KEY);
+    }
+
+    @Test
+    void aFuzzedSessionLeavesTheGatewayHealthyAndOtherSessionsUnaffected() throws Exception {
+        List<RealtimeTestClient> others = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            RealtimeTestClient other = RealtimeTestClient.connect(mesh.realtimeUrl() + "?agent_events=true");
+            other.awaitEvent("session.created");
+            others.add(other);
+        }
+        RealtimeTestClient fuzzed = RealtimeTestClient.connect(mesh.realtimeUrl());
+        fuzzed.awaitEvent("session.created");
+        FrameFuzzer fuzzer = new FrameFuzzer(20261125L);
+        java.util.Random binary = new java.util.Random(7);
+        int sent = 0;
+        try {
+            for (RealtimeTestClient other : others) {
+                other.sendText("What's the weather in Rome?");
+            }
+            for (; sent < 3_000 && !fuzzed.closeCode().isDone(); sent++) {
+                if (sent % 50 == 0) {
+                    byte[] bytes = new byte[binary.nextInt(512)];
+                    binary.nextBytes(bytes);
+                    fuzzed.sendBinary(bytes);
+                } else {
+                    fuzzed.send(fuzzer.next());
+                }
+            }
+            for (RealtimeTestClient other : others) {
+                String completed = other.awaitEvent("agent_mesh.task.completed", event -> true, Duration.ofSeconds(45));
+                assertThat(completed).contains("\"agent\":\"weather\"", "\"status\":\"answered\"");
+                other.awaitEvent("response.output_audio_transcript.done", event -> event.contains("Rome"),
+                        Duration.ofSeconds(45));
+            }
+        } finally {
+            others.forEach(RealtimeTestClient::close);
+            fuzzed.close();
+        }
+
+        assertThat(sent).isEqualTo(3_000);
+        assertThat(fuzzed.received("error")).isNotEmpty();
+        HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(mesh.pageUrl() + "actuator/health")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.body()).contains("\"UP\"");
+        try (RealtimeTestClient after = RealtimeTestClient.connect(mesh.realtimeUrl() + "?agent_events=true")) {
+            after.awaitEvent("session.created");
+            after.sendText("What's the weather in Paris?");
+            after.awaitEvent("agent_mesh.task.completed", event -> event.contains("answered"), Duration.ofSeconds(45));
         }
     }
 

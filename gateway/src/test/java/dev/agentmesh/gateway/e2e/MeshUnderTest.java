@@ -40,7 +40,9 @@ final class MeshUnderTest implements AutoCloseable {
         gateway = start(GatewayApplication.class, "gateway",
                 "gateway.instance-id=gateway-e2e",
                 "gateway.upstream.url=" + emulator.url(),
-                "gateway.upstream.api-key=" + SERVER_KEY);
+                "gateway.upstream.api-key=" + SERVER_KEY,
+                // the fuzz test means every frame to reach the parser, not the rate limit
+                "gateway.access.events-per-second=10000", "gateway.access.burst=10000");
         services.add(gateway);
     }
 
