@@ -55,6 +55,9 @@ class RelayIT {
     @LocalServerPort
     int port;
 
+    @org.springframework.beans.factory.annotation.Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
+
     private EventProbe tasks;
     private EventProbe conversation;
     private final EventPublisher publisher = new EventPublisher();
@@ -223,6 +226,26 @@ class RelayIT {
 
         publishResult(task, "relay-it", AgentOutcome.answered("weather", "19 °C in Lima.", 10, 1));
         UPSTREAM.awaitReceived("conversation.item.create", event -> event.contains("19 °C in Lima."));
+    }
+
+    @Test
+    void skipsAPoisonResultAndReadsAResultFromANewerSchemaVersion() {
+        modelCallsAskAgents("call_9", "{\"request\":\"Weather in Quito\"}");
+        AgentTaskRequested task = tasks.awaitEvent(AgentTaskRequested.class,
+                requested -> requested.request().equals("Weather in Quito"), Duration.ofSeconds(20));
+        double skippedBefore = meters.counter("gateway.records.skipped").count();
+
+        publisher.publishRaw(Topics.AGENT_RESULTS, task.taskId(), "{\"type\":\"agent-task-completed\",\"oops\""
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        publisher.publishRaw(Topics.AGENT_RESULTS, task.taskId(), ("{\"type\":\"agent-task-completed\","
+                + "\"eventId\":\"e-future\",\"occurredAt\":\"2027-01-01T00:00:00Z\",\"schemaVersion\":7,"
+                + "\"taskId\":\"" + task.taskId() + "\",\"conversationId\":\"" + task.conversationId() + "\","
+                + "\"replyTo\":\"relay-it\",\"durationMs\":12,\"aFieldFromTheFuture\":{\"x\":1},"
+                + "\"outcomes\":[{\"agent\":\"weather\",\"status\":\"answered\",\"answer\":\"12 °C in Quito.\","
+                + "\"stage\":1,\"confidence\":0.9}]}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+        UPSTREAM.awaitReceived("conversation.item.create", event -> event.contains("12 °C in Quito."));
+        assertThat(meters.counter("gateway.records.skipped").count()).isEqualTo(skippedBefore + 1);
     }
 
     @Test
