@@ -168,6 +168,36 @@ class DelegatedTurnIT {
     }
 
     @Test
+    void eachGatewayInstanceReceivesTheResultsOfItsOwnSessionsOnly() {
+        try (var second = mesh.startSecondGateway("gateway-e2e-2")) {
+            String secondUrl = "ws://127.0.0.1:" + second.getEnvironment().getProperty("local.server.port")
+                    + "/v1/realtime?agent_events=true";
+            await().atMost(Duration.ofSeconds(30)).until(() -> second.getBean(
+                    dev.agentmesh.gateway.tasks.AgentCatalog.class).live().size() == 3);
+            try (RealtimeTestClient onFirst = RealtimeTestClient.connect(mesh.realtimeUrl() + "?agent_events=true");
+                 RealtimeTestClient onSecond = RealtimeTestClient.connect(secondUrl)) {
+                onFirst.awaitEvent("session.created");
+                onSecond.awaitEvent("session.created");
+
+                onFirst.sendText("What's the weather in Madrid?");
+                onSecond.sendText("What's the weather in Oslo?");
+
+                String first = onFirst.awaitEvent("agent_mesh.task.completed", e -> true, Duration.ofSeconds(30));
+                String secondResult = onSecond.awaitEvent("agent_mesh.task.completed", e -> true, Duration.ofSeconds(30));
+                assertThat(first).contains("Madrid").doesNotContain("Oslo");
+                assertThat(secondResult).contains("Oslo").doesNotContain("Madrid");
+                String firstTask = JSON.readTree(first).path("task_id").asString();
+                String secondTask = JSON.readTree(secondResult).path("task_id").asString();
+                await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() ->
+                        onFirst.received("agent_mesh.task.completed").size() == 1
+                                && onSecond.received("agent_mesh.task.completed").size() == 1
+                                && onFirst.received().stream().noneMatch(e -> e.contains(secondTask))
+                                && onSecond.received().stream().noneMatch(e -> e.contains(firstTask)));
+            }
+        }
+    }
+
+    @Test
     void theOfficialAgentsRealtimeClientCompletesADelegatedTurn() throws Exception {
         NodeScript.Result result = NodeScript.run(Path.of("src", "test", "node"), Duration.ofSeconds(90),
                 "node", "sdk-turn.mjs", mesh.realtimeUrl());

@@ -70,6 +70,14 @@ final class MeshUnderTest implements AutoCloseable {
         return emulator;
     }
 
+    /** Another gateway instance on the same broker and upstream, as a second pod behind a load balancer. */
+    ConfigurableApplicationContext startSecondGateway(String instanceId) {
+        return start(GatewayApplication.class, "gateway",
+                "gateway.instance-id=" + instanceId,
+                "gateway.upstream.url=" + emulator.url(),
+                "gateway.upstream.api-key=" + SERVER_KEY);
+    }
+
     <T> T gatewayBean(Class<T> type) {
         return gateway.getBean(type);
     }
