@@ -10,7 +10,8 @@ source "$ROOT/deploy/local/common.sh"
 pick_java
 export PATH="$JAVA_HOME/bin:$PATH"
 
-./mvnw -B -ntp -q -DskipTests install -pl benchmarks -am
+# Builds the benchmarks and the modules they start, without compiling or running any test.
+./mvnw -B -ntp -q -Dmaven.test.skip=true install -pl benchmarks -am
 
 exec "$JAVA_HOME/bin/java" -Xms1g -Xmx2g -XX:+UseG1GC -Xshare:off --enable-native-access=ALL-UNNAMED \
   -Dbenchmarks.root="$ROOT" -Dtest.kafka=embedded \

@@ -30,12 +30,12 @@ public final class Benchmarks {
                  int concurrentSessions, Duration relayWarmup, Duration relayMeasure, Duration concurrentMeasure) {
 
         static Sizes full() {
-            return new Sizes("full", 2000, 100, 4, 16, List.of(50, 100, 200, 300, 400, 600), Duration.ofSeconds(10),
+            return new Sizes("full", 2000, 100, 4, 16, List.of(50, 100, 150, 200, 300, 400, 600), Duration.ofSeconds(10),
                     List.of(1, 50), 500, Duration.ofSeconds(3), Duration.ofSeconds(20), Duration.ofSeconds(30));
         }
 
         static Sizes quick() {
-            return new Sizes("quick", 100, 20, 4, 16, List.of(50, 200), Duration.ofSeconds(3),
+            return new Sizes("quick", 100, 20, 4, 16, List.of(50, 150), Duration.ofSeconds(3),
                     List.of(1, 10), 50, Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofSeconds(3));
         }
     }
@@ -65,12 +65,17 @@ public final class Benchmarks {
         List<FanOutBenchmark.Run> runs = new ArrayList<>();
         runs.add(fanOut.throughKafka(FanOutBenchmark.CLIENT_DEFAULTS, List.of(), sizes.throughputStep(), steps));
         runs.add(fanOut.throughKafka(FanOutBenchmark.PROJECT, sizes.throughputRates(), sizes.throughputStep(), steps));
+        runs.add(fanOut.throughKafka(FanOutBenchmark.PROJECT_PER_POLL_COMMITS, List.of(), sizes.throughputStep(), steps));
         runs.add(fanOut.throughKafka(FanOutBenchmark.PROJECT_ACKS_FETCH, List.of(), sizes.throughputStep(), steps));
+        runs.add(fanOut.throughKafka(FanOutBenchmark.PROJECT_SHORT_RETENTION, sizes.throughputRates(),
+                sizes.throughputStep(), steps));
 
         RelayBenchmark.Results relay = new RelayBenchmark(services).run(sizes.relaySessions(),
                 sizes.concurrentSessions(), sizes.relayWarmup(), sizes.relayMeasure(), sizes.concurrentMeasure());
 
         Duration took = Duration.between(started, OffsetDateTime.now(ZoneOffset.UTC));
+        machine.put("loadAverageAtEnd",
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         Report report = new Report(sizes, machine, started, took, fanOut, parallel, sequential, runs, steps, relay);
         Path results = root.resolve("benchmarks");
         Files.createDirectories(results.resolve("results"));

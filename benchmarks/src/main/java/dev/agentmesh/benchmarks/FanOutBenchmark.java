@@ -42,7 +42,7 @@ final class FanOutBenchmark {
     record Run(Variant variant, Samples samples, String failureReasons) {
     }
 
-    record Step(int offeredPerSecond, double achievedPerSecond, Samples samples) {
+    record Step(String variant, int offeredPerSecond, double achievedPerSecond, Samples samples) {
     }
 
     /** The settings a Kafka 4 client and Spring Kafka use when nobody sets them, on the latency path. */
@@ -59,6 +59,20 @@ final class FanOutBenchmark {
             "linger.ms=0 on every producer (SDK default, manager's application.yml), agents commit on a 1 s timer "
                     + "(ack-mode TIME), fetch.max.wait.ms=500, acks=all",
             List.of(), List.of(), Map.of("linger.ms", 0), Map.of());
+
+    /** The project's settings except the agents' commits: isolates what ack-mode TIME buys. */
+    static final Variant PROJECT_PER_POLL_COMMITS = new Variant("project, agents commit every poll",
+            "project settings, but the agents commit after every poll (ack-time 1 ms, Spring's BATCH behaviour)",
+            List.of("mesh.kafka.ack-time=1ms"), List.of(), Map.of("linger.ms", 0), Map.of());
+
+    /**
+     * The project's settings with the manager forgetting closed tasks after 5 s instead of 10 min: its deadline
+     * punctuator reads every task in the store every 50 ms, so the store's size costs CPU.
+     */
+    static final Variant PROJECT_SHORT_RETENTION = new Variant("project, manager.closed-retention=5s",
+            "project settings; the manager keeps closed tasks 5 s instead of 10 min (a manager setting, not a "
+                    + "Kafka one: it bounds the store its 50 ms deadline check scans)",
+            List.of(), List.of("manager.closed-retention=5s"), Map.of("linger.ms", 0), Map.of());
 
     /** An experiment on top of the project's settings. */
     static final Variant PROJECT_ACKS_FETCH = new Variant("project + acks=1, fetch wait 10 ms",
@@ -164,11 +178,11 @@ final class FanOutBenchmark {
                 log.info("fan-out [{}]: {}", variant.name(), run.samples());
                 if (!throughputRates.isEmpty()) {
                     agents.forEach(agent -> agent.delay(Duration.ZERO));
-                    openLoop(client, throughputRates.getFirst(), Duration.ofSeconds(3)); // warm-up, not recorded
+                    openLoop(variant.name(), client, throughputRates.getFirst(), Duration.ofSeconds(3)); // warm-up, not recorded
                     for (int rate : throughputRates) {
-                        Step step = openLoop(client, rate, stepLength);
+                        Step step = openLoop(variant.name(), client, rate, stepLength);
                         steps.add(step);
-                        log.info("throughput {} tasks/s offered: {} tasks/s completed, {}", rate,
+                        log.info("throughput [{}] {} tasks/s offered: {} tasks/s completed, {}", variant.name(), rate,
                                 String.format("%.0f", step.achievedPerSecond()), step.samples());
                         if (step.samples().p99() > 500 || step.samples().failures() > step.samples().count()) {
                             break;
@@ -256,7 +270,8 @@ final class FanOutBenchmark {
     }
 
     /** Target 4: tasks published at a fixed rate (open loop), instant agents. */
-    private Step openLoop(TaskClient client, int ratePerSecond, Duration length) throws InterruptedException {
+    private Step openLoop(String variantName, TaskClient client, int ratePerSecond, Duration length)
+            throws InterruptedException {
         int count = (int) (ratePerSecond * length.toMillis() / 1000);
         Samples.Recorder recorder = new Samples.Recorder();
         AtomicInteger failures = new AtomicInteger();
@@ -290,7 +305,7 @@ final class FanOutBenchmark {
         synchronized (recorder) {
             int missing = count - recorder.size() - failures.get();
             double seconds = (lastCompletion[0] - start) / 1e9;
-            return new Step(ratePerSecond, seconds > 0 ? recorder.size() / seconds : 0,
+            return new Step(variantName, ratePerSecond, seconds > 0 ? recorder.size() / seconds : 0,
                     Samples.of(recorder.toArray(), failures.get() + Math.max(0, missing)));
         }
     }

@@ -27,12 +27,13 @@ final class RealtimeLoad implements AutoCloseable {
 
     /**
      * @param errors error events, unexpected closes and failed sends while measuring
+     * @param sessionsWithErrors sessions that saw any of those, at any time after they opened
      * @param connectFailures sessions that did not open (or were not greeted) within 30 s
      * @param sendBacklog ticks skipped because the session's previous append was still being written
      * @param cpuCores process CPU time over wall time while measuring (the whole JVM)
      */
     record Result(int sessions, Samples latency, long appendsSent, long deltasReceived, long errors,
-                  long connectFailures, long sendBacklog, double cpuCores) {
+                  long sessionsWithErrors, long connectFailures, long sendBacklog, double cpuCores) {
     }
 
     private final List<Client> clients = new ArrayList<>();
@@ -118,8 +119,9 @@ final class RealtimeLoad implements AutoCloseable {
         }
         all = parts.stream().flatMapToLong(java.util.Arrays::stream).toArray();
         long errorCount = errors.get() - errorsBefore;
+        long failedSessions = clients.stream().filter(client -> client.failed).count();
         return new Result(clients.size(), Samples.of(all, (int) errorCount), appends.get() - appendsBefore, received,
-                errorCount, connectFailures, backlog.get() - backlogBefore, cores);
+                errorCount, failedSessions, connectFailures, backlog.get() - backlogBefore, cores);
     }
 
     @Override
@@ -150,10 +152,16 @@ final class RealtimeLoad implements AutoCloseable {
         private final StringBuilder partial = new StringBuilder();
         private volatile WebSocket socket;
         private volatile CompletableFuture<WebSocket> lastSend = CompletableFuture.completedFuture(null);
+        private volatile boolean failed;
+
+        private void error() {
+            errors.incrementAndGet();
+            failed = true;
+        }
 
         void append(AtomicLong appends) {
             WebSocket current = socket;
-            if (current == null || closing) {
+            if (current == null || closing || closed.isDone()) {
                 return;
             }
             if (!lastSend.isDone()) {
@@ -165,7 +173,7 @@ final class RealtimeLoad implements AutoCloseable {
             lastSend = current.sendText(APPEND, true);
             lastSend.whenComplete((ignored, error) -> {
                 if (error != null && !closing) {
-                    errors.incrementAndGet();
+                    error();
                 }
             });
             appends.incrementAndGet();
@@ -201,7 +209,7 @@ final class RealtimeLoad implements AutoCloseable {
                     }
                 }
             } else if (text.contains("\"type\":\"error\"")) {
-                errors.incrementAndGet();
+                error();
             }
             webSocket.request(1);
             return null;
@@ -210,7 +218,7 @@ final class RealtimeLoad implements AutoCloseable {
         @Override
         public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
             if (!closing) {
-                errors.incrementAndGet();
+                error();
             }
             closed.complete(null);
             return null;
@@ -219,7 +227,7 @@ final class RealtimeLoad implements AutoCloseable {
         @Override
         public void onError(WebSocket webSocket, Throwable error) {
             if (!closing) {
-                errors.incrementAndGet();
+                error();
             }
             greeted.completeExceptionally(error);
             closed.complete(null);

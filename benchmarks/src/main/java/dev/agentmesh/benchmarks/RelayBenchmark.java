@@ -37,7 +37,11 @@ final class RelayBenchmark {
      * Through the gateway the heap includes the load generator's and the upstream's share of each session, which
      * the direct measurement isolates; the difference is what the gateway holds per session.
      */
-    record Heap(IdleHeap direct, IdleHeap gateway, IdleHeap shippedGateway) {
+    record Heap(IdleHeap direct, IdleHeap gateway, IdleHeap shippedGateway, IdleHeap smallBufferGateway) {
+
+        double smallBufferGatewayBytesPerSession() {
+            return smallBufferGateway.bytesPerSession() - direct.bytesPerSession();
+        }
 
         double gatewayBytesPerSession() {
             return gateway.bytesPerSession() - direct.bytesPerSession();
@@ -69,6 +73,15 @@ final class RelayBenchmark {
             } finally {
                 shippedGateway.close();
             }
+            IdleHeap small;
+            ConfigurableApplicationContext smallGateway = services.gateway(upstream.url(),
+                    List.of("gateway.limits.max-message-size=8KB"));
+            try {
+                small = idleHeap("gateway, max-message-size 8KB (Tomcat's default buffer)", relayUrl(smallGateway),
+                        concurrentSessions);
+            } finally {
+                smallGateway.close();
+            }
             ConfigurableApplicationContext gateway = services.gateway(upstream.url(),
                     List.of("gateway.limits.max-message-size=" + MAX_MESSAGE_SIZE));
             try {
@@ -85,7 +98,7 @@ final class RelayBenchmark {
                             viaGateway.latency());
                 }
                 Heap heap = new Heap(idleHeap("direct", direct, concurrentSessions),
-                        idleHeap("gateway, max-message-size " + MAX_MESSAGE_SIZE, relayed, concurrentSessions), shipped);
+                        idleHeap("gateway, max-message-size " + MAX_MESSAGE_SIZE, relayed, concurrentSessions), shipped, small);
                 log.info("heap per idle session: direct path {} KiB; gateway's share {} KiB ({}), {} KiB (shipped 16MB)",
                         kib(heap.direct().bytesPerSession()), kib(heap.gatewayBytesPerSession()), MAX_MESSAGE_SIZE,
                         kib(heap.shippedGatewayBytesPerSession()));

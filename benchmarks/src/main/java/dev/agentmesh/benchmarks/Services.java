@@ -18,6 +18,9 @@ import java.util.List;
  */
 final class Services {
 
+    static final int MAX_SESSIONS_FROM_LOAD_GENERATOR = 10_000;
+
+    private final java.util.concurrent.atomic.AtomicInteger managers = new java.util.concurrent.atomic.AtomicInteger();
     private final Path root;
     private final String bootstrapServers;
 
@@ -30,11 +33,16 @@ final class Services {
         return bootstrapServers;
     }
 
-    /** The manager; every run shares one application id so a restarted manager resumes from committed offsets. */
+    /**
+     * The manager, with a fresh application id each time, so every run starts with an empty task store (the
+     * store keeps closed tasks for {@code manager.closed-retention}, and its size matters; see RESULTS.md), reading
+     * its input topics from their end instead of replaying earlier runs' tasks.
+     */
     ConfigurableApplicationContext manager(List<String> extra) {
         List<String> properties = new ArrayList<>(List.of(
                 "spring.kafka.streams.state-dir=" + tempDir("manager-state"),
-                "spring.kafka.streams.application-id=agent-manager-bench"));
+                "spring.kafka.streams.application-id=agent-manager-bench-" + managers.incrementAndGet(),
+                "spring.kafka.streams.properties.auto.offset.reset=latest"));
         properties.addAll(extra);
         return start(AgentManagerApplication.class, "agent-manager", properties);
     }
@@ -44,7 +52,9 @@ final class Services {
         List<String> properties = new ArrayList<>(List.of(
                 "gateway.instance-id=gateway-bench-" + java.util.UUID.randomUUID(),
                 "gateway.upstream.url=" + upstreamUrl,
-                "gateway.upstream.api-key=sk-bench-key"));
+                "gateway.upstream.api-key=sk-bench-key",
+                // Every benchmark session comes from 127.0.0.1, which the per-client cap would otherwise limit.
+                "gateway.access.max-sessions-per-client=" + MAX_SESSIONS_FROM_LOAD_GENERATOR));
         properties.addAll(extra);
         return start(GatewayApplication.class, "gateway", properties);
     }
