@@ -40,9 +40,30 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 rm -rf "$OUT" && mkdir -p "$OUT"
+# Run copies of the jars, so a rebuild while the scenarios run cannot pull classes from under a running service.
+for entry in "${SERVICES[@]}"; do
+  module="${entry##*:}"
+  if ls "$module"/target/"$module"-*-exec.jar > /dev/null 2>&1; then
+    mkdir -p "$RUN/chaos-jars" && cp "$module"/target/"$module"-*-exec.jar "$RUN/chaos-jars/"
+  fi
+done
+ls "$RUN"/chaos-jars/*-exec.jar > /dev/null 2>&1 && export JARS_DIR="$RUN/chaos-jars"
+# The soak opens all its sessions from this one address; the gateway limits sessions per client (default 20).
+export GATEWAY_MAX_SESSIONS_PER_CLIENT="${GATEWAY_MAX_SESSIONS_PER_CLIENT:-$(( ${SOAK_SESSIONS:-50} + 10 ))}"
+# AGENT_SESSION_TIMEOUT_MS (optional) sets the agents' consumer session timeout, to measure agent-failover with it.
+if [ -n "${AGENT_SESSION_TIMEOUT_MS:-}" ]; then
+  export SPRING_KAFKA_CONSUMER_PROPERTIES_SESSION_TIMEOUT_MS="$AGENT_SESSION_TIMEOUT_MS"
+  export SPRING_KAFKA_CONSUMER_PROPERTIES_HEARTBEAT_INTERVAL_MS="$(( AGENT_SESSION_TIMEOUT_MS / 3 ))"
+fi
 echo "Starting the system (deploy/local/up.sh, log in deploy/local/run/logs/chaos-up.log)…"
 "$ROOT/deploy/local/up.sh" > "$OUT/up.log" 2>&1 || { cat "$OUT/up.log"; exit 2; }
 cp "$OUT/up.log" "$LOGS/chaos-up.log"
+
+# Services chaos.sh (re)starts get what up.sh gave them.
+export KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT"
+if [ -z "${OPENAI_API_KEY:-}" ]; then
+  export WEATHER_PROVIDER="${WEATHER_PROVIDER:-offline}" NEWS_PROVIDER="${NEWS_PROVIDER:-offline}"
+fi
 
 passed=0; failed=0
 pass() { echo "PASS $1: $2"; passed=$((passed + 1)); }
@@ -128,12 +149,13 @@ agent_failover() {
   summary=$(grep '^SUMMARY' "$out")
   local expired; expired=$(grep -c 'Subtask expired before it started' "$LOGS/news-agent-2.log")
   local partial; partial=$(field partial "$summary")
+  local session_timeout; session_timeout=$(grep -m1 -o 'session.timeout.ms = [0-9]*' "$LOGS/news-agent-2.log" | grep -o '[0-9]*$')
   local evidence="redelivery to the other replica $([ "$redelivered_ms" -ge 0 ] && echo "$(seconds "$redelivered_ms") s after" || echo "not within 70 s of") the kill -9; $(field with_one_result "$summary")/$(field tasks "$summary") tasks one result, $(field complete "$summary") complete, ${partial:-?} partial, duplicate results $(field duplicate_results "$summary"), duplicate replies $(field duplicate_replies "$summary"), subtasks the survivor dropped as expired: $expired"
   if [ "$(field complete "$summary")" = "$(field tasks "$summary")" ] && [ "$(field duplicate_replies "$summary")" = 0 ] \
       && [ "$(field duplicate_results "$summary")" = 0 ] && [ -n "$summary" ]; then
     pass $name "$evidence"
   elif [ "$redelivered_ms" -lt 0 ] || [ "$redelivered_ms" -gt "$DEADLINE_MS" ]; then
-    fail $name "redelivery cannot beat the ${DEADLINE_MS} ms deadline with the current settings (agents' consumers use the classic group protocol with the default session.timeout.ms 45 s; a killed replica's partitions move only when its session expires): $evidence; proposal: agents' spring.kafka.consumer.properties session.timeout.ms=6000 (the broker's group.min.session.timeout.ms) and heartbeat.interval.ms=2000, and a deadline that leaves room for it"
+    fail $name "redelivery cannot beat the ${DEADLINE_MS} ms deadline with these settings (agents' consumer session.timeout.ms=${session_timeout:-?}, classic group protocol: a killed replica's partitions move only when its session expires): $evidence; proposal: agents' spring.kafka.consumer.properties session.timeout.ms=6000 (the broker's default group.min.session.timeout.ms) and heartbeat.interval.ms=2000, measured with AGENT_SESSION_TIMEOUT_MS=6000"
   else
     fail $name "$evidence"
   fi
@@ -180,7 +202,7 @@ manager_failover() {
 broker_restart() {
   local name=broker-restart out="$OUT/broker-restart.out" steps="$OUT/steps" entry svc port
   rm -rf "$steps" && mkdir -p "$steps"
-  local pids_before=""
+  local pids_before="" ready=ok
   for entry in "${SERVICES[@]}"; do pids_before+="$(pid_of "${entry%%:*}") "; done
   driver RealtimeTurns.java turns --turns 3 --question "$QUESTION" --turn-timeout-s 30 --step-dir "$steps" > "$out" 2>&1 &
   local client=$!
@@ -191,8 +213,7 @@ broker_restart() {
   touch "$steps/turn2"
   wait_for_line "$out" 'turn=2 ' 40
   local t0; t0=$(now_ms)
-  start_kafka > "$OUT/kafka-restart.out" 2>&1
-  local ready=ok
+  start_kafka > "$OUT/kafka-restart.out" 2>&1 || ready="the broker did not restart: $(tail -3 "$OUT/kafka-restart.out")"
   for entry in "${SERVICES[@]}"; do
     IFS=: read -r svc port _ <<< "$entry"
     wait_ready "$svc" "$port" 90 > /dev/null || ready="$svc not ready"
@@ -211,7 +232,7 @@ broker_restart() {
   if [[ "$t1" == *status=complete* && "$t2" == *status=failed* && "$t2" == *answer=\"?* && -n "$ms2" \
         && "$ms2" -le $((DEADLINE_MS + GRACE_MS)) && "$ready" == ok && "$pids_before" == "$pids_after" \
         && "$t3" == *status=complete* ]]; then
-    pass $name "same session: turn before the outage complete; turn during the outage answered with a failure after ${ms2} ms ($(grep -o 'error="[^"]*"' <<< "$t2")); broker restarted, all services ready again after ${ready_s} s with the same pids (no restarts); next turn complete in $(field ms "$t3") ms"
+    pass $name "same session: turn before the outage complete; turn during the outage answered with a failure after ${ms2} ms ($(grep -o 'error="[^"]*"' <<< "$t2")); broker restarted, broker and all services ready ${ready_s} s after the restart began, with the same pids (no restarts); next turn complete in $(field ms "$t3") ms"
   else
     fail $name "ready: $ready after ${ready_s} s; pids before [$pids_before] after [$pids_after]; turn 1: ${t1:-none}; turn 2: ${t2:-none}; turn 3: ${t3:-none}"
   fi
@@ -261,7 +282,8 @@ soak() {
   ok=$(( ${complete:-0} + ${partial:-0} ))
   growth=$(( after - before ))
   limit=$(( before / 10 > 8388608 ? before / 10 : 8388608 ))   # 10 % or 8 MiB, whichever is larger
-  local evidence="$SOAK_SESSIONS sessions x $SOAK_TURNS turns = $total turns in ${secs} s: $(field complete "$summary") complete, $(field partial "$summary") partial, $(field failed "$summary") failed, $(field lost "$summary") lost, $(field errors "$summary") session errors; gateway heap after full GC $((before / 1048576)) MiB before, $((after / 1048576)) MiB after ($before -> $after bytes)"
+  local ooms; ooms=$(grep -c 'OutOfMemoryError' "$LOGS/gateway.log")
+  local evidence="$SOAK_SESSIONS sessions x $SOAK_TURNS turns = $total turns in ${secs} s (MAX_MESSAGE_SIZE=${MAX_MESSAGE_SIZE:-16MB default}, gateway OutOfMemoryErrors logged: $ooms): $(field complete "$summary") complete, $(field partial "$summary") partial, $(field failed "$summary") failed, $(field lost "$summary") lost, $(field errors "$summary") session errors; gateway heap after full GC $((before / 1048576)) MiB before, $((after / 1048576)) MiB after ($before -> $after bytes)"
   if [ -n "$summary" ] && [ "$ok" = "$total" ] && [ "$(field lost "$summary")" = 0 ] \
       && [ "$(field errors "$summary")" = 0 ] && [ "$growth" -le "$limit" ]; then
     pass $name "$evidence"

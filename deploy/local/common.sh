@@ -50,13 +50,15 @@ start_kafka() {
 }
 
 # start_service <name> <port> <module>: runs the module's jar on that port, pid in $PIDS/<name>.pid, output appended
-# to $LOGS/<name>.log. Extra settings come from the environment (e.g. MANAGER_INSTANCE_ID=… start_service …).
+# to $LOGS/<name>.log. Extra settings come from the environment (e.g. MANAGER_INSTANCE_ID=… start_service …);
+# JARS_DIR, when set, is where the exec jars are taken from instead of <module>/target.
 start_service() {
   local name=$1 port=$2 module=$3 jar
-  jar=$(ls "$ROOT/$module"/target/"$module"-*-exec.jar | head -1)
+  jar=$(ls "${JARS_DIR:-$ROOT/$module/target}"/"$module"-*-exec.jar | head -1)
   PORT="$port" nohup "$JAVA_HOME/bin/java" -Xms64m -Xmx384m -XX:TieredStopAtLevel=1 -jar "$jar" \
     >> "$LOGS/$name.log" 2>&1 &
   echo $! > "$PIDS/$name.pid"
+  disown $! 2>/dev/null || true   # no "Killed" notice from the shell when a chaos run kills it
 }
 
 # wait_ready <name> <port> [seconds]: until the service's readiness probe answers; fails when its process exits.
