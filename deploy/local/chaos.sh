@@ -147,7 +147,8 @@ agent_failover() {
   if wait_assignment news-agent-2 news-requests "$before" 70; then redelivered_ms=$(( $(now_ms) - t0 )); fi
   sleep 1
   summary=$(grep '^SUMMARY' "$out")
-  local expired; expired=$(grep -c 'Subtask expired before it started' "$LOGS/news-agent-2.log")
+  local expired; expired=$(grep 'Subtask expired before it started' "$LOGS/news-agent-2.log" \
+    | grep -c -F -f <(sed -n 's/^TASK id=\([^ ]*\).*/taskId=\1/p' "$out"))
   local partial; partial=$(field partial "$summary")
   local session_timeout; session_timeout=$(grep -m1 -o 'session.timeout.ms = [0-9]*' "$LOGS/news-agent-2.log" | grep -o '[0-9]*$')
   local evidence="redelivery to the other replica $([ "$redelivered_ms" -ge 0 ] && echo "$(seconds "$redelivered_ms") s after" || echo "not within 70 s of") the kill -9; $(field with_one_result "$summary")/$(field tasks "$summary") tasks one result, $(field complete "$summary") complete, ${partial:-?} partial, duplicate results $(field duplicate_results "$summary"), duplicate replies $(field duplicate_replies "$summary"), subtasks the survivor dropped as expired: $expired"
@@ -291,6 +292,15 @@ soak() {
     fail $name "${evidence}; heap growth limit $((limit / 1048576)) MiB; see $out"
   fi
 }
+
+# Ready is not yet serving: wait until every agent's consumer holds partitions and the manager is processing.
+gate_started=$(now_ms)
+for agent in weather news chat; do
+  wait_assignment "$agent-agent" "$agent-requests" 0 120 || { echo "$agent-agent got no partitions within 120 s"; exit 2; }
+done
+wait_for_line "$LOGS/agent-manager.log" 'State transition from REBALANCING to RUNNING' 120 \
+  || { echo "agent-manager is not processing after 120 s"; exit 2; }
+echo "System up; agents consuming $(seconds $(( $(now_ms) - gate_started ))) s after ready. Scenarios: ${SCENARIOS[*]}"
 
 for scenario in "${SCENARIOS[@]}"; do
   case "$scenario" in
