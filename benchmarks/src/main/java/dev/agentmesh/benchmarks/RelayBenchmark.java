@@ -4,10 +4,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import javax.management.ObjectName;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * Targets 2 and 3: the same purpose-built upstream ({@link DeltaUpstream}) reached directly and through the
@@ -119,17 +126,62 @@ final class RelayBenchmark {
     }
 
     private static IdleHeap idleHeap(String path, String url, int sessions) throws InterruptedException {
+        // Anything initialised by a first session (handshake machinery, caches) is not a per-session cost.
+        RealtimeLoad.connect(url, 5).close();
+        Thread.sleep(500);
+        Map<String, Long> classesBefore = histogram();
         long before = usedHeapAfterGc();
         IdleHeap heap;
         try (RealtimeLoad idle = RealtimeLoad.connect(url, sessions)) {
             Thread.sleep(1_000);
             heap = new IdleHeap(path, sessions, idle.connected(),
                     (usedHeapAfterGc() - before) / (double) Math.max(1, idle.connected()));
+            saveHistogramDelta(path, classesBefore, histogram(), idle.connected());
         }
         Thread.sleep(1_000);
         log.info("idle heap, {}: {} KiB per session ({} of {} connected)", path, kib(heap.bytesPerSession()),
                 heap.connected(), sessions);
         return heap;
+    }
+
+    /** Live bytes per class (a full GC first), from the JVM's class histogram. */
+    private static Map<String, Long> histogram() {
+        Map<String, Long> bytes = new HashMap<>();
+        try {
+            Object text = ManagementFactory.getPlatformMBeanServer().invoke(
+                    new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                    new Object[] {new String[0]}, new String[] {String[].class.getName()});
+            for (String line : text.toString().lines().toList()) {
+                String[] columns = line.trim().split("\\s+");
+                if (columns.length >= 4 && columns[0].endsWith(":")) {
+                    bytes.put(columns[3], Long.parseLong(columns[2]));
+                }
+            }
+        } catch (Exception e) {
+            log.warn("no class histogram: {}", e.toString());
+        }
+        return bytes;
+    }
+
+    /** What the open sessions hold, by class, per session: benchmarks/target/heap-per-session-<path>.txt. */
+    private static void saveHistogramDelta(String path, Map<String, Long> before, Map<String, Long> after,
+                                           int sessions) {
+        StringBuilder report = new StringBuilder("bytes per session, by class (" + path + ", " + sessions
+                + " idle sessions)\n");
+        after.entrySet().stream()
+                .map(entry -> Map.entry(entry.getKey(), entry.getValue() - before.getOrDefault(entry.getKey(), 0L)))
+                .filter(entry -> entry.getValue() > 0)
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(40)
+                .forEach(entry -> report.append(String.format(Locale.ROOT, "%10d  %s%n",
+                        entry.getValue() / Math.max(1, sessions), entry.getKey())));
+        Path file = Path.of(System.getProperty("benchmarks.root", "."), "benchmarks", "target",
+                "heap-per-session-" + path.replaceAll("[^A-Za-z0-9]+", "-") + ".txt");
+        try {
+            Files.writeString(file, report);
+        } catch (IOException e) {
+            log.warn("could not write {}: {}", file, e.toString());
+        }
     }
 
     private static RealtimeLoad.Result measure(String url, int sessions, Duration warmup, Duration measure)
