@@ -144,7 +144,11 @@ agent_failover() {
   t0=$(now_ms)
   stop_service news-agent KILL
   wait "$client"
-  if wait_assignment news-agent-2 news-requests "$before" 70; then redelivered_ms=$(( $(now_ms) - t0 )); fi
+  # The survivor's next assignment, timed by its log line (the client above watched for 20 s meanwhile).
+  if wait_assignment news-agent-2 news-requests "$before" 70; then
+    local stamp; stamp=$(grep "partitions assigned: \[news-requests" "$LOGS/news-agent-2.log" | sed -n "$((before + 1))p" | cut -c1-24)
+    redelivered_ms=$(( $(date -d "$stamp" +%s%3N) - t0 ))
+  fi
   sleep 1
   summary=$(grep '^SUMMARY' "$out")
   local expired; expired=$(grep 'Subtask expired before it started' "$LOGS/news-agent-2.log" \
@@ -262,6 +266,7 @@ upstream_drop() {
 }
 
 heap_after_gc() {  # the gateway's used heap in bytes after a forced full GC
+  sleep 3   # let closed sessions finish closing
   "$JAVA_HOME/bin/jcmd" "$(pid_of gateway)" GC.run > /dev/null 2>&1
   sleep 2
   curl -fs http://127.0.0.1:8080/actuator/prometheus | awk '/^jvm_memory_used_bytes\{/ && /area="heap"/ { sum += $NF } END { printf "%d\n", sum }'
@@ -277,6 +282,10 @@ soak() {
     --turn-timeout-s 30 > "$out" 2>&1
   secs=$(( ($(now_ms) - t0) / 1000 ))
   after=$(heap_after_gc)
+  # What holds on to memory: the biggest classes, and the gateway's open sessions, after the soak.
+  "$JAVA_HOME/bin/jcmd" "$(pid_of gateway)" GC.class_histogram > "$OUT/soak-gateway-histogram.txt" 2>&1
+  local active; active=$(curl -fs http://127.0.0.1:8080/actuator/prometheus | awk '/^gateway_sessions_active/ { print $NF }')
+  local scheduled; scheduled=$(awk '$4 ~ /ScheduledFutureTask$/ { print $2 }' "$OUT/soak-gateway-histogram.txt" | head -1)
   summary=$(grep '^SUMMARY' "$out")
   local total ok growth limit complete partial
   total=$(field turns "$summary"); complete=$(field complete "$summary"); partial=$(field partial "$summary")
@@ -284,7 +293,7 @@ soak() {
   growth=$(( after - before ))
   limit=$(( before / 10 > 8388608 ? before / 10 : 8388608 ))   # 10 % or 8 MiB, whichever is larger
   local ooms; ooms=$(grep -c 'OutOfMemoryError' "$LOGS/gateway.log")
-  local evidence="$SOAK_SESSIONS sessions x $SOAK_TURNS turns = $total turns in ${secs} s (MAX_MESSAGE_SIZE=${MAX_MESSAGE_SIZE:-16MB default}, gateway OutOfMemoryErrors logged: $ooms): $(field complete "$summary") complete, $(field partial "$summary") partial, $(field failed "$summary") failed, $(field lost "$summary") lost, $(field errors "$summary") session errors; gateway heap after full GC $((before / 1048576)) MiB before, $((after / 1048576)) MiB after ($before -> $after bytes)"
+  local evidence="$SOAK_SESSIONS sessions x $SOAK_TURNS turns = $total turns in ${secs} s (MAX_MESSAGE_SIZE=${MAX_MESSAGE_SIZE:-16MB default}, gateway OutOfMemoryErrors logged: $ooms): $(field complete "$summary") complete, $(field partial "$summary") partial, $(field failed "$summary") failed, $(field lost "$summary") lost, $(field errors "$summary") session errors; gateway heap after full GC $((before / 1048576)) MiB before, $((after / 1048576)) MiB after ($before -> $after bytes) with ${active:-?} sessions open and ${scheduled:-0} ScheduledFutureTask objects alive (histogram: deploy/local/run/chaos/soak-gateway-histogram.txt)"
   if [ -n "$summary" ] && [ "$ok" = "$total" ] && [ "$(field lost "$summary")" = 0 ] \
       && [ "$(field errors "$summary")" = 0 ] && [ "$growth" -le "$limit" ]; then
     pass $name "$evidence"

@@ -164,12 +164,14 @@ public class RealtimeTurns {
             long deadline = start + timeout.toNanos();
             JsonNode completed = null;
             String answer = null;
+            List<String> seen = new ArrayList<>();
             while (answer == null) {
                 long left = deadline - System.nanoTime();
                 JsonNode event = left > 0 ? next(Duration.ofNanos(left)) : null;
                 if (event == null) {
                     break;
                 }
+                seen.add(event.path("type").asText());
                 switch (event.path("type").asText()) {
                     case "agent_mesh.task.completed" -> completed = event;
                     case "response.output_text.done" -> {
@@ -186,8 +188,10 @@ public class RealtimeTurns {
             }
             long took = ms(start);
             if (completed == null || answer == null) {
+                String last = String.join(",", seen.subList(Math.max(0, seen.size() - 8), seen.size()));
                 return new Turn("lost", took, completed == null ? "-" : outcomes(completed),
-                        completed == null ? "no agent_mesh.task.completed" : "no answer text", answer);
+                        (completed == null ? "no agent_mesh.task.completed" : "no answer text")
+                                + "; last events: " + (last.isEmpty() ? "none" : last), answer);
             }
             String error = completed.hasNonNull("error") ? completed.path("error").asText() : null;
             String status = error != null ? "failed" : completed.path("partial").asBoolean() ? "partial" : "complete";
