@@ -20,6 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
 class RealtimeConfiguration implements WebSocketConfigurer {
 
     private static final Logger log = LoggerFactory.getLogger(RealtimeConfiguration.class);
+    private static final int CONTAINER_BUFFER = 32 * 1024;
 
     private final RelayHandler handler;
     private final GatewayProperties properties;
@@ -42,12 +43,16 @@ class RealtimeConfiguration implements WebSocketConfigurer {
                 .setAllowedOriginPatterns(properties.limits().allowedOrigins().toArray(String[]::new));
     }
 
+    /**
+     * Small container buffers: Tomcat allocates them per session up front, so a 16 MB buffer would cost every
+     * idle session tens of megabytes. Frames arrive in parts instead and {@link RelayHandler} assembles each
+     * message, bounded by {@code gateway.limits.max-message-size}.
+     */
     @Bean
-    ServletServerContainerFactoryBean webSocketContainer(GatewayProperties properties) {
+    ServletServerContainerFactoryBean webSocketContainer() {
         ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
-        int limit = Math.toIntExact(properties.limits().maxMessageSize().toBytes());
-        container.setMaxTextMessageBufferSize(limit);
-        container.setMaxBinaryMessageBufferSize(64 * 1024);
+        container.setMaxTextMessageBufferSize(CONTAINER_BUFFER);
+        container.setMaxBinaryMessageBufferSize(CONTAINER_BUFFER);
         return container;
     }
 

@@ -44,6 +44,7 @@ class RelayHandler extends AbstractWebSocketHandler implements SubProtocolCapabl
     private static final String SESSION = "relay-session";
     private static final String SLOT = "relay-client-slot";
     private static final String EXPIRY = "relay-expiry";
+    private static final String PARTIAL = "relay-partial-message";
 
     private final GatewayProperties properties;
     private final UpstreamConnector connector;
@@ -162,18 +163,51 @@ class RelayHandler extends AbstractWebSocketHandler implements SubProtocolCapabl
         client.getAttributes().put(EXPIRY, expiry);
     }
 
+    /** Frames arrive in parts, so the container needs no message-sized buffer per session. */
+    @Override
+    public boolean supportsPartialMessages() {
+        return true;
+    }
+
     @Override
     protected void handleTextMessage(WebSocketSession client, TextMessage message) {
         RelaySession session = session(client);
-        if (session != null) {
+        if (session == null) {
+            return;
+        }
+        StringBuilder assembled = (StringBuilder) client.getAttributes().get(PARTIAL);
+        if (message.isLast() && (assembled == null || assembled.isEmpty())) {
             session.fromClient(message.getPayload());
+            return;
+        }
+        if (assembled == null) {
+            assembled = new StringBuilder();
+            client.getAttributes().put(PARTIAL, assembled);
+        }
+        assembled.append(message.getPayload());
+        if (assembled.length() > properties.limits().maxMessageSize().toBytes()) {
+            client.getAttributes().remove(PARTIAL);
+            log.warn("Client message over {} bytes, closing: conversationId={}",
+                    properties.limits().maxMessageSize().toBytes(), session.conversationId());
+            session.tooLarge(properties.limits().maxMessageSize().toBytes());
+            return;
+        }
+        if (message.isLast()) {
+            String text = assembled.toString();
+            // a large message's buffer is not kept for the rest of the session
+            if (assembled.capacity() > 64 * 1024) {
+                client.getAttributes().remove(PARTIAL);
+            } else {
+                assembled.setLength(0);
+            }
+            session.fromClient(text);
         }
     }
 
     @Override
     protected void handleBinaryMessage(WebSocketSession client, BinaryMessage message) {
         RelaySession session = session(client);
-        if (session != null) {
+        if (session != null && message.isLast()) {
             session.binaryFromClient();
         }
     }

@@ -40,6 +40,7 @@ final class RelaySession implements TaskListener {
     private static final Logger log = LoggerFactory.getLogger(RelaySession.class);
     private static final String ALREADY_ACTIVE = "conversation_already_has_active_response";
     static final int CLOSE_POLICY = 1008;
+    static final int CLOSE_TOO_BIG = 1009;
     static final int CLOSE_UPSTREAM_GONE = 1011;
     static final int CLOSE_OVERLOADED = 1013;
 
@@ -193,6 +194,17 @@ final class RelaySession implements TaskListener {
                     "Too many events: this session may send " + "a limited number of events per second; "
                             + refusedEvents + " events were refused so far.", null));
         }
+    }
+
+    /** A client message went over the size limit: the client hears why, and the session closes (1009). */
+    void tooLarge(long limit) {
+        if (closed) {
+            return;
+        }
+        toClient.finish(RealtimeJson.error("invalid_request_error", "message_too_large",
+                "A message may be at most " + limit + " bytes; the session is closed.", null), true,
+                () -> closeClient.accept(CLOSE_TOO_BIG));
+        close("the client sent a message over the size limit");
     }
 
     /** The session reached its maximum duration. */

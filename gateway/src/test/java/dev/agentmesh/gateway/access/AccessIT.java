@@ -142,6 +142,7 @@ class AccessIT {
         }
 
         assertThat(client.closeCode().get(10, TimeUnit.SECONDS)).isEqualTo(1009);
+        assertThat(client.received("error")).anyMatch(event -> event.contains("message_too_large"));
     }
 
     @Test
