@@ -165,7 +165,12 @@ public class RealtimeTurns {
             JsonNode completed = null;
             String answer = null;
             List<String> seen = new ArrayList<>();
+            String answerText = null;
             while (answer == null) {
+                if (completed != null && answerText != null) {
+                    answer = answerText;
+                    break;
+                }
                 long left = deadline - System.nanoTime();
                 JsonNode event = left > 0 ? next(Duration.ofNanos(left)) : null;
                 if (event == null) {
@@ -174,11 +179,9 @@ public class RealtimeTurns {
                 seen.add(event.path("type").asText());
                 switch (event.path("type").asText()) {
                     case "agent_mesh.task.completed" -> completed = event;
-                    case "response.output_text.done" -> {
-                        if (completed != null) {
-                            answer = event.path("text").asText();
-                        }
-                    }
+                    // The gateway sends the result upstream before it tells this client, so with a fast model the
+                    // answer can arrive before agent_mesh.task.completed; the answer is the turn's only text.
+                    case "response.output_text.done" -> answerText = event.path("text").asText();
                     case "error" -> {
                         return new Turn("lost", ms(start), "-", "error event: " + event.path("error"), null);
                     }
@@ -189,6 +192,7 @@ public class RealtimeTurns {
             long took = ms(start);
             if (completed == null || answer == null) {
                 String last = String.join(",", seen.subList(Math.max(0, seen.size() - 8), seen.size()));
+                answer = answerText;
                 return new Turn("lost", took, completed == null ? "-" : outcomes(completed),
                         (completed == null ? "no agent_mesh.task.completed" : "no answer text")
                                 + "; last events: " + (last.isEmpty() ? "none" : last), answer);
