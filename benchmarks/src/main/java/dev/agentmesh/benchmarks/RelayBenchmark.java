@@ -21,8 +21,8 @@ import java.util.Map;
  * gateway (started in-process with its own application.yml, upstream URL pointing at it), same run.
  *
  * <p>The latency runs use the gateway with {@code gateway.limits.max-message-size=64KB} (MAX_MESSAGE_SIZE): with
- * the shipped 16MB, Tomcat allocates a 16 MB byte buffer and a 16 M-char buffer for every session up front
- * (about 48 MiB per session), so 50 sessions do not fit a 2 GiB heap. The shipped setting's heap per session is
+ * the shipped 16MB, Tomcat allocates a message buffer of 16 M chars for every session up front (tens of MiB per
+ * session; measured below), so 50 sessions do not fit a 2 GiB heap. The shipped setting's heap per session is
  * measured separately with a few sessions.
  */
 final class RelayBenchmark {
