@@ -29,6 +29,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.List;
 
 /**
@@ -44,6 +48,12 @@ final class TaskAggregator extends ContextualProcessor<String, Event, String, Ev
     private static final List<String> TRACE_HEADERS = List.of("traceparent", "tracestate", "b3");
 
     private List<Header> trace;
+
+    private record Due(Instant at, String taskId) {
+    }
+
+    /** Open tasks' stage deadlines, soonest first; may hold stale entries, which the check skips. */
+    private final PriorityQueue<Due> deadlines = new PriorityQueue<>(Comparator.comparing(Due::at));
 
     static final String STORE = "tasks";
 
@@ -69,8 +79,33 @@ final class TaskAggregator extends ContextualProcessor<String, Event, String, Ev
     public void init(ProcessorContext<String, Event> context) {
         super.init(context);
         tasks = context.getStateStore(STORE);
+        // The store is restored from its changelog before processors start: index the open tasks it holds.
+        try (KeyValueIterator<String, TaskState> all = tasks.all()) {
+            all.forEachRemaining(entry -> {
+                if (entry.value.isOpen()) {
+                    deadlines.add(new Due(entry.value.stageDeadline(), entry.key));
+                }
+            });
+        }
         context.schedule(settings.deadlineCheckInterval(), PunctuationType.WALL_CLOCK_TIME,
                 timestamp -> checkDeadlines(Instant.ofEpochMilli(timestamp)));
+        context.schedule(expiryInterval(), PunctuationType.WALL_CLOCK_TIME,
+                timestamp -> forgetClosed(Instant.ofEpochMilli(timestamp)));
+    }
+
+    /** Closed tasks are kept to ignore late replies and repeated requests; they are dropped on a slow timer. */
+    private Duration expiryInterval() {
+        Duration tenth = settings.closedRetention().dividedBy(10);
+        Duration atMost = Duration.ofSeconds(10);
+        Duration interval = tenth.compareTo(atMost) > 0 ? atMost : tenth;
+        return interval.compareTo(settings.deadlineCheckInterval()) < 0 ? settings.deadlineCheckInterval() : interval;
+    }
+
+    private void save(TaskState state) {
+        tasks.put(state.taskId(), state);
+        if (state.isOpen()) {
+            deadlines.add(new Due(state.stageDeadline(), state.taskId()));
+        }
     }
 
     @Override
@@ -108,16 +143,15 @@ final class TaskAggregator extends ContextualProcessor<String, Event, String, Ev
             complete(state, now);
             return;
         }
-        tasks.put(state.taskId(), startStage(state, 1, now));
+        save(startStage(state, 1, now));
     }
 
     private void onCancelled(AgentTaskCancelled cancelled, Instant now) {
         TaskState state = tasks.get(cancelled.taskId());
         if (state == null) {
-            tasks.put(cancelled.taskId(),
-                    TaskState.cancelledBeforeRequest(cancelled.taskId(), cancelled.conversationId(), now));
+            save(TaskState.cancelledBeforeRequest(cancelled.taskId(), cancelled.conversationId(), now));
         } else if (state.isOpen()) {
-            tasks.put(state.taskId(), state.closed(TaskState.Status.CANCELLED, now));
+            save(state.closed(TaskState.Status.CANCELLED, now));
             metrics.cancelled();
             log.info("Cancelled taskId={} conversationId={} ({}); its result will not be published",
                     state.taskId(), state.conversationId(), cancelled.reason());
@@ -145,21 +179,20 @@ final class TaskAggregator extends ContextualProcessor<String, Event, String, Ev
         advance(state.withOutcome(outcome), now);
     }
 
+    /**
+     * Times out the stages whose deadline passed. Only the index of open tasks' deadlines is read, so the cost
+     * does not grow with the closed tasks the store keeps; an index entry whose task moved on is skipped.
+     */
     private void checkDeadlines(Instant now) {
-        List<TaskState> due = new ArrayList<>();
-        List<String> expired = new ArrayList<>();
-        try (KeyValueIterator<String, TaskState> all = tasks.all()) {
-            all.forEachRemaining(entry -> {
-                TaskState state = entry.value;
-                if (state.isOpen() && !now.isBefore(state.stageDeadline())) {
-                    due.add(state);
-                } else if (!state.isOpen() && state.closedAt().plus(settings.closedRetention()).isBefore(now)) {
-                    expired.add(entry.key);
-                }
-            });
+        Map<String, TaskState> due = new LinkedHashMap<>();
+        while (!deadlines.isEmpty() && !now.isBefore(deadlines.peek().at())) {
+            String taskId = deadlines.poll().taskId();
+            TaskState state = tasks.get(taskId);
+            if (state != null && state.isOpen() && !now.isBefore(state.stageDeadline())) {
+                due.putIfAbsent(taskId, state);
+            }
         }
-        expired.forEach(tasks::delete);
-        for (TaskState state : due) {
+        for (TaskState state : due.values()) {
             TaskState timedOut = state;
             for (String agent : state.missingInStage()) {
                 AgentOutcome outcome = AgentOutcome.timedOut(agent, "no reply within "
@@ -173,11 +206,24 @@ final class TaskAggregator extends ContextualProcessor<String, Event, String, Ev
         }
     }
 
+    private void forgetClosed(Instant now) {
+        List<String> expired = new ArrayList<>();
+        try (KeyValueIterator<String, TaskState> all = tasks.all()) {
+            all.forEachRemaining(entry -> {
+                TaskState state = entry.value;
+                if (!state.isOpen() && state.closedAt().plus(settings.closedRetention()).isBefore(now)) {
+                    expired.add(entry.key);
+                }
+            });
+        }
+        expired.forEach(tasks::delete);
+    }
+
     private void advance(TaskState state, Instant now) {
         if (!state.stageComplete()) {
-            tasks.put(state.taskId(), state);
+            save(state);
         } else if (state.hasNextStage() && now.isBefore(state.deadline())) {
-            tasks.put(state.taskId(), startStage(state, state.stage() + 1, now));
+            save(startStage(state, state.stage() + 1, now));
         } else {
             complete(state, now);
         }
@@ -206,7 +252,7 @@ final class TaskAggregator extends ContextualProcessor<String, Event, String, Ev
         AgentTaskCompleted result = AgentTaskCompleted.of(state.taskId(), state.conversationId(), state.replyTo(),
                 outcomes, took);
         forward(state.taskId(), result, now);
-        tasks.put(state.taskId(), state.closed(TaskState.Status.COMPLETED, now));
+        save(state.closed(TaskState.Status.COMPLETED, now));
         metrics.completed(result, Duration.ofMillis(took));
         log.info("Published {} result for taskId={} conversationId={} in {} ms", result.partial() ? "a partial"
                 : "a complete", state.taskId(), state.conversationId(), took);
