@@ -40,14 +40,27 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 rm -rf "$OUT" && mkdir -p "$OUT"
-# Run copies of the jars, so a rebuild while the scenarios run cannot pull classes from under a running service.
-for entry in "${SERVICES[@]}"; do
-  module="${entry##*:}"
-  if ls "$module"/target/"$module"-*-exec.jar > /dev/null 2>&1; then
-    mkdir -p "$RUN/chaos-jars" && cp "$module"/target/"$module"-*-exec.jar "$RUN/chaos-jars/"
-  fi
-done
-ls "$RUN"/chaos-jars/*-exec.jar > /dev/null 2>&1 && export JARS_DIR="$RUN/chaos-jars"
+# Run copies of the jars, so a rebuild while the scenarios run cannot pull classes from under a running service;
+# a jar is copied only once it has not changed for 10 s and its copy reads as a complete archive.
+if [ -n "$(ls "$ROOT"/*/target/*-exec.jar 2>/dev/null)" ]; then
+  rm -rf "$RUN/chaos-jars" && mkdir -p "$RUN/chaos-jars"
+  for entry in "${SERVICES[@]}"; do
+    module="${entry##*:}"
+    for _ in $(seq 1 30); do
+      jar=$(ls "$module"/target/"$module"-*-exec.jar 2>/dev/null | head -1)
+      [ -n "$jar" ] || break
+      if [ $(( $(date +%s) - $(stat -c %Y "$jar") )) -ge 10 ] && cp "$jar" "$RUN/chaos-jars/" \
+          && cmp -s "$jar" "$RUN/chaos-jars/$(basename "$jar")" \
+          && "$JAVA_HOME/bin/jar" tf "$RUN/chaos-jars/$(basename "$jar")" > /dev/null 2>&1; then
+        break
+      fi
+      rm -f "$RUN/chaos-jars/$(basename "$jar")"
+      sleep 2
+    done
+    ls "$RUN/chaos-jars/$module"-*-exec.jar > /dev/null 2>&1 || { echo "no stable $module jar (being rebuilt?)"; exit 2; }
+  done
+  export JARS_DIR="$RUN/chaos-jars"
+fi
 # The soak opens all its sessions from this one address; the gateway limits sessions per client (default 20).
 export GATEWAY_MAX_SESSIONS_PER_CLIENT="${GATEWAY_MAX_SESSIONS_PER_CLIENT:-$(( ${SOAK_SESSIONS:-50} + 10 ))}"
 # AGENT_SESSION_TIMEOUT_MS (optional) sets the agents' consumer session timeout, to measure agent-failover with it.
@@ -136,6 +149,7 @@ agent_failover() {
   fi
   sleep 3   # let the first replica finish the rebalance too
   before=$(assignments news-agent-2 news-requests)
+  local paused; paused=$(now_ms)
   kill -STOP "$(pid_of news-agent)"
   driver KafkaTasks.java --request "Any news about France?" --watch-s 20 > "$out" 2>&1 &
   local client=$!
@@ -155,7 +169,7 @@ agent_failover() {
     | grep -c -F -f <(sed -n 's/^TASK id=\([^ ]*\).*/taskId=\1/p' "$out"))
   local partial; partial=$(field partial "$summary")
   local session_timeout; session_timeout=$(grep -m1 -o 'session.timeout.ms = [0-9]*' "$LOGS/news-agent-2.log" | grep -o '[0-9]*$')
-  local evidence="redelivery to the other replica $([ "$redelivered_ms" -ge 0 ] && echo "$(seconds "$redelivered_ms") s after" || echo "not within 70 s of") the kill -9; $(field with_one_result "$summary")/$(field tasks "$summary") tasks one result, $(field complete "$summary") complete, ${partial:-?} partial, duplicate results $(field duplicate_results "$summary"), duplicate replies $(field duplicate_replies "$summary"), subtasks the survivor dropped as expired: $expired"
+  local evidence="redelivery to the other replica $([ "$redelivered_ms" -ge 0 ] && echo "$(seconds "$redelivered_ms") s after the kill -9 ($(seconds $(( redelivered_ms + t0 - paused ))) s after it was paused, i.e. stopped heartbeating)" || echo "not within 70 s of the kill -9"); $(field with_one_result "$summary")/$(field tasks "$summary") tasks one result, $(field complete "$summary") complete, ${partial:-?} partial, duplicate results $(field duplicate_results "$summary"), duplicate replies $(field duplicate_replies "$summary"), subtasks the survivor dropped as expired: $expired"
   if [ "$(field complete "$summary")" = "$(field tasks "$summary")" ] && [ "$(field duplicate_replies "$summary")" = 0 ] \
       && [ "$(field duplicate_results "$summary")" = 0 ] && [ -n "$summary" ]; then
     pass $name "$evidence"
