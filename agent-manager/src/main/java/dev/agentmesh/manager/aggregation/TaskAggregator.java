@@ -55,6 +55,10 @@ final class TaskAggregator extends ContextualProcessor<String, Event, String, Ev
     /** Open tasks' stage deadlines, soonest first; may hold stale entries, which the check skips. */
     private final PriorityQueue<Due> deadlines = new PriorityQueue<>(Comparator.comparing(Due::at));
 
+    /** After taking tasks over, how long the replies already waiting get before deadlines are enforced. */
+    private static final Duration CATCH_UP = Duration.ofSeconds(1);
+    private Instant catchUpUntil = Instant.MIN;
+
     static final String STORE = "tasks";
 
     private static final Logger log = LoggerFactory.getLogger(TaskAggregator.class);
@@ -86,6 +90,9 @@ final class TaskAggregator extends ContextualProcessor<String, Event, String, Ev
                     deadlines.add(new Due(entry.value.stageDeadline(), entry.key));
                 }
             });
+        }
+        if (!deadlines.isEmpty()) {
+            catchUpUntil = clock.instant().plus(CATCH_UP);
         }
         context.schedule(settings.deadlineCheckInterval(), PunctuationType.WALL_CLOCK_TIME,
                 timestamp -> checkDeadlines(Instant.ofEpochMilli(timestamp)));
@@ -184,6 +191,11 @@ final class TaskAggregator extends ContextualProcessor<String, Event, String, Ev
      * does not grow with the closed tasks the store keeps; an index entry whose task moved on is skipped.
      */
     private void checkDeadlines(Instant now) {
+        if (now.isBefore(catchUpUntil)) {
+            // Just took these tasks over (a restart or another instance's failure): replies that arrived in time
+            // may still wait on agent-replies; read them before judging anyone late.
+            return;
+        }
         Map<String, TaskState> due = new LinkedHashMap<>();
         while (!deadlines.isEmpty() && !now.isBefore(deadlines.peek().at())) {
             String taskId = deadlines.poll().taskId();

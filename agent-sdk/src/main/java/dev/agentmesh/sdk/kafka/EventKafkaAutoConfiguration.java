@@ -5,6 +5,7 @@ import dev.agentmesh.events.InvalidEventException;
 import dev.agentmesh.events.Topics;
 import dev.agentmesh.events.kafka.EventDeserializer;
 import dev.agentmesh.events.kafka.EventSerializer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -70,7 +71,7 @@ public class EventKafkaAutoConfiguration {
     ConsumerFactory<String, Event> eventConsumerFactory(KafkaProperties kafka,
             ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> customizers) {
         DefaultKafkaConsumerFactory<String, Event> factory = new DefaultKafkaConsumerFactory<>(
-                kafka.buildConsumerProperties(), new StringDeserializer(),
+                consumerProperties(kafka), new StringDeserializer(),
                 new ErrorHandlingDeserializer<>(new EventDeserializer()));
         customizers.orderedStream().forEach(customizer -> customizer.customize(factory));
         return factory;
@@ -117,6 +118,18 @@ public class EventKafkaAutoConfiguration {
     private static <V> KafkaTemplate<String, V> observed(KafkaTemplate<String, V> template) {
         template.setObservationEnabled(true);
         return template;
+    }
+
+    /**
+     * A crashed consumer's partitions move to the other replicas after the session timeout. Kafka's default of
+     * 45 s is far past a delegated turn's 8 s deadline; 6 s (the broker's default minimum) lets a surviving
+     * replica take over a killed one's subtasks within the deadline. Set either property to override.
+     */
+    static Map<String, Object> consumerProperties(KafkaProperties kafka) {
+        Map<String, Object> properties = kafka.buildConsumerProperties();
+        properties.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 6_000);
+        properties.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000);
+        return properties;
     }
 
     static Map<String, Object> producerProperties(KafkaProperties kafka) {

@@ -11,8 +11,8 @@ import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
 import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
 
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /** The realtime endpoint, its frame limits and the Origin allow-list for browsers. */
 @Configuration(proxyBeanMethods = false)
@@ -20,7 +20,9 @@ import java.util.concurrent.ScheduledExecutorService;
 class RealtimeConfiguration implements WebSocketConfigurer {
 
     private static final Logger log = LoggerFactory.getLogger(RealtimeConfiguration.class);
-    private static final int CONTAINER_BUFFER = 32 * 1024;
+    /** Per session: Tomcat holds text as chars (two bytes each); binary frames are refused anyway. */
+    private static final int TEXT_BUFFER = 8 * 1024;
+    private static final int BINARY_BUFFER = 1024;
 
     private final RelayHandler handler;
     private final GatewayProperties properties;
@@ -51,14 +53,20 @@ class RealtimeConfiguration implements WebSocketConfigurer {
     @Bean
     ServletServerContainerFactoryBean webSocketContainer() {
         ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
-        container.setMaxTextMessageBufferSize(CONTAINER_BUFFER);
-        container.setMaxBinaryMessageBufferSize(CONTAINER_BUFFER);
+        container.setMaxTextMessageBufferSize(TEXT_BUFFER);
+        container.setMaxBinaryMessageBufferSize(BINARY_BUFFER);
         return container;
     }
 
+    /**
+     * Deadline guards and session expiries. Cancelled ones must leave the queue at once: a 60-minute expiry left
+     * queued after its session closed would keep the whole session reachable until then.
+     */
     @Bean(destroyMethod = "shutdownNow")
     static ScheduledExecutorService relayScheduler() {
-        return Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("relay-deadlines").daemon()
-                .factory());
+        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1,
+                Thread.ofPlatform().name("relay-deadlines").daemon().factory());
+        scheduler.setRemoveOnCancelPolicy(true);
+        return scheduler;
     }
 }

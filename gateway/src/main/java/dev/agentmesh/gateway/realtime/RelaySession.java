@@ -466,33 +466,38 @@ final class RelaySession implements TaskListener {
             return;
         }
         String output = AgentTool.output(result);
+        Duration took = Duration.ofNanos(System.nanoTime() - task.startedNanos());
+        // the client hears about the outcome before the model can start answering from it
+        if (agentEvents) {
+            toClient(RealtimeJson.write(completedEvent(task.taskId(), took, result)));
+        }
         answerCall(task.callId(), output);
         synchronized (lock) {
             memory.agentResult(summary(result));
         }
-        Duration took = Duration.ofNanos(System.nanoTime() - task.startedNanos());
         environment.metrics().turn(took, result.partial() ? "partial" : "complete");
         environment.record(TurnRecorded.of(task.taskId(), conversationId, "tool-result", output));
         log.info("Result fed back: taskId={} conversationId={} partial={} took={}ms", task.taskId(), conversationId,
                 result.partial(), took.toMillis());
-        if (agentEvents) {
-            ObjectNode event = agentEvent("agent_mesh.task.completed", task.taskId());
-            event.put("duration_ms", took.toMillis());
-            event.put("partial", result.partial());
-            ArrayNode outcomes = event.putArray("outcomes");
-            for (AgentOutcome outcome : result.outcomes()) {
-                ObjectNode entry = outcomes.addObject();
-                entry.put("agent", outcome.agent());
-                entry.put("status", AgentTool.status(outcome.status()));
-                entry.put("answer", outcome.answer());
-                entry.put("reason", outcome.reason());
-                if (outcome.durationMs() != null) {
-                    entry.put("duration_ms", outcome.durationMs());
-                }
-                entry.put("stage", outcome.stage());
+    }
+
+    private ObjectNode completedEvent(String taskId, Duration took, AgentTaskCompleted result) {
+        ObjectNode event = agentEvent("agent_mesh.task.completed", taskId);
+        event.put("duration_ms", took.toMillis());
+        event.put("partial", result.partial());
+        ArrayNode outcomes = event.putArray("outcomes");
+        for (AgentOutcome outcome : result.outcomes()) {
+            ObjectNode entry = outcomes.addObject();
+            entry.put("agent", outcome.agent());
+            entry.put("status", AgentTool.status(outcome.status()));
+            entry.put("answer", outcome.answer());
+            entry.put("reason", outcome.reason());
+            if (outcome.durationMs() != null) {
+                entry.put("duration_ms", outcome.durationMs());
             }
-            toClient(RealtimeJson.write(event));
+            entry.put("stage", outcome.stage());
         }
+        return event;
     }
 
     /** The task will not get a result: the model still gets an answer, so the user hears what happened. */

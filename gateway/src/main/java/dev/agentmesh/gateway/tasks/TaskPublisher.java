@@ -60,7 +60,8 @@ public class TaskPublisher {
                         sent.completeExceptionally(error);
                     }
                 });
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError e) {
+                // a producer that cannot even be created must fail the turn fast, like an unreachable broker
                 sent.completeExceptionally(e);
             }
         });

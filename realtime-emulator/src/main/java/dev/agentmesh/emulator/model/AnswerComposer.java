@@ -31,8 +31,10 @@ final class AnswerComposer {
         }
         if (json.path("agents").isArray()) {
             String fromAgents = fromAgents(json.get("agents"));
-            if (!fromAgents.isEmpty()) {
-                return fromAgents;
+            String error = json.path("error").isString() ? endSentence(json.get("error").stringValue().strip()) : "";
+            String spoken = (fromAgents + " " + error).strip();
+            if (!spoken.isEmpty()) {
+                return spoken;
             }
         }
         List<String> answers = new ArrayList<>();
