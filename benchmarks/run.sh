@@ -11,9 +11,10 @@ pick_java
 export PATH="$JAVA_HOME/bin:$PATH"
 
 # Builds the benchmarks and the modules they start, without compiling or running any test.
+rm -rf benchmarks/target/lib
 ./mvnw -B -ntp -q -Dmaven.test.skip=true install -pl benchmarks -am
 
 exec "$JAVA_HOME/bin/java" -Xms1g -Xmx2g -XX:+UseG1GC -Xshare:off --enable-native-access=ALL-UNNAMED \
   -Dbenchmarks.root="$ROOT" -Dtest.kafka=embedded \
-  -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" \
+  -cp "benchmarks/target/benchmarks-0.1.0-SNAPSHOT.jar:benchmarks/target/lib/*" \
   dev.agentmesh.benchmarks.Benchmarks "$@"

@@ -25,6 +25,9 @@ final class Machine {
                 + System.getProperty("java.runtime.version"));
         machine.put("maxHeapMiB", Runtime.getRuntime().maxMemory() / (1024 * 1024));
         machine.put("jvmArguments", ManagementFactory.getRuntimeMXBean().getInputArguments());
+        machine.put("gitCommit", git("rev-parse", "--short", "HEAD")
+                + (git("status", "--porcelain", "--untracked-files=no", "--", "agent-manager/src/main", "agent-sdk/src/main",
+                "gateway/src/main", "shared-events/src/main").isBlank() ? "" : " (services' main code modified)"));
         machine.put("loadAverageAtStart", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         return machine;
     }
@@ -33,6 +36,18 @@ final class Machine {
         return machine.get("cpuModel") + ", " + machine.get("availableProcessors") + " cores, " + machine.get("memTotal")
                 + ", " + machine.get("os") + ", " + machine.get("jdk") + ", max heap " + machine.get("maxHeapMiB")
                 + " MiB";
+    }
+
+    private static String git(String... arguments) {
+        try {
+            Process git = new ProcessBuilder(java.util.stream.Stream.concat(java.util.stream.Stream.of("git"),
+                    java.util.Arrays.stream(arguments)).toList())
+                    .directory(new java.io.File(System.getProperty("benchmarks.root", "."))).redirectErrorStream(true).start();
+            String out = new String(git.getInputStream().readAllBytes()).strip();
+            return git.waitFor() == 0 ? out : "unknown";
+        } catch (IOException | InterruptedException e) {
+            return "unknown";
+        }
     }
 
     private static String firstValue(Path file, String key) {

@@ -20,17 +20,12 @@ import java.util.Map;
  * Targets 2 and 3: the same purpose-built upstream ({@link DeltaUpstream}) reached directly and through the
  * gateway (started in-process with its own application.yml, upstream URL pointing at it), same run.
  *
- * <p>The latency runs use the gateway with {@code gateway.limits.max-message-size=64KB} (MAX_MESSAGE_SIZE): with
- * the shipped 16MB, Tomcat allocates a message buffer of 16 M chars for every session up front (tens of MiB per
- * session; measured below), so 50 sessions do not fit a 2 GiB heap. The shipped setting's heap per session is
- * measured separately with a few sessions.
+ * <p>The gateway runs with its shipped settings, except {@code gateway.access.max-sessions-per-client}: every
+ * benchmark session comes from 127.0.0.1.
  */
 final class RelayBenchmark {
 
     private static final Logger log = LoggerFactory.getLogger(RelayBenchmark.class);
-
-    static final String MAX_MESSAGE_SIZE = "64KB";
-    static final int SHIPPED_HEAP_SESSIONS = 8;
 
     /** One session count, both paths. */
     record Pair(int sessions, RealtimeLoad.Result direct, RealtimeLoad.Result gateway) {
@@ -44,18 +39,10 @@ final class RelayBenchmark {
      * Through the gateway the heap includes the load generator's and the upstream's share of each session, which
      * the direct measurement isolates; the difference is what the gateway holds per session.
      */
-    record Heap(IdleHeap direct, IdleHeap gateway, IdleHeap shippedGateway, IdleHeap smallBufferGateway) {
-
-        double smallBufferGatewayBytesPerSession() {
-            return smallBufferGateway.bytesPerSession() - direct.bytesPerSession();
-        }
+    record Heap(IdleHeap direct, IdleHeap gateway) {
 
         double gatewayBytesPerSession() {
             return gateway.bytesPerSession() - direct.bytesPerSession();
-        }
-
-        double shippedGatewayBytesPerSession() {
-            return shippedGateway.bytesPerSession() - direct.bytesPerSession();
         }
     }
 
@@ -72,25 +59,7 @@ final class RelayBenchmark {
                 Duration concurrentMeasure) throws Exception {
         try (DeltaUpstream upstream = new DeltaUpstream()) {
             String direct = upstream.url();
-            IdleHeap shipped;
-            ConfigurableApplicationContext shippedGateway = services.gateway(upstream.url(), List.of());
-            try {
-                shipped = idleHeap("gateway, shipped max-message-size 16MB", relayUrl(shippedGateway),
-                        SHIPPED_HEAP_SESSIONS);
-            } finally {
-                shippedGateway.close();
-            }
-            IdleHeap small;
-            ConfigurableApplicationContext smallGateway = services.gateway(upstream.url(),
-                    List.of("gateway.limits.max-message-size=8KB"));
-            try {
-                small = idleHeap("gateway, max-message-size 8KB (Tomcat's default buffer)", relayUrl(smallGateway),
-                        concurrentSessions);
-            } finally {
-                smallGateway.close();
-            }
-            ConfigurableApplicationContext gateway = services.gateway(upstream.url(),
-                    List.of("gateway.limits.max-message-size=" + MAX_MESSAGE_SIZE));
+            ConfigurableApplicationContext gateway = services.gateway(upstream.url(), List.of());
             try {
                 String relayed = relayUrl(gateway);
                 // Warm both paths' code (JIT) before anything is recorded.
@@ -105,10 +74,9 @@ final class RelayBenchmark {
                             viaGateway.latency());
                 }
                 Heap heap = new Heap(idleHeap("direct", direct, concurrentSessions),
-                        idleHeap("gateway, max-message-size " + MAX_MESSAGE_SIZE, relayed, concurrentSessions), shipped, small);
-                log.info("heap per idle session: direct path {} KiB; gateway's share {} KiB ({}), {} KiB (shipped 16MB)",
-                        kib(heap.direct().bytesPerSession()), kib(heap.gatewayBytesPerSession()), MAX_MESSAGE_SIZE,
-                        kib(heap.shippedGatewayBytesPerSession()));
+                        idleHeap("gateway", relayed, concurrentSessions));
+                log.info("heap per idle session: direct path {} KiB; gateway's share {} KiB",
+                        kib(heap.direct().bytesPerSession()), kib(heap.gatewayBytesPerSession()));
                 RealtimeLoad.Result manyDirect = measure(direct, concurrentSessions, warmup, concurrentMeasure);
                 RealtimeLoad.Result manyGateway = measure(relayed, concurrentSessions, warmup, concurrentMeasure);
                 log.info("{} sessions: direct {} cpu {} cores | gateway {} cpu {} cores, errors {}", concurrentSessions,
