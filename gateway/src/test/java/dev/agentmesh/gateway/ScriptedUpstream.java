@@ -16,7 +16,6 @@ import org.apache.tomcat.websocket.server.WsSci;
 import org.awaitility.Awaitility;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
@@ -160,9 +159,5 @@ public final class ScriptedUpstream implements AutoCloseable {
                 throw new IllegalStateException(e);
             }
         }
-    }
-
-    public static URI uri(String url) {
-        return URI.create(url);
     }
 }

@@ -37,10 +37,6 @@ public class GatewayMetrics {
         sessions.remove(session);
     }
 
-    public int activeSessions() {
-        return sessions.size();
-    }
-
     /** A delegated turn ended: complete, partial, failed (no result) or cancelled. */
     void turn(Duration took, String outcome) {
         Timer.builder("gateway.turn.duration")

@@ -693,8 +693,4 @@ final class RelaySession implements TaskListener {
         environment.metrics().closed(this);
         log.info("Session closed: conversationId={} ({})", conversationId, reason);
     }
-
-    boolean isClosed() {
-        return closed;
-    }
 }

@@ -73,10 +73,6 @@ final class ResponseSequencer {
         return deferredClientCreates.poll();
     }
 
-    boolean responseActive() {
-        return active;
-    }
-
     private boolean busy() {
         return active || createInFlight;
     }

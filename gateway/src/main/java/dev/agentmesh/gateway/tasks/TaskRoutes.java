@@ -23,8 +23,4 @@ public class TaskRoutes {
     Optional<TaskListener> find(String taskId) {
         return Optional.ofNullable(byTask.get(taskId));
     }
-
-    public int size() {
-        return byTask.size();
-    }
 }
