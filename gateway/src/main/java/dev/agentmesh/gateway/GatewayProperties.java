@@ -27,6 +27,7 @@ public record GatewayProperties(
         @Valid @NotNull Tasks tasks,
         @Valid @NotNull Limits limits,
         @Valid @NotNull Access access,
+        @Valid @NotNull Policy policy,
         @NotNull String instructions,
         @DefaultValue("20s") Duration agentLivenessTimeout) {
 
@@ -108,17 +109,52 @@ public record GatewayProperties(
     }
 
     /**
-     * What one client may cost the gateway.
+     * What one client may cost the gateway. Queues and the buffer budget count heap bytes (two per character);
+     * message sizes and inbound rates count bytes on the wire (UTF-8).
      *
      * @param maxMessageSize largest client frame accepted; appends of up to 15 MiB are legal in the GA API
      * @param clientQueue bytes waiting to be written to a slow client before it gets an error and is closed
      * @param upstreamQueue bytes waiting to be written upstream before the client gets an error and is closed
+     * @param bufferBudget bytes the whole gateway holds for messages being assembled and queued; past it new
+     *                     messages are refused
+     * @param inboundBytesPerSecond bytes per second one session may send, sustained; a burst of one largest
+     *                              message is allowed on top
+     * @param tasksPerSession delegated tasks one session may have waiting at once
+     * @param tasksPerMinute delegated tasks one client may start per minute, across its sessions on this instance
+     * @param delegationsPerTurn delegated tasks the model may start without a new user turn (the loop breaker)
+     * @param idleTimeout a session that sends nothing for this long is closed
+     * @param connectsPerMinute sessions one client may open per minute on this instance
      * @param allowedOrigins Origin values browsers may connect from; {@code *} allows any
      */
     public record Limits(
             @DefaultValue("16MB") @NotNull DataSize maxMessageSize,
             @DefaultValue("8MB") @NotNull DataSize clientQueue,
-            @DefaultValue("32MB") @NotNull DataSize upstreamQueue,
+            @DefaultValue("40MB") @NotNull DataSize upstreamQueue,
+            @DefaultValue("512MB") @NotNull DataSize bufferBudget,
+            @DefaultValue("1MB") @NotNull DataSize inboundBytesPerSecond,
+            @DefaultValue("2") @Min(1) int tasksPerSession,
+            @DefaultValue("20") @Min(1) int tasksPerMinute,
+            @DefaultValue("3") @Min(1) int delegationsPerTurn,
+            @DefaultValue("10m") @NotNull Duration idleTimeout,
+            @DefaultValue("30") @Min(1) int connectsPerMinute,
             @DefaultValue("*") List<String> allowedOrigins) {
+    }
+
+    /**
+     * What clients may change in a session beyond the fixed rules of the client-event policy (the server's
+     * instructions and tool always stay; tools are never forced).
+     *
+     * @param maxClientInstructions characters of instructions a client may add to the server's
+     * @param allowSystemItems whether clients may add {@code system}-role items (they speak with the server's voice)
+     * @param mcpServers MCP {@code server_url}s clients may add as tools (billed to the server's key); empty: none
+     */
+    public record Policy(
+            @DefaultValue("4000") @Min(0) int maxClientInstructions,
+            @DefaultValue("false") boolean allowSystemItems,
+            @DefaultValue("") List<String> mcpServers) {
+
+        public Policy {
+            mcpServers = mcpServers == null ? List.of() : mcpServers.stream().filter(StringUtils::hasText).toList();
+        }
     }
 }

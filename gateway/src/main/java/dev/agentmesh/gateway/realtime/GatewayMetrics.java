@@ -37,6 +37,11 @@ public class GatewayMetrics {
         sessions.remove(session);
     }
 
+    /** The gateway refused a client event, a delegation or a session, or changed an event; {@code code} says why. */
+    void refused(String code) {
+        registry.counter("gateway.refusals", "code", code).increment();
+    }
+
     /** A delegated turn ended: complete, partial, failed (no result) or cancelled. */
     void turn(Duration took, String outcome) {
         Timer.builder("gateway.turn.duration")

@@ -5,12 +5,12 @@ import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Writes text messages to one peer in order, from one virtual thread, so that a slow peer never blocks the
- * thread that produced the message. What waits is bounded in bytes: past the bound the channel stops taking
- * messages, sends one last message (an error event) and then closes the session.
+ * thread that produced the message. What waits is bounded in bytes (heap bytes, see {@link BufferBudget}), per
+ * channel and by the gateway-wide budget: past either bound the channel stops taking messages, sends one last
+ * message (an error event) and then closes the session.
  */
 final class OutboundChannel {
 
@@ -25,16 +25,20 @@ final class OutboundChannel {
 
     private final String name;
     private final long limitBytes;
+    private final BufferBudget budget;
     private final Sender sender;
     private final LinkedBlockingQueue<String> queue = new LinkedBlockingQueue<>();
-    private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicBoolean accepting = new AtomicBoolean(true);
+    private long queuedBytes;
+    /** The channel's farewell, written after the bound was hit: it holds no reservation. */
+    private volatile String last;
     private volatile Runnable afterLast = () -> { };
     private volatile Runnable onFailure = () -> { };
 
-    OutboundChannel(String name, long limitBytes, Sender sender) {
+    OutboundChannel(String name, long limitBytes, BufferBudget budget, Sender sender) {
         this.name = name;
         this.limitBytes = limitBytes;
+        this.budget = budget;
         this.sender = sender;
     }
 
@@ -46,19 +50,18 @@ final class OutboundChannel {
     }
 
     /**
-     * Queues a message. Returns false when the channel is full or finished; a full channel stays full, and the
-     * caller is expected to {@link #finish} it with an error.
+     * Queues a message. Returns false when the channel is full or finished, or the gateway's budget is spent; a
+     * full channel stays full, and the caller is expected to {@link #finish} it with an error.
      */
     boolean offer(String message) {
-        if (!accepting.get()) {
-            return false;
+        long size = BufferBudget.heapBytes(message);
+        synchronized (this) {
+            if (!accepting.get() || queuedBytes + size > limitBytes || !budget.tryReserve(size)) {
+                return false;
+            }
+            queuedBytes += size;
+            queue.add(message);
         }
-        long size = message.length();
-        if (queuedBytes.addAndGet(size) > limitBytes) {
-            queuedBytes.addAndGet(-size);
-            return false;
-        }
-        queue.add(message);
         return true;
     }
 
@@ -67,18 +70,20 @@ final class OutboundChannel {
      * {@code last} (may be null) is written and {@code then} runs.
      */
     void finish(String last, boolean dropQueued, Runnable then) {
-        if (!accepting.compareAndSet(true, false)) {
-            return;
+        synchronized (this) {
+            if (!accepting.compareAndSet(true, false)) {
+                return;
+            }
+            if (dropQueued) {
+                dropQueued();
+            }
+            afterLast = then;
+            if (last != null) {
+                this.last = last;
+                queue.add(last);
+            }
+            queue.add(END);
         }
-        if (dropQueued) {
-            queue.clear();
-            queuedBytes.set(0);
-        }
-        afterLast = then;
-        if (last != null) {
-            queue.add(last);
-        }
-        queue.add(END);
     }
 
     /** Messages waiting to be written. */
@@ -90,6 +95,37 @@ final class OutboundChannel {
         return accepting.get();
     }
 
+    /**
+     * Empties the queue and gives the bytes of what it removed back to the budget (a message the writer has just
+     * taken gives back its own); the farewell and the end marker stay. Caller holds the lock.
+     */
+    private void dropQueued() {
+        java.util.List<String> kept = new java.util.ArrayList<>(2);
+        long dropped = 0;
+        String message;
+        while ((message = queue.poll()) != null) {
+            if (message == END || message == last) {
+                kept.add(message);
+            } else {
+                dropped += BufferBudget.heapBytes(message);
+            }
+        }
+        queue.addAll(kept);
+        queuedBytes -= dropped;
+        budget.release(dropped);
+    }
+
+    private void released(String message) {
+        if (message == last) {
+            return;
+        }
+        long size = BufferBudget.heapBytes(message);
+        synchronized (this) {
+            queuedBytes -= size;
+            budget.release(size);
+        }
+    }
+
     private void drain() {
         try {
             while (true) {
@@ -97,13 +133,15 @@ final class OutboundChannel {
                 if (message == END) {
                     break;
                 }
-                queuedBytes.addAndGet(-message.length());
+                released(message);
                 try {
                     sender.send(message);
                 } catch (Exception e) {
                     log.debug("Channel {} could not write: {}", name, e.toString());
-                    accepting.set(false);
-                    queue.clear();
+                    synchronized (this) {
+                        accepting.set(false);
+                        dropQueued();
+                    }
                     onFailure.run();
                     return;
                 }

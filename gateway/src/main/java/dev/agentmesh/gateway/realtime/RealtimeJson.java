@@ -2,6 +2,8 @@ package dev.agentmesh.gateway.realtime;
 
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -12,6 +14,16 @@ import java.util.UUID;
 final class RealtimeJson {
 
     static final JsonMapper MAPPER = JsonMapper.builder().build();
+
+    /**
+     * Reads what clients send: a frame with a duplicate name anywhere, or anything after its one object, is
+     * refused, so that no frame can mean one thing to the gateway and another to the upstream (which, like
+     * Jackson's defaults, would take the last of two {@code type}s).
+     */
+    static final JsonMapper STRICT = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
 
     /** Prefix of {@code event_id}s the gateway puts on events it sends upstream itself. */
     static final String GATEWAY_EVENT_PREFIX = "gw_";
@@ -65,6 +77,11 @@ final class RealtimeJson {
 
     /** An {@code error} server event in the GA shape; {@code eventId} names the client event it answers, if any. */
     static String error(String type, String code, String message, String eventId) {
+        return error(type, code, message, null, eventId);
+    }
+
+    /** An {@code error} server event naming the parameter ({@code session.tool_choice}, say) it is about. */
+    static String error(String type, String code, String message, String param, String eventId) {
         ObjectNode event = object();
         event.put("type", "error");
         event.put("event_id", "event_" + UUID.randomUUID().toString().replace("-", ""));
@@ -72,7 +89,11 @@ final class RealtimeJson {
         error.put("type", type);
         error.put("code", code);
         error.put("message", message);
-        error.putNull("param");
+        if (param != null) {
+            error.put("param", param);
+        } else {
+            error.putNull("param");
+        }
         if (eventId != null) {
             error.put("event_id", eventId);
         } else {

@@ -5,8 +5,8 @@ import dev.agentmesh.events.AgentTaskRequested;
 import dev.agentmesh.events.TurnRecorded;
 import dev.agentmesh.gateway.GatewayProperties;
 import dev.agentmesh.gateway.access.AccessInterceptor;
+import dev.agentmesh.gateway.access.ClientRates;
 import dev.agentmesh.gateway.access.ClientSessions;
-import dev.agentmesh.gateway.access.RateLimiter;
 import dev.agentmesh.gateway.tasks.AgentCatalog;
 import dev.agentmesh.gateway.tasks.TaskListener;
 import dev.agentmesh.gateway.tasks.TaskPublisher;
@@ -51,15 +51,25 @@ class RelayHandler extends AbstractWebSocketHandler implements SubProtocolCapabl
     private final AgentTool tool;
     private final RelaySession.Environment environment;
     private final ClientSessions clients;
+    private final ClientRates rates;
+    private final BufferBudget budget;
+    private final GatewayMetrics metrics;
+    private final ClientEventPolicy.Rules rules;
     private final ScheduledExecutorService scheduler;
 
     RelayHandler(GatewayProperties properties, UpstreamConnector connector, AgentCatalog catalog,
                  TaskPublisher publisher, TaskRoutes routes, ScheduledExecutorService relayScheduler,
-                 GatewayMetrics metrics, ClientSessions clients) {
+                 GatewayMetrics metrics, ClientSessions clients, ClientRates rates, BufferBudget budget) {
         this.properties = properties;
         this.connector = connector;
         this.clients = clients;
+        this.rates = rates;
+        this.budget = budget;
+        this.metrics = metrics;
         this.scheduler = relayScheduler;
+        GatewayProperties.Policy policy = properties.policy();
+        this.rules = new ClientEventPolicy.Rules(properties.upstream().model(), policy.maxClientInstructions(),
+                policy.allowSystemItems(), java.util.Set.copyOf(policy.mcpServers()));
         this.tool = new AgentTool(catalog);
         this.environment = new RelaySession.Environment() {
             @Override
@@ -112,16 +122,14 @@ class RelayHandler extends AbstractWebSocketHandler implements SubProtocolCapabl
     @Override
     public void afterConnectionEstablished(WebSocketSession client) {
         String clientId = (String) client.getAttributes().getOrDefault(AccessInterceptor.CLIENT, "unknown");
+        if (!rates.tryConnect(clientId)) {
+            refuseSession(client, clientId, "connect_rate_exceeded", "This client opened as many realtime sessions "
+                    + "this minute as it may (" + properties.limits().connectsPerMinute() + "); try again shortly.");
+            return;
+        }
         if (!clients.tryOpen(clientId)) {
-            log.info("Refused a realtime session: client {} holds its limit of sessions", clientId);
-            try {
-                client.sendMessage(new TextMessage(RealtimeJson.error("invalid_request_error",
-                        "session_limit_reached", "This client already holds as many realtime sessions as it may ("
-                                + properties.access().maxSessionsPerClient() + ").", null)));
-            } catch (IOException | RuntimeException e) {
-                log.debug("Could not tell the client: {}", e.toString());
-            }
-            close(client, CloseStatus.POLICY_VIOLATION.getCode());
+            refuseSession(client, clientId, "session_limit_reached", "This client already holds as many realtime "
+                    + "sessions as it may (" + properties.access().maxSessionsPerClient() + ").");
             return;
         }
         client.getAttributes().put(SLOT, clientId);
@@ -129,19 +137,24 @@ class RelayHandler extends AbstractWebSocketHandler implements SubProtocolCapabl
                 .build().getQueryParams().getFirst("agent_events"));
         String conversationId = "conv_" + UUID.randomUUID().toString().replace("-", "");
         GatewayProperties.Tasks tasks = properties.tasks();
+        GatewayProperties.Limits limits = properties.limits();
+        SessionBudgets budgets = new SessionBudgets(properties.access().eventsPerSecond(),
+                properties.access().burst(), limits.inboundBytesPerSecond().toBytes(),
+                limits.maxMessageSize().toBytes(), limits.tasksPerSession(), limits.delegationsPerTurn(),
+                () -> rates.tryTask(clientId));
         RelaySession session = new RelaySession(conversationId, properties.instanceId(), agentEvents,
                 tasks.deadline(), tasks.grace(), tasks.contextTurns(),
-                new SessionConfigurer(properties.instructions(), tool::definition), environment,
-                new RateLimiter(properties.access().eventsPerSecond(), properties.access().burst()));
+                new SessionConfigurer(properties.instructions(), tool::definition), rules, budgets,
+                limits.idleTimeout(), environment);
         client.getAttributes().put(SESSION, session);
 
         OutboundChannel toClient = new OutboundChannel("client-" + conversationId,
-                properties.limits().clientQueue().toBytes(), text -> client.sendMessage(new TextMessage(text)))
+                limits.clientQueue().toBytes(), budget, text -> client.sendMessage(new TextMessage(text)))
                 .start(() -> session.close("the client connection failed"));
         // The session is wired completely before the upstream socket opens: its first event may arrive at once.
         CompletableFuture<WebSocket> upstream = new CompletableFuture<>();
         OutboundChannel toUpstream = new OutboundChannel("upstream-" + conversationId,
-                properties.limits().upstreamQueue().toBytes(), text -> upstream.join().sendText(text, true).join())
+                limits.upstreamQueue().toBytes(), budget, text -> upstream.join().sendText(text, true).join())
                 .start(() -> {
                     if (!upstream.isCompletedExceptionally()) {
                         session.upstreamClosed("the connection broke");
@@ -175,32 +188,43 @@ class RelayHandler extends AbstractWebSocketHandler implements SubProtocolCapabl
         if (session == null) {
             return;
         }
-        StringBuilder assembled = (StringBuilder) client.getAttributes().get(PARTIAL);
-        if (message.isLast() && (assembled == null || assembled.isEmpty())) {
+        PartialMessage partial = (PartialMessage) client.getAttributes().get(PARTIAL);
+        if (message.isLast() && partial == null) {
             session.fromClient(message.getPayload());
             return;
         }
-        if (assembled == null) {
-            assembled = new StringBuilder();
-            client.getAttributes().put(PARTIAL, assembled);
+        if (partial == null) {
+            partial = new PartialMessage(budget);
+            client.getAttributes().put(PARTIAL, partial);
         }
-        assembled.append(message.getPayload());
-        if (assembled.length() > properties.limits().maxMessageSize().toBytes()) {
-            client.getAttributes().remove(PARTIAL);
-            log.warn("Client message over {} bytes, closing: conversationId={}",
-                    properties.limits().maxMessageSize().toBytes(), session.conversationId());
-            session.tooLarge(properties.limits().maxMessageSize().toBytes());
-            return;
-        }
-        if (message.isLast()) {
-            String text = assembled.toString();
-            // a large message's buffer is not kept for the rest of the session
-            if (assembled.capacity() > 64 * 1024) {
+        long limit = properties.limits().maxMessageSize().toBytes();
+        switch (partial.append(message.getPayload(), limit)) {
+            case TOO_LARGE -> {
                 client.getAttributes().remove(PARTIAL);
-            } else {
-                assembled.setLength(0);
+                partial.discard();
+                log.warn("Client message over {} bytes, closing: conversationId={}", limit, session.conversationId());
+                session.tooLarge(limit);
             }
-            session.fromClient(text);
+            case OVER_BUDGET -> {
+                log.warn("Gateway buffer budget spent, dropping a client message: conversationId={}",
+                        session.conversationId());
+                session.refusedForBudget();
+                if (message.isLast()) {
+                    client.getAttributes().remove(PARTIAL);
+                }
+            }
+            case SKIPPED -> {
+                if (message.isLast()) {
+                    client.getAttributes().remove(PARTIAL);
+                }
+            }
+            case ACCEPTED -> {
+                if (message.isLast()) {
+                    client.getAttributes().remove(PARTIAL);
+                    String text = partial.take();
+                    session.fromClient(text);
+                }
+            }
         }
     }
 
@@ -226,9 +250,23 @@ class RelayHandler extends AbstractWebSocketHandler implements SubProtocolCapabl
         if (client.getAttributes().get(EXPIRY) instanceof ScheduledFuture<?> expiry) {
             expiry.cancel(false);
         }
+        if (client.getAttributes().remove(PARTIAL) instanceof PartialMessage partial) {
+            partial.discard();
+        }
         if (client.getAttributes().remove(SLOT) instanceof String clientId) {
             clients.closed(clientId);
         }
+    }
+
+    private void refuseSession(WebSocketSession client, String clientId, String code, String message) {
+        log.info("Refused a realtime session for client {}: {}", clientId, code);
+        metrics.refused(code);
+        try {
+            client.sendMessage(new TextMessage(RealtimeJson.error("invalid_request_error", code, message, null)));
+        } catch (IOException | RuntimeException e) {
+            log.debug("Could not tell the client: {}", e.toString());
+        }
+        close(client, CloseStatus.POLICY_VIOLATION.getCode());
     }
 
     private static RelaySession session(WebSocketSession client) {

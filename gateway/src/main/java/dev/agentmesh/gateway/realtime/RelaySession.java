@@ -6,7 +6,6 @@ import dev.agentmesh.events.AgentTaskCompleted;
 import dev.agentmesh.events.AgentTaskRequested;
 import dev.agentmesh.events.TaskPlanned;
 import dev.agentmesh.events.TurnRecorded;
-import dev.agentmesh.gateway.access.RateLimiter;
 import dev.agentmesh.gateway.tasks.TaskListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,11 +25,12 @@ import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
 
 /**
- * One client's realtime conversation, relayed to one upstream session. Relays every event untouched both ways
- * except the gateway's own business: it merges the client's {@code session.update} with the server's tool and
- * instructions, turns completed {@code ask_agents} calls into Kafka tasks (hiding those calls from the client,
- * which could not run them), feeds results back as function-call outputs followed by a {@code response.create}
- * when no response is active, and cancels waiting tasks when the user barges in or leaves.
+ * One client's realtime conversation, relayed to one upstream session. Every client event passes the
+ * {@link ClientEventPolicy} (relayed, rewritten or refused) and the session's {@link SessionBudgets}; server
+ * events are relayed untouched except the gateway's own business: it turns completed {@code ask_agents} calls
+ * into Kafka tasks (hiding those calls from the client, which could not run them), feeds results back as
+ * function-call outputs followed by a {@code response.create} when no response is active, and cancels waiting
+ * tasks when the user barges in or leaves.
  *
  * <p>Events arrive on three threads (the client's socket, the upstream socket, the Kafka reader); shared state
  * is guarded by {@code lock}, and writes go through two {@link OutboundChannel}s so nobody blocks on a peer.
@@ -72,6 +72,9 @@ final class RelaySession implements TaskListener {
     private final Duration grace;
     private final Environment environment;
     private final SessionConfigurer configurer;
+    private final ClientEventPolicy policy;
+    private final SessionBudgets budgets;
+    private final Duration idleTimeout;
     private final ConversationMemory memory;
     private final ResponseSequencer sequencer = new ResponseSequencer();
     private final Object lock = new Object();
@@ -83,19 +86,25 @@ final class RelaySession implements TaskListener {
     private java.util.function.IntConsumer closeClient = code -> { };
     private Runnable closeUpstream = () -> { };
     private volatile boolean closed;
-    private final RateLimiter limiter;
-    private long lastRateError;
+    private volatile long lastClientEvent = System.nanoTime();
+    private volatile ScheduledFuture<?> idleCheck;
+    /** Set when a delegation was refused: the next response the gateway asks for may not call tools. */
+    private boolean wordsOnlyNext;
+    private long lastThrottleError;
     private long refusedEvents;
 
     RelaySession(String conversationId, String instanceId, boolean agentEvents, Duration deadline, Duration grace,
-                 int contextTurns, SessionConfigurer configurer, Environment environment, RateLimiter limiter) {
-        this.limiter = limiter;
+                 int contextTurns, SessionConfigurer configurer, ClientEventPolicy.Rules rules,
+                 SessionBudgets budgets, Duration idleTimeout, Environment environment) {
         this.conversationId = conversationId;
         this.instanceId = instanceId;
         this.agentEvents = agentEvents;
         this.deadline = deadline;
         this.grace = grace;
         this.configurer = configurer;
+        this.policy = new ClientEventPolicy(rules, configurer, this::isGatewayCall);
+        this.budgets = budgets;
+        this.idleTimeout = idleTimeout;
         this.environment = environment;
         this.memory = new ConversationMemory(contextTurns);
     }
@@ -111,6 +120,7 @@ final class RelaySession implements TaskListener {
         this.toUpstream = toUpstream;
         this.closeUpstream = closeUpstream;
         toUpstream.offer(configurer.initialUpdate());
+        idleCheck = environment.schedule(this::checkIdle, idleTimeout);
         environment.metrics().opened(this);
         log.info("Session opened: conversationId={}", conversationId);
     }
@@ -133,67 +143,85 @@ final class RelaySession implements TaskListener {
         if (closed) {
             return;
         }
-        if (!limiter.tryAcquire()) {
-            refuseForRate();
+        lastClientEvent = System.nanoTime();
+        if (!budgets.admitEvent()) {
+            refuseThrottled("rate_limit_exceeded", "Too many events: this session may send a limited number of "
+                    + "events per second");
             return;
         }
-        String type = RealtimeJson.typeOf(text);
-        if (type == null) {
-            rejectClientEvent(text);
+        if (!budgets.admitBytes(Utf8.length(text))) {
+            refuseThrottled("byte_rate_exceeded", "Too many bytes: this session may send a limited number of bytes "
+                    + "per second (GATEWAY_INBOUND_BYTES_PER_SECOND)");
             return;
         }
-        if (type.equals("input_audio_buffer.append")) {
-            toUpstream(text);
-            return;
-        }
-        ObjectNode event;
-        try {
-            event = RealtimeJson.parseObject(text);
-        } catch (RuntimeException e) {
-            toClient(RealtimeJson.error("invalid_request_error", "invalid_json", "The event is not valid JSON.", null));
-            return;
-        }
-        String eventId = RealtimeJson.text(event, "event_id");
-        switch (type) {
-            case "session.update" -> {
-                try {
-                    toUpstream(configurer.merge(event));
-                } catch (IllegalArgumentException e) {
-                    toClient(RealtimeJson.error("invalid_request_error", "invalid_value", e.getMessage(), eventId));
-                }
+        switch (policy.review(text)) {
+            case ClientEventPolicy.Refuse refused -> {
+                environment.metrics().refused(refused.code());
+                log.info("Refused a client event: conversationId={} type={} code={}", conversationId,
+                        refused.type(), refused.code());
+                toClient(refused.error());
             }
+            case ClientEventPolicy.Relay relay -> relay(relay);
+        }
+    }
+
+    private void relay(ClientEventPolicy.Relay relay) {
+        for (String notice : relay.notices()) {
+            environment.metrics().refused("tool_choice_not_allowed");
+            toClient(notice);
+        }
+        switch (relay.type()) {
             case "response.create" -> {
                 boolean send;
                 synchronized (lock) {
-                    send = sequencer.clientMayCreate(text);
+                    send = sequencer.clientMayCreate(relay.upstream());
                 }
                 if (send) {
-                    toUpstream(text);
+                    toUpstream(relay.upstream());
                 }
             }
             case "response.cancel" -> {
                 cancelPendingTasks("the user interrupted the response");
-                toUpstream(text);
+                toUpstream(relay.upstream());
             }
             case "conversation.item.create" -> {
-                recordUserText(event.get("item"));
-                toUpstream(text);
+                recordUserText(relay.event().get("item"));
+                toUpstream(relay.upstream());
             }
-            default -> toUpstream(text);
+            default -> toUpstream(relay.upstream());
         }
     }
 
-    /** Over the event rate: the event is refused, and the client hears so at most once a second. */
-    private void refuseForRate() {
+    /** Over a rate: the event is refused, and the client hears so at most once a second. */
+    private void refuseThrottled(String code, String message) {
         refusedEvents++;
+        environment.metrics().refused(code);
         long now = System.nanoTime();
-        if (now - lastRateError > 1_000_000_000L) {
-            lastRateError = now;
-            log.warn("Client over its event rate: conversationId={} refused={}", conversationId, refusedEvents);
-            toClient(RealtimeJson.error("invalid_request_error", "rate_limit_exceeded",
-                    "Too many events: this session may send " + "a limited number of events per second; "
-                            + refusedEvents + " events were refused so far.", null));
+        if (now - lastThrottleError > 1_000_000_000L) {
+            lastThrottleError = now;
+            log.warn("Client over its rate: conversationId={} code={} refused={}", conversationId, code,
+                    refusedEvents);
+            toClient(RealtimeJson.error("invalid_request_error", code, message + "; " + refusedEvents
+                    + " events were refused so far.", null));
         }
+    }
+
+    /** Closes the session once its client has sent nothing for the idle timeout. */
+    private void checkIdle() {
+        if (closed) {
+            return;
+        }
+        long quiet = System.nanoTime() - lastClientEvent;
+        if (quiet < idleTimeout.toNanos()) {
+            idleCheck = environment.schedule(this::checkIdle, Duration.ofNanos(idleTimeout.toNanos() - quiet));
+            return;
+        }
+        log.info("Session idle, closing: conversationId={}", conversationId);
+        environment.metrics().refused("idle_timeout");
+        toClient.finish(RealtimeJson.error("invalid_request_error", "idle_timeout", "The session sent nothing for "
+                + idleTimeout.toSeconds() + " s and is closed; open a new one.", null), false,
+                () -> closeClient.accept(1000));
+        close("the client was idle");
     }
 
     /** A client message went over the size limit: the client hears why, and the session closes (1009). */
@@ -205,6 +233,13 @@ final class RelaySession implements TaskListener {
                 "A message may be at most " + limit + " bytes; the session is closed.", null), true,
                 () -> closeClient.accept(CLOSE_TOO_BIG));
         close("the client sent a message over the size limit");
+    }
+
+    /** The gateway's buffer budget was spent while the client's message arrived: it is dropped, the session goes on. */
+    void refusedForBudget() {
+        environment.metrics().refused("buffer_budget_exhausted");
+        toClient(RealtimeJson.error("server_error", "buffer_budget_exhausted", "The gateway is holding as much "
+                + "client data as it may right now; the message was dropped. Send it again shortly.", null));
     }
 
     /** The session reached its maximum duration. */
@@ -219,20 +254,6 @@ final class RelaySession implements TaskListener {
         close("the session reached its maximum duration");
     }
 
-    private void rejectClientEvent(String text) {
-        boolean json;
-        try {
-            RealtimeJson.parseObject(text);
-            json = true;
-        } catch (RuntimeException e) {
-            json = false;
-        }
-        toClient(json
-                ? RealtimeJson.error("invalid_request_error", "missing_required_parameter",
-                        "Every event needs a string 'type'.", null)
-                : RealtimeJson.error("invalid_request_error", "invalid_json", "The event is not valid JSON.", null));
-    }
-
     /** A binary frame: the realtime protocol is JSON text only. */
     void binaryFromClient() {
         toClient(RealtimeJson.error("invalid_request_error", "unsupported_frame",
@@ -245,6 +266,7 @@ final class RelaySession implements TaskListener {
                 || !"user".equals(RealtimeJson.text(item, "role"))) {
             return;
         }
+        budgets.userTurn();
         StringBuilder text = new StringBuilder();
         for (JsonNode part : item.path("content")) {
             String value = RealtimeJson.text(part, "text");
@@ -299,6 +321,10 @@ final class RelaySession implements TaskListener {
                 assistantTurn(RealtimeJson.text(RealtimeJson.parseObject(text), "text"));
                 toClient(text);
             }
+            case "input_audio_buffer.committed" -> {
+                budgets.userTurn();
+                toClient(text);
+            }
             case "input_audio_buffer.speech_started" -> {
                 cancelPendingTasks("the user started speaking");
                 toClient(text);
@@ -329,6 +355,7 @@ final class RelaySession implements TaskListener {
         JsonNode item = event.path("item");
         if (isServerCall(item)) {
             hide(RealtimeJson.text(item, "id"));
+            serverCall(RealtimeJson.text(item, "call_id"));
             return;
         }
         toClient(text);
@@ -341,6 +368,7 @@ final class RelaySession implements TaskListener {
             return;
         }
         hide(RealtimeJson.text(item, "id"));
+        serverCall(RealtimeJson.text(item, "call_id"));
         // Calls of cancelled or incomplete responses end here too; only a completed call is run.
         if ("completed".equals(RealtimeJson.text(item, "status"))) {
             startTask(RealtimeJson.text(item, "call_id"), RealtimeJson.text(item, "arguments"));
@@ -405,6 +433,15 @@ final class RelaySession implements TaskListener {
         }
     }
 
+    /** A call of the server's tool: only the gateway may answer it. */
+    private void serverCall(String callId) {
+        if (callId != null) {
+            synchronized (lock) {
+                gatewayCallIds.add(callId);
+            }
+        }
+    }
+
     private boolean isGatewayCall(String callId) {
         synchronized (lock) {
             return callId != null && gatewayCallIds.contains(callId);
@@ -421,6 +458,15 @@ final class RelaySession implements TaskListener {
             log.warn("Invalid ask_agents call: conversationId={} callId={}: {}", conversationId, callId,
                     e.getMessage());
             answerCall(callId, AgentTool.failure("Invalid ask_agents arguments: " + e.getMessage()));
+            return;
+        }
+        int waiting;
+        synchronized (lock) {
+            waiting = pending.size();
+        }
+        SessionBudgets.Refusal refusal = budgets.admitTask(waiting);
+        if (refusal != null) {
+            refuseTask(callId, refusal);
             return;
         }
         String taskId = UUID.randomUUID().toString();
@@ -444,6 +490,20 @@ final class RelaySession implements TaskListener {
             started.put("request", request);
             toClient(RealtimeJson.write(started));
         }
+    }
+
+    /**
+     * A delegation over budget: the call is answered with why, the model's next response may not call tools (so
+     * the refusal cannot loop), and the client hears the code.
+     */
+    private void refuseTask(String callId, SessionBudgets.Refusal refusal) {
+        log.warn("Refused a delegation: conversationId={} callId={} code={}", conversationId, callId, refusal.code());
+        environment.metrics().refused(refusal.code());
+        toClient(RealtimeJson.error("invalid_request_error", refusal.code(), refusal.message(), null));
+        synchronized (lock) {
+            wordsOnlyNext = true;
+        }
+        answerCall(callId, AgentTool.failure("Not delegated: " + refusal.message()));
     }
 
     @Override
@@ -589,9 +649,16 @@ final class RelaySession implements TaskListener {
     private void act(ResponseSequencer.Action action) {
         switch (action) {
             case SEND_GATEWAY_CREATE -> {
+                String choice;
+                synchronized (lock) {
+                    choice = wordsOnlyNext ? "none" : "auto";
+                    wordsOnlyNext = false;
+                }
                 ObjectNode create = RealtimeJson.object();
                 create.put("type", "response.create");
                 create.put("event_id", RealtimeJson.gatewayEventId());
+                // explicit, so no session-level tool_choice can turn a result into another call
+                create.putObject("response").put("tool_choice", choice);
                 toUpstream(RealtimeJson.write(create));
             }
             case SEND_CLIENT_CREATE -> {
@@ -687,6 +754,9 @@ final class RelaySession implements TaskListener {
             closed = true;
         }
         cancelPendingTasks(reason);
+        if (idleCheck != null) {
+            idleCheck.cancel(false);
+        }
         if (toUpstream != null) {
             toUpstream.finish(null, true, closeUpstream);
         }

@@ -7,10 +7,11 @@ import tools.jackson.databind.node.ObjectNode;
 import java.util.function.Supplier;
 
 /**
- * Owns what the server puts into every session, the base instructions and the {@code ask_agents} tool, and
- * merges a client's {@code session.update} into it: the client may add instructions and tools and change
- * everything else, but cannot remove or replace the server's tool or instructions. Remembers the client's own
- * tools and instructions so that a later update touching only one of them keeps the other.
+ * Owns what the server puts into every session, the base instructions and the {@code ask_agents} tool, and puts
+ * it back into whatever a client sends: a {@code session.update} or a {@code response.create} may add
+ * instructions and tools, never remove or replace the server's. Remembers the client's own session tools and
+ * instructions so that a later update touching only one of them keeps the other. What a client may send at all
+ * is {@link ClientEventPolicy}'s decision, made before anything reaches this class.
  */
 final class SessionConfigurer {
 
@@ -31,50 +32,53 @@ final class SessionConfigurer {
         event.put("event_id", RealtimeJson.gatewayEventId());
         ObjectNode session = event.putObject("session");
         session.put("type", "realtime");
-        session.put("instructions", instructions());
-        session.set("tools", tools());
+        session.put("instructions", join(clientInstructions));
+        session.set("tools", withServerTool(clientTools));
+        session.put("tool_choice", "auto");
         return RealtimeJson.write(event);
     }
 
-    /** The client's {@code session.update} with the server's part put back in. */
-    String merge(ObjectNode clientEvent) {
-        JsonNode session = clientEvent.get("session");
-        if (!(session instanceof ObjectNode update)) {
-            throw new IllegalArgumentException("session.update needs a 'session' object");
+    /**
+     * Puts the server's part back into a client's {@code session} object (already checked by the policy): its
+     * instructions and tools are added to the server's, and remembered for later updates.
+     */
+    void mergeSession(ObjectNode session) {
+        if (!session.has("type")) {
+            session.put("type", "realtime");
         }
-        if (!update.has("type")) {
-            update.put("type", "realtime");
+        if (session.has("instructions")) {
+            clientInstructions = session.get("instructions").asString("");
+            session.put("instructions", join(clientInstructions));
         }
-        if (update.has("instructions")) {
-            JsonNode instructions = update.get("instructions");
-            clientInstructions = instructions.isString() ? instructions.asString() : "";
-            update.put("instructions", instructions());
+        if (session.get("tools") instanceof ArrayNode tools) {
+            clientTools = tools.deepCopy();
+            session.set("tools", withServerTool(clientTools));
         }
-        if (update.has("tools")) {
-            JsonNode tools = update.get("tools");
-            if (!tools.isArray()) {
-                throw new IllegalArgumentException("session.tools must be an array");
-            }
-            ArrayNode kept = RealtimeJson.MAPPER.createArrayNode();
-            for (JsonNode tool : tools) {
-                if (!AgentTool.NAME.equals(RealtimeJson.text(tool, "name"))) {
-                    kept.add(tool);
-                }
-            }
-            clientTools = kept;
-            update.set("tools", tools());
-        }
-        return RealtimeJson.write(clientEvent);
     }
 
-    private String instructions() {
-        return clientInstructions.isBlank() ? baseInstructions : baseInstructions + "\n\n" + clientInstructions;
+    /**
+     * Puts the server's part back into a client's per-response overrides: instructions given for one response
+     * replace the session's upstream, so they become the server's plus the client's; so do tools.
+     */
+    void mergeResponse(ObjectNode response) {
+        if (response.has("instructions")) {
+            response.put("instructions", join(response.get("instructions").asString("")));
+        }
+        if (response.get("tools") instanceof ArrayNode tools) {
+            response.set("tools", withServerTool(tools));
+        }
     }
 
-    private ArrayNode tools() {
+    private String join(String client) {
+        return client.isBlank() ? baseInstructions : baseInstructions + "\n\n" + client;
+    }
+
+    private ArrayNode withServerTool(ArrayNode client) {
         ArrayNode tools = RealtimeJson.MAPPER.createArrayNode();
         tools.add(serverTool.get());
-        tools.addAll(clientTools);
+        for (JsonNode tool : client) {
+            tools.add(tool);
+        }
         return tools;
     }
 }
