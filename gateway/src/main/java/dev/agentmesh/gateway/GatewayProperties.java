@@ -27,7 +27,7 @@ public record GatewayProperties(
         @Valid @NotNull Tasks tasks,
         @Valid @NotNull Limits limits,
         @Valid @NotNull Access access,
-        @Valid @NotNull Policy policy,
+        @DefaultValue @Valid @NotNull Policy policy,
         @NotNull String instructions,
         @DefaultValue("20s") Duration agentLivenessTimeout) {
 
@@ -77,8 +77,7 @@ public record GatewayProperties(
      * {@code openai-insecure-api-key.<credential>} subprotocol (where OpenAI clients put their key) or from the
      * {@code access_token} query parameter.
      *
-     * @param mode {@code none}, {@code token} (one of {@code tokens}) or {@code jwt} (HS256, signed with
-     *             {@code jwtSecret}, {@code exp} honoured, {@code sub} names the client)
+     * @param mode {@code none}, {@code token} (one of {@code tokens}) or {@code jwt} (see {@link Jwt})
      * @param maxSessionsPerClient concurrent sessions one client (token subject, or address without auth) may hold
      * @param eventsPerSecond sustained client events per second and session; beyond it events are refused
      * @param burst client events a session may send at once above the sustained rate
@@ -87,7 +86,7 @@ public record GatewayProperties(
     public record Access(
             @DefaultValue("none") @NotNull Mode mode,
             @DefaultValue("") List<String> tokens,
-            @DefaultValue("") String jwtSecret,
+            @DefaultValue @Valid @NotNull Jwt jwt,
             @DefaultValue("20") @Min(1) int maxSessionsPerClient,
             @DefaultValue("200") @Min(1) int eventsPerSecond,
             @DefaultValue("400") @Min(1) int burst,
@@ -101,9 +100,54 @@ public record GatewayProperties(
                 throw new IllegalArgumentException("gateway.access.mode=token needs gateway.access.tokens "
                         + "(GATEWAY_ACCESS_TOKENS)");
             }
-            if (mode == Mode.JWT && (jwtSecret == null || jwtSecret.length() < 32)) {
-                throw new IllegalArgumentException("gateway.access.mode=jwt needs gateway.access.jwt-secret "
-                        + "(GATEWAY_JWT_SECRET) of at least 32 characters");
+            if (mode == Mode.JWT) {
+                jwt.validate();
+            }
+        }
+    }
+
+    /**
+     * Client JWTs, verified with nimbus-jose-jwt. Either HS256 with a shared {@code secret}, or RS256/ES256 with
+     * keys from {@code jwksUri} (cached, and fetched again when a token names a key not seen yet, so the issuer
+     * can rotate). {@code exp}, {@code sub}, {@code iss} and {@code aud} are required; {@code exp} and {@code nbf}
+     * are checked with {@code clockSkew}; no token may live longer than {@code maxLifetime}.
+     *
+     * @param secret HS256 key, 32 or more characters (GATEWAY_JWT_SECRET)
+     * @param jwksUri where the issuer publishes its public keys (GATEWAY_JWT_JWKS_URI); https, or http on loopback
+     * @param issuer the {@code iss} every token must carry (GATEWAY_JWT_ISSUER)
+     * @param audience a value the token's {@code aud} must contain (GATEWAY_JWT_AUDIENCE)
+     */
+    public record Jwt(
+            @DefaultValue("") String secret,
+            @DefaultValue("") String jwksUri,
+            @DefaultValue("") String issuer,
+            @DefaultValue("") String audience,
+            @DefaultValue("24h") @NotNull Duration maxLifetime,
+            @DefaultValue("30s") @NotNull Duration clockSkew) {
+
+        /** Fails with a message naming the variable when the jwt mode's configuration is incomplete or unsafe. */
+        public void validate() {
+            boolean hasSecret = StringUtils.hasText(secret);
+            boolean hasJwks = StringUtils.hasText(jwksUri);
+            if (hasSecret == hasJwks) {
+                throw new IllegalArgumentException("gateway.access.mode=jwt needs exactly one of "
+                        + "gateway.access.jwt.secret (GATEWAY_JWT_SECRET, HS256) and gateway.access.jwt.jwks-uri "
+                        + "(GATEWAY_JWT_JWKS_URI, RS256/ES256)");
+            }
+            if (hasSecret && secret.length() < 32) {
+                throw new IllegalArgumentException("GATEWAY_JWT_SECRET must have at least 32 characters");
+            }
+            if (hasJwks) {
+                URI uri = URI.create(jwksUri);
+                boolean loopback = "localhost".equals(uri.getHost()) || "127.0.0.1".equals(uri.getHost())
+                        || "[::1]".equals(uri.getHost());
+                if (!"https".equals(uri.getScheme()) && !("http".equals(uri.getScheme()) && loopback)) {
+                    throw new IllegalArgumentException("GATEWAY_JWT_JWKS_URI must be https (http only on loopback)");
+                }
+            }
+            if (!StringUtils.hasText(issuer) || !StringUtils.hasText(audience)) {
+                throw new IllegalArgumentException("gateway.access.mode=jwt needs GATEWAY_JWT_ISSUER and "
+                        + "GATEWAY_JWT_AUDIENCE: without them a token minted for another service would be accepted");
             }
         }
     }

@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
@@ -110,6 +111,34 @@ public final class ScriptedUpstream implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Plays the model calling {@code ask_agents} in one response, as the GA API sends it. */
+    public void modelCallsAskAgents(String callId, String arguments) {
+        String itemId = "item_" + callId;
+        String escaped = arguments.replace("\\", "\\\\").replace("\"", "\\\"");
+        String responseId = "resp_" + UUID.randomUUID().toString().substring(0, 8);
+        String inProgress = "{\"id\":\"" + itemId + "\",\"object\":\"realtime.item\",\"type\":\"function_call\","
+                + "\"status\":\"in_progress\",\"name\":\"ask_agents\",\"call_id\":\"" + callId + "\",\"arguments\":\"\"}";
+        String done = "{\"id\":\"" + itemId + "\",\"object\":\"realtime.item\",\"type\":\"function_call\","
+                + "\"status\":\"completed\",\"name\":\"ask_agents\",\"call_id\":\"" + callId + "\",\"arguments\":\""
+                + escaped + "\"}";
+        for (String event : List.of(
+                "{\"type\":\"response.created\",\"response\":{\"id\":\"" + responseId + "\",\"status\":\"in_progress\"}}",
+                "{\"type\":\"response.output_item.added\",\"response_id\":\"" + responseId + "\",\"output_index\":0,"
+                        + "\"item\":" + inProgress + "}",
+                "{\"type\":\"conversation.item.added\",\"item\":" + inProgress + "}",
+                "{\"type\":\"response.function_call_arguments.delta\",\"response_id\":\"" + responseId
+                        + "\",\"item_id\":\"" + itemId + "\",\"call_id\":\"" + callId + "\",\"delta\":\"" + escaped + "\"}",
+                "{\"type\":\"response.function_call_arguments.done\",\"response_id\":\"" + responseId
+                        + "\",\"item_id\":\"" + itemId + "\",\"call_id\":\"" + callId + "\",\"arguments\":\"" + escaped + "\"}",
+                "{\"type\":\"response.output_item.done\",\"response_id\":\"" + responseId + "\",\"output_index\":0,"
+                        + "\"item\":" + done + "}",
+                "{\"type\":\"conversation.item.done\",\"item\":" + done + "}",
+                "{\"type\":\"response.done\",\"response\":{\"id\":\"" + responseId + "\",\"status\":\"completed\","
+                        + "\"output\":[" + done + "]}}")) {
+            send(event);
         }
     }
 

@@ -21,6 +21,7 @@ public class ClientRates {
     private final Map<String, TokenBucket> tasks = new ConcurrentHashMap<>();
     private volatile long lastSweep = System.nanoTime();
 
+    @org.springframework.beans.factory.annotation.Autowired
     public ClientRates(GatewayProperties properties) {
         this(properties.limits().connectsPerMinute(), properties.limits().tasksPerMinute());
     }

@@ -19,6 +19,7 @@ final class BufferBudget {
     private final long limit;
     private final AtomicLong used = new AtomicLong();
 
+    @org.springframework.beans.factory.annotation.Autowired
     BufferBudget(GatewayProperties properties, MeterRegistry registry) {
         this(properties.limits().bufferBudget().toBytes());
         Gauge.builder("gateway.buffer.bytes", used, AtomicLong::get).baseUnit("bytes")

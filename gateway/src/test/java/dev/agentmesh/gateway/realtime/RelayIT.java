@@ -25,7 +25,6 @@ import tools.jackson.databind.json.JsonMapper;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -97,13 +96,17 @@ class RelayIT {
         assertThat(session.path("instructions").asString()).contains("ask_agents").endsWith("Answer like a pirate.");
         assertThat(session.path("output_modalities").get(0).asString()).isEqualTo("text");
 
+        client.send("{\"type\":\"session.update\",\"event_id\":\"hijack\",\"session\":{\"tools\":[{\"type\":"
+                + "\"function\",\"name\":\"get_time\",\"parameters\":{}},{\"type\":\"function\",\"name\":"
+                + "\"ask_agents\",\"description\":\"hijacked\"}]}}");
+        assertThat(client.awaitEvent("error", event -> event.contains("hijack"), Duration.ofSeconds(10)))
+                .contains("tool_name_reserved", "session.tools[1].name");
         client.send("{\"type\":\"session.update\",\"session\":{\"tools\":[{\"type\":\"function\",\"name\":"
-                + "\"get_time\",\"parameters\":{}},{\"type\":\"function\",\"name\":\"ask_agents\",\"description\":"
-                + "\"hijacked\"}]}}");
+                + "\"get_time\",\"parameters\":{}}]}}");
         String withClientTool = UPSTREAM.awaitReceived("session.update", event -> event.contains("get_time"));
         assertThat(JSON.readTree(withClientTool).path("session").path("tools").findValuesAsString("name"))
                 .containsExactly("ask_agents", "get_time");
-        assertThat(withClientTool).doesNotContain("hijacked");
+        assertThat(UPSTREAM.received()).noneMatch(event -> event.contains("hijacked"));
 
         client.send("{\"type\":\"x.future_client_event\",\"payload\":{\"n\":1}}");
         UPSTREAM.awaitReceived("x.future_client_event", event -> event.contains("\"n\":1"));
@@ -117,7 +120,7 @@ class RelayIT {
     @Test
     void feedsTheResultBackAndAsksForAResponseWhileHidingTheServerCall() {
         client.sendText("What's the weather in Paris?");
-        modelCallsAskAgents("call_1", "{\"request\":\"Weather in Paris today\"}");
+        UPSTREAM.modelCallsAskAgents("call_1", "{\"request\":\"Weather in Paris today\"}");
 
         AgentTaskRequested task = tasks.awaitEvent(AgentTaskRequested.class,
                 requested -> requested.request().equals("Weather in Paris today"), Duration.ofSeconds(20));
@@ -156,7 +159,7 @@ class RelayIT {
 
     @Test
     void waitsForTheActiveResponseToFinishBeforeAskingForAnother() {
-        modelCallsAskAgents("call_2", "{\"request\":\"News about France\"}");
+        UPSTREAM.modelCallsAskAgents("call_2", "{\"request\":\"News about France\"}");
         AgentTaskRequested task = tasks.awaitEvent(AgentTaskRequested.class,
                 requested -> requested.request().equals("News about France"), Duration.ofSeconds(20));
         UPSTREAM.send("{\"type\":\"response.created\",\"response\":{\"id\":\"resp_busy\",\"status\":\"in_progress\"}}");
@@ -176,7 +179,7 @@ class RelayIT {
 
     @Test
     void aClientResponseCreateWaitsWhileTheGatewaysIsOnItsWay() {
-        modelCallsAskAgents("call_3", "{\"request\":\"Weather in Oslo\"}");
+        UPSTREAM.modelCallsAskAgents("call_3", "{\"request\":\"Weather in Oslo\"}");
         AgentTaskRequested task = tasks.awaitEvent(AgentTaskRequested.class,
                 requested -> requested.request().equals("Weather in Oslo"), Duration.ofSeconds(20));
         publishResult(task, "relay-it", AgentOutcome.answered("weather", "-3 °C in Oslo.", 30, 1));
@@ -193,7 +196,7 @@ class RelayIT {
 
     @Test
     void bargeInCancelsTheTaskAndTheLateResultIsDropped() {
-        modelCallsAskAgents("call_4", "{\"request\":\"Weather in Rome\"}");
+        UPSTREAM.modelCallsAskAgents("call_4", "{\"request\":\"Weather in Rome\"}");
         AgentTaskRequested task = tasks.awaitEvent(AgentTaskRequested.class,
                 requested -> requested.request().equals("Weather in Rome"), Duration.ofSeconds(20));
 
@@ -216,7 +219,7 @@ class RelayIT {
 
     @Test
     void aResultAddressedToAnotherGatewayIsNotDelivered() {
-        modelCallsAskAgents("call_5", "{\"request\":\"Weather in Lima\"}");
+        UPSTREAM.modelCallsAskAgents("call_5", "{\"request\":\"Weather in Lima\"}");
         AgentTaskRequested task = tasks.awaitEvent(AgentTaskRequested.class,
                 requested -> requested.request().equals("Weather in Lima"), Duration.ofSeconds(20));
 
@@ -230,7 +233,7 @@ class RelayIT {
 
     @Test
     void skipsAPoisonResultAndReadsAResultFromANewerSchemaVersion() {
-        modelCallsAskAgents("call_9", "{\"request\":\"Weather in Quito\"}");
+        UPSTREAM.modelCallsAskAgents("call_9", "{\"request\":\"Weather in Quito\"}");
         AgentTaskRequested task = tasks.awaitEvent(AgentTaskRequested.class,
                 requested -> requested.request().equals("Weather in Quito"), Duration.ofSeconds(20));
         double skippedBefore = meters.counter("gateway.records.skipped").count();
@@ -250,7 +253,7 @@ class RelayIT {
 
     @Test
     void invalidToolArgumentsGetAClearOutputAndNoTask() {
-        modelCallsAskAgents("call_6", "{not json");
+        UPSTREAM.modelCallsAskAgents("call_6", "{not json");
 
         String output = UPSTREAM.awaitReceived("conversation.item.create", event -> event.contains("call_6"));
         assertThat(output).contains("Invalid ask_agents arguments", "not valid JSON");
@@ -261,7 +264,7 @@ class RelayIT {
 
     @Test
     void aTaskWithoutAResultStillGetsAnAnswerAfterTheDeadline() {
-        modelCallsAskAgents("call_7", "{\"request\":\"Weather in Nairobi\"}");
+        UPSTREAM.modelCallsAskAgents("call_7", "{\"request\":\"Weather in Nairobi\"}");
         tasks.awaitEvent(AgentTaskRequested.class, requested -> requested.request().equals("Weather in Nairobi"),
                 Duration.ofSeconds(20));
 
@@ -292,7 +295,7 @@ class RelayIT {
 
     @Test
     void closingTheClientCancelsItsTaskAndTheUpstreamSession() {
-        modelCallsAskAgents("call_8", "{\"request\":\"News about Peru\"}");
+        UPSTREAM.modelCallsAskAgents("call_8", "{\"request\":\"News about Peru\"}");
         AgentTaskRequested task = tasks.awaitEvent(AgentTaskRequested.class,
                 requested -> requested.request().equals("News about Peru"), Duration.ofSeconds(20));
 
@@ -327,33 +330,6 @@ class RelayIT {
         client.awaitEvent("error", event -> event.contains("client_too_slow"), Duration.ofSeconds(20));
         assertThat(client.closeCode().get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1013);
         assertThat(client.received("response.output_audio.delta").size()).isLessThan(40);
-    }
-
-    private void modelCallsAskAgents(String callId, String arguments) {
-        String itemId = "item_" + callId;
-        String escaped = arguments.replace("\\", "\\\\").replace("\"", "\\\"");
-        String responseId = "resp_" + UUID.randomUUID().toString().substring(0, 8);
-        String inProgress = "{\"id\":\"" + itemId + "\",\"object\":\"realtime.item\",\"type\":\"function_call\","
-                + "\"status\":\"in_progress\",\"name\":\"ask_agents\",\"call_id\":\"" + callId + "\",\"arguments\":\"\"}";
-        String done = "{\"id\":\"" + itemId + "\",\"object\":\"realtime.item\",\"type\":\"function_call\","
-                + "\"status\":\"completed\",\"name\":\"ask_agents\",\"call_id\":\"" + callId + "\",\"arguments\":\""
-                + escaped + "\"}";
-        for (String event : List.of(
-                "{\"type\":\"response.created\",\"response\":{\"id\":\"" + responseId + "\",\"status\":\"in_progress\"}}",
-                "{\"type\":\"response.output_item.added\",\"response_id\":\"" + responseId + "\",\"output_index\":0,"
-                        + "\"item\":" + inProgress + "}",
-                "{\"type\":\"conversation.item.added\",\"item\":" + inProgress + "}",
-                "{\"type\":\"response.function_call_arguments.delta\",\"response_id\":\"" + responseId
-                        + "\",\"item_id\":\"" + itemId + "\",\"call_id\":\"" + callId + "\",\"delta\":\"" + escaped + "\"}",
-                "{\"type\":\"response.function_call_arguments.done\",\"response_id\":\"" + responseId
-                        + "\",\"item_id\":\"" + itemId + "\",\"call_id\":\"" + callId + "\",\"arguments\":\"" + escaped + "\"}",
-                "{\"type\":\"response.output_item.done\",\"response_id\":\"" + responseId + "\",\"output_index\":0,"
-                        + "\"item\":" + done + "}",
-                "{\"type\":\"conversation.item.done\",\"item\":" + done + "}",
-                "{\"type\":\"response.done\",\"response\":{\"id\":\"" + responseId + "\",\"status\":\"completed\","
-                        + "\"output\":[" + done + "]}}")) {
-            UPSTREAM.send(event);
-        }
     }
 
     private void publishResult(AgentTaskRequested task, String replyTo, AgentOutcome... outcomes) {
