@@ -157,7 +157,7 @@ final class RelaySession implements TaskListener {
         switch (policy.review(text)) {
             case ClientEventPolicy.Refuse refused -> {
                 environment.metrics().refused(refused.code());
-                log.info("Refused a client event: conversationId={} type={} code={}", conversationId,
+                log.debug("Refused a client event: conversationId={} type={} code={}", conversationId,
                         refused.type(), refused.code());
                 toClient(refused.error());
             }

@@ -6,6 +6,7 @@ import dev.agentmesh.testing.EventProbe;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -204,6 +206,23 @@ class DelegatedTurnIT {
 
         assertThat(result.exitCode()).as(result.output()).isZero();
         assertThat(result.output()).contains("Paris");
+    }
+
+    @Test
+    void theOfficialOpenaiPackageClientCompletesADelegatedTurnOverWss(@TempDir Path certificates) throws Exception {
+        DevelopmentCertificate certificate = DevelopmentCertificate.create(certificates);
+        try (var tls = mesh.startTlsGateway("gateway-e2e-tls", certificate.keystore(), certificate.password())) {
+            String port = tls.getEnvironment().getProperty("local.server.port");
+            await().atMost(Duration.ofSeconds(30)).until(() -> tls.getBean(
+                    dev.agentmesh.gateway.tasks.AgentCatalog.class).live().size() == 3);
+
+            NodeScript.Result result = NodeScript.run(Path.of("src", "test", "node"), Duration.ofSeconds(90),
+                    Map.of("NODE_EXTRA_CA_CERTS", certificate.certificate().toString()),
+                    "node", "--experimental-websocket", "openai-tls-turn.mjs", "https://127.0.0.1:" + port + "/v1");
+
+            assertThat(result.exitCode()).as(result.output()).isZero();
+            assertThat(result.output()).contains("Paris");
+        }
     }
 
     @Test

@@ -78,14 +78,26 @@ final class MeshUnderTest implements AutoCloseable {
                 "gateway.upstream.api-key=" + SERVER_KEY);
     }
 
+    /** A gateway serving https and wss with the keystore given, as users turn it on (SPRING_PROFILES_ACTIVE=tls). */
+    ConfigurableApplicationContext startTlsGateway(String instanceId, Path keystore, String password) {
+        return start(GatewayApplication.class, "gateway",
+                "spring.profiles.active=tls",
+                "gateway.instance-id=" + instanceId,
+                "gateway.upstream.url=" + emulator.url(),
+                "gateway.upstream.api-key=" + SERVER_KEY,
+                "GATEWAY_TLS_KEYSTORE=file:" + keystore,
+                "GATEWAY_TLS_KEYSTORE_PASSWORD=" + password);
+    }
+
     <T> T gatewayBean(Class<T> type) {
         return gateway.getBean(type);
     }
 
     private static ConfigurableApplicationContext start(Class<?> application, String module, String... extra) {
-        Path config = Path.of("..", module, "src", "main", "resources", "application.yml").toAbsolutePath();
+        // the directory, so that profile files beside application.yml (application-tls.yml) are found too
+        Path config = Path.of("..", module, "src", "main", "resources").toAbsolutePath();
         List<String> arguments = new ArrayList<>(List.of(
-                "--spring.config.location=file:" + config,
+                "--spring.config.location=file:" + config + "/",
                 "--spring.kafka.bootstrap-servers=" + TestKafka.bootstrapServers(),
                 "--server.port=0",
                 "--spring.main.banner-mode=off"));
