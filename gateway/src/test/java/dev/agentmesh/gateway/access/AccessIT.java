@@ -13,6 +13,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -85,6 +86,27 @@ class AccessIT {
     }
 
     @Test
+    void originsMustMatchExactly() {
+        Map<String, String> token = Map.of("Authorization", "Bearer good-token-1");
+        // browsers send an Origin in lower case, so another spelling can only come from a client that could omit it
+        for (String lookAlike : List.of("null", "http://allowed.example.evil.example", "http://evil-allowed.example",
+                "http://allowed.exampl", "https://allowed.example", "http://allowed.example:8080",
+                "http://sub.allowed.example", "HTTP://ALLOWED.EXAMPLE")) {
+            assertThat(refusal(with(token, "Origin", lookAlike))).as(lookAlike).isEqualTo(403);
+        }
+        // the same origin with a trailing slash (no browser sends one) is still that origin
+        for (String same : List.of("http://allowed.example", "http://allowed.example/")) {
+            try (RealtimeTestClient allowed = RealtimeTestClient.connect(url(""), with(token, "Origin", same))) {
+                allowed.awaitEvent("session.created");
+            }
+        }
+        // no Origin: not a browser, so the credential alone decides
+        try (RealtimeTestClient server = RealtimeTestClient.connect(url(""), token)) {
+            server.awaitEvent("session.created");
+        }
+    }
+
+    @Test
     void aClientHoldsAtMostItsLimitOfSessions() throws Exception {
         Map<String, String> token = Map.of("Authorization", "Bearer good-token-2");
         try (RealtimeTestClient first = RealtimeTestClient.connect(url(""), token);
@@ -152,6 +174,12 @@ class AccessIT {
 
         client.awaitEvent("error", event -> event.contains("session_expired"), Duration.ofSeconds(15));
         assertThat(client.closeCode().get(10, TimeUnit.SECONDS)).isEqualTo(1000);
+    }
+
+    private static Map<String, String> with(Map<String, String> headers, String name, String value) {
+        Map<String, String> all = new java.util.HashMap<>(headers);
+        all.put(name, value);
+        return all;
     }
 
     private String url(String query) {
