@@ -62,14 +62,33 @@ start_service() {
 }
 
 # wait_ready <name> <port> [seconds]: until the service's readiness probe answers; fails when its process exits.
+# A gateway serving TLS (GATEWAY_TLS=dev) is asked over https, trusting the development certificate.
 wait_ready() {
-  local name=$1 port=$2 seconds=${3:-120}
+  local name=$1 port=$2 seconds=${3:-120} url="http://127.0.0.1:$2" trust=()
+  if [ "$name" = gateway ] && [ -n "${GATEWAY_TLS_CA:-}" ]; then
+    url="https://127.0.0.1:$port" trust=(--cacert "$GATEWAY_TLS_CA")
+  fi
   for _ in $(seq 1 $(( seconds * 2 ))); do
-    curl -fs "http://127.0.0.1:$port/actuator/health/readiness" >/dev/null 2>&1 && return 0
+    curl -fs "${trust[@]}" "$url/actuator/health/readiness" >/dev/null 2>&1 && return 0
     running "$name" || { echo "$name exited:"; tail -30 "$LOGS/$name.log"; return 1; }
     sleep 0.5
   done
-  curl -fs "http://127.0.0.1:$port/actuator/health/readiness" >/dev/null 2>&1
+  curl -fs "${trust[@]}" "$url/actuator/health/readiness" >/dev/null 2>&1
+}
+
+# dev_certificate <dir>: a self-signed certificate for localhost and 127.0.0.1, made once with the JDK's keytool:
+# <dir>/gateway.p12 for the gateway (password in <dir>/password) and <dir>/gateway-ca.pem for clients to trust.
+dev_certificate() {
+  local dir=$1
+  mkdir -p "$dir"
+  [ -f "$dir/gateway.p12" ] && [ -f "$dir/gateway-ca.pem" ] && return 0
+  head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$dir/password"
+  "$JAVA_HOME/bin/keytool" -genkeypair -alias gateway -keyalg EC -groupname secp256r1 -validity 825 \
+    -dname "CN=agent-mesh local development" -ext "san=dns:localhost,ip:127.0.0.1" -ext "bc:c=ca:true" \
+    -ext "ku:c=digitalSignature,keyCertSign" -ext "eku=serverAuth" -keystore "$dir/gateway.p12" \
+    -storetype PKCS12 -storepass "$(cat "$dir/password")" >/dev/null 2>&1
+  "$JAVA_HOME/bin/keytool" -exportcert -rfc -alias gateway -keystore "$dir/gateway.p12" \
+    -storepass "$(cat "$dir/password")" -file "$dir/gateway-ca.pem" >/dev/null 2>&1
 }
 
 # stop_service <name> [signal]: stops the process in $PIDS/<name>.pid (TERM, then KILL after 10 s; or the signal

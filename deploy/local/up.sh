@@ -71,13 +71,26 @@ if [ -z "${OPENAI_API_KEY:-}" ]; then
   echo "No OPENAI_API_KEY: running offline (emulator upstream, WEATHER_PROVIDER=$WEATHER_PROVIDER, NEWS_PROVIDER=$NEWS_PROVIDER)."
 fi
 export KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT"
+# GATEWAY_TLS=dev: the gateway serves https and wss with a development certificate made here (for clients that
+# only speak wss, such as the openai npm package's realtime client).
+SCHEME=http WS=ws
+if [ "${GATEWAY_TLS:-}" = dev ]; then
+  dev_certificate "$RUN/tls"
+  export GATEWAY_TLS_CA="$RUN/tls/gateway-ca.pem"
+  SCHEME=https WS=wss
+fi
 for entry in "${SERVICES[@]}"; do
   IFS=: read -r name port module <<< "$entry"
   if [ "$name" = realtime-emulator ] && [ -n "${OPENAI_API_KEY:-}" ]; then
     continue
   fi
   : > "$LOGS/$name.log"
-  start_service "$name" "$port" "$module"
+  if [ "$name" = gateway ] && [ "$SCHEME" = https ]; then
+    SPRING_PROFILES_ACTIVE=tls GATEWAY_TLS_KEYSTORE="file:$RUN/tls/gateway.p12" \
+      GATEWAY_TLS_KEYSTORE_PASSWORD="$(cat "$RUN/tls/password")" start_service "$name" "$port" "$module"
+  else
+    start_service "$name" "$port" "$module"
+  fi
   STARTED+=("$entry")
 done
 
@@ -91,13 +104,19 @@ echo
 echo "Up in $(( $(date +%s) - started )) s. Logs: deploy/local/run/logs/   Stop: deploy/local/down.sh"
 echo
 printf '%-18s %-40s %s\n' "what" "URL" "metrics"
-printf '%-18s %-40s %s\n' "web UI" "http://127.0.0.1:8080/" "-"
-printf '%-18s %-40s %s\n' "realtime API" "ws://127.0.0.1:8080/v1/realtime" "-"
+printf '%-18s %-40s %s\n' "web UI" "$SCHEME://127.0.0.1:8080/" "-"
+printf '%-18s %-40s %s\n' "realtime API" "$WS://127.0.0.1:8080/v1/realtime" "-"
 printf '%-18s %-40s %s\n' "kafka" "127.0.0.1:$KAFKA_PORT" "-"
 for entry in "${STARTED[@]}"; do
   IFS=: read -r name port module <<< "$entry"
-  printf '%-18s %-40s %s\n' "$name" "http://127.0.0.1:$port/actuator/health" "http://127.0.0.1:$port/actuator/prometheus"
+  base="http://127.0.0.1:$port"
+  [ "$name" = gateway ] && base="$SCHEME://127.0.0.1:$port"
+  printf '%-18s %-40s %s\n' "$name" "$base/actuator/health" "$base/actuator/prometheus"
 done
+if [ "$SCHEME" = https ]; then
+  echo
+  echo "TLS with a development certificate: trust deploy/local/run/tls/gateway-ca.pem (Node: NODE_EXTRA_CA_CERTS=…)."
+fi
 echo
-echo "Open http://127.0.0.1:8080/ and ask: What's the weather in Paris and any news about France?"
+echo "Open $SCHEME://127.0.0.1:8080/ and ask: What's the weather in Paris and any news about France?"
 echo "Or without a browser: deploy/local/ask.sh \"What's the weather in Paris and any news about France?\""
