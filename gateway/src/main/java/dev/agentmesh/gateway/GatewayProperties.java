@@ -172,7 +172,7 @@ public record GatewayProperties(
      */
     public record Limits(
             @DefaultValue("16MB") @NotNull DataSize maxMessageSize,
-            @DefaultValue("8MB") @NotNull DataSize clientQueue,
+            @DefaultValue("16MB") @NotNull DataSize clientQueue,
             @DefaultValue("40MB") @NotNull DataSize upstreamQueue,
             @DefaultValue("512MB") @NotNull DataSize bufferBudget,
             @DefaultValue("1MB") @NotNull DataSize inboundBytesPerSecond,

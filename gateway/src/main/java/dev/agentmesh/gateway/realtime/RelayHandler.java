@@ -142,10 +142,9 @@ class RelayHandler extends AbstractWebSocketHandler implements SubProtocolCapabl
                 properties.access().burst(), limits.inboundBytesPerSecond().toBytes(),
                 limits.maxMessageSize().toBytes(), limits.tasksPerSession(), limits.delegationsPerTurn(),
                 () -> rates.tryTask(clientId));
-        RelaySession session = new RelaySession(conversationId, properties.instanceId(), agentEvents,
-                tasks.deadline(), tasks.grace(), tasks.contextTurns(),
-                new SessionConfigurer(properties.instructions(), tool::definition), rules, budgets,
-                limits.idleTimeout(), environment);
+        RelaySession session = new RelaySession(new RelaySession.Settings(conversationId, properties.instanceId(),
+                agentEvents, tasks.deadline(), tasks.grace(), tasks.contextTurns(), limits.idleTimeout(), rules),
+                new SessionConfigurer(properties.instructions(), tool::definition), budgets, environment);
         client.getAttributes().put(SESSION, session);
 
         OutboundChannel toClient = new OutboundChannel("client-" + conversationId,

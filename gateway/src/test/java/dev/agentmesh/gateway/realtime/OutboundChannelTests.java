@@ -57,15 +57,21 @@ class OutboundChannelTests {
         BufferBudget budget = new BufferBudget(100);
         CountDownLatch peerStuck = new CountDownLatch(1);
         List<String> written = new CopyOnWriteArrayList<>();
-        OutboundChannel stuck = new OutboundChannel("stuck", 1_000, budget, message -> peerStuck.await())
-                .start(() -> { });
+        CountDownLatch writing = new CountDownLatch(1);
+        OutboundChannel stuck = new OutboundChannel("stuck", 1_000, budget, message -> {
+            writing.countDown();
+            peerStuck.await();
+        }).start(() -> { });
         OutboundChannel other = new OutboundChannel("other", 1_000, budget, written::add).start(() -> { });
+        assertThat(stuck.offer("first")).isTrue();
+        writing.await();
 
         int accepted = 0;
         while (stuck.offer("0123456789") && accepted < 100) {
             accepted++;
         }
-        assertThat(budget.used()).isGreaterThan(80);
+        assertThat(accepted).isEqualTo(5);
+        assertThat(budget.used()).isEqualTo(100);
         assertThat(other.offer("0123456789")).as("the budget is spent for everyone").isFalse();
 
         stuck.finish(null, true, () -> { });
