@@ -12,8 +12,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,22 +26,15 @@ class DashboardTests {
     static final String GRAFANA_SCHEMA = "13.2.3";
     static final String TYPESCRIPT = "5.9.3";
 
-    /** Metrics that come from Kafka clients, the JVM, kube-state-metrics or Strimzi's exporter, not from our meters. */
-    static final List<String> INFRASTRUCTURE_PREFIXES = List.of("kafka_", "kube_", "jvm_", "process_", "http_",
-            "container_", "keda_", "spring_kafka_", "executor_");
-
-    static final Pattern METER = Pattern.compile(
-            "(Counter|Timer|Gauge|DistributionSummary|LongTaskTimer)\\.builder\\(\\s*\"([a-z0-9.]+)\"");
-    static final Pattern METRIC_SELECTOR = Pattern.compile("\\b([a-zA-Z_:][a-zA-Z0-9_:]*)\\{");
 
     final JsonNode dashboard = readTree(DASHBOARD);
 
     @Test
     void queriesNameOnlyMetricsTheServicesRegister() {
-        Set<String> registered = registeredPrometheusNames();
+        Set<String> registered = Meters.registeredPrometheusNames();
         List<String> unknown = new ArrayList<>();
         for (String metric : queriedMetrics()) {
-            boolean infrastructure = INFRASTRUCTURE_PREFIXES.stream().anyMatch(metric::startsWith);
+            boolean infrastructure = Meters.infrastructure(metric);
             if (!infrastructure && !registered.contains(metric)) {
                 unknown.add(metric);
             }
@@ -162,34 +153,10 @@ class DashboardTests {
         Set<String> metrics = new TreeSet<>();
         for (JsonNode panel : dashboard.path("panels")) {
             for (JsonNode target : panel.path("targets")) {
-                Matcher m = METRIC_SELECTOR.matcher(target.path("expr").asText());
-                while (m.find()) {
-                    metrics.add(m.group(1));
-                }
+                metrics.addAll(Meters.selectedMetrics(target.path("expr").asText()));
             }
         }
         return metrics;
-    }
-
-    /** Every name Micrometer's Prometheus registry would export for the meters built in the modules' sources. */
-    private static Set<String> registeredPrometheusNames() {
-        Set<String> names = new TreeSet<>();
-        for (String module : Repository.modulesWithSources()) {
-            for (Path source : Repository.mainSources(module)) {
-                Matcher m = METER.matcher(Repository.read(source));
-                while (m.find()) {
-                    String base = m.group(2).replace('.', '_');
-                    switch (m.group(1)) {
-                        case "Counter" -> names.add(base + "_total");
-                        case "Gauge" -> names.add(base);
-                        case "Timer", "LongTaskTimer" -> List.of("_bucket", "_count", "_sum", "_max")
-                                .forEach(suffix -> names.add(base + "_seconds" + suffix));
-                        default -> List.of("_bucket", "_count", "_sum", "_max").forEach(suffix -> names.add(base + suffix));
-                    }
-                }
-            }
-        }
-        return names;
     }
 
     private static JsonNode readTree(Path file) {
