@@ -44,12 +44,41 @@ class DashboardTests {
     }
 
     @Test
-    void coversTurnsAgentsPlannerSessionsLagAndReplicas() {
+    void coversTurnsAgentsPlannerSessionsLagReplicasDeadLettersBreakersAndTheJvm() {
         assertThat(queriedMetrics()).contains(
                 "gateway_turn_duration_seconds_bucket", "agent_subtask_duration_seconds_bucket", "agent_subtasks_total",
                 "manager_tasks_total", "manager_agent_outcomes_total", "manager_plans_total", "gateway_sessions_active",
                 "gateway_relay_queue_depth", "kafka_consumer_fetch_manager_records_lag_max",
-                "kube_deployment_status_replicas");
+                "kube_deployment_status_replicas", "kafka_topic_partition_current_offset", "resilience4j_circuitbreaker_state",
+                "jvm_memory_used_bytes", "jvm_memory_max_bytes", "container_memory_working_set_bytes", "jvm_gc_pause_seconds_sum");
+        List<String> rows = new ArrayList<>();
+        dashboard.path("panels").forEach(p -> {
+            if ("row".equals(p.path("type").asText())) {
+                rows.add(p.path("title").asText());
+            }
+        });
+        assertThat(rows).contains("Agents", "Dead letters", "Circuit breakers", "JVM and pods");
+    }
+
+    /** An agent variable, and every query on a per-agent metric filters by it. */
+    @Test
+    void agentPanelsFollowTheAgentVariable() {
+        boolean variable = false;
+        for (JsonNode v : dashboard.path("templating").path("list")) {
+            variable |= "agent".equals(v.path("name").asText()) && v.path("query").path("query").asText().contains(", agent)");
+        }
+        assertThat(variable).as("a query variable named agent over the agent label").isTrue();
+        List<String> unfiltered = new ArrayList<>();
+        for (JsonNode panel : dashboard.path("panels")) {
+            for (JsonNode target : panel.path("targets")) {
+                String expr = target.path("expr").asText();
+                boolean perAgent = expr.contains("agent_subtask") || expr.contains("manager_agent_outcomes");
+                if (perAgent && !expr.contains("agent=~\"$agent\"")) {
+                    unfiltered.add(panel.path("title").asText() + ": " + expr);
+                }
+            }
+        }
+        assertThat(unfiltered).as("per-agent queries without agent=~\"$agent\"").isEmpty();
     }
 
     @Test
