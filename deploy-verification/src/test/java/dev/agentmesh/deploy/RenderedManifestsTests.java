@@ -28,6 +28,7 @@ import io.strimzi.api.kafka.model.user.KafkaUserAuthorizationSimple;
 import io.strimzi.api.kafka.model.user.acl.AclResourcePatternType;
 import io.strimzi.api.kafka.model.user.acl.AclRule;
 import io.strimzi.api.kafka.model.user.acl.AclRuleGroupResource;
+import io.strimzi.api.kafka.model.user.acl.AclRuleType;
 import io.strimzi.api.kafka.model.user.acl.AclRuleTopicResource;
 import io.strimzi.api.kafka.model.user.acl.StrimziAclOperation;
 import dev.agentmesh.events.Topics;
@@ -405,6 +406,12 @@ class RenderedManifestsTests {
             }
             String agent = consumption.get().agentName();
             if (agent != null) {
+                // the manager must be able to hand this agent its subtasks
+                List<AclRule> manager = manifests.named(KafkaUser.class, "agent-manager").map(RenderedManifestsTests::acls)
+                        .orElse(List.of());
+                if (!grants(manager, "topic", Topics.requestsFor(agent), StrimziAclOperation.WRITE)) {
+                    problems.add("agent-manager: may not write " + Topics.requestsFor(agent) + ", so " + service + " never gets work");
+                }
                 String requests = Topics.requestsFor(agent);
                 Set<String> readable = Set.of(requests, Topics.AGENT_REGISTRY);
                 Set<String> writable = Set.of(Topics.AGENT_REPLIES, Topics.AGENT_REGISTRY, Topics.deadLetterFor(requests));
@@ -430,6 +437,13 @@ class RenderedManifestsTests {
                         }
                     }
                 }
+            }
+        }
+        // Control topics are written by their owners only: tasks by the gateway, replies and heartbeats by agents.
+        List<AclRule> manager = manifests.named(KafkaUser.class, "agent-manager").map(RenderedManifestsTests::acls).orElse(List.of());
+        for (String owned : List.of(Topics.AGENT_TASKS, Topics.AGENT_REPLIES, Topics.AGENT_REGISTRY)) {
+            if (grants(manager, "topic", owned, StrimziAclOperation.WRITE)) {
+                problems.add("agent-manager: may write " + owned + ", which belongs to another service");
             }
         }
         assertThat(problems).as("problems in overlay %s", overlay).isEmpty();
@@ -528,15 +542,21 @@ class RenderedManifestsTests {
         }
     }
 
-    private static List<AclRule> acls(KafkaUser user) {
+    static List<AclRule> acls(KafkaUser user) {
         return user.getSpec().getAuthorization() instanceof KafkaUserAuthorizationSimple simple ? simple.getAcls() : List.of();
     }
 
-    private static boolean grants(List<AclRule> rules, String type, String name, StrimziAclOperation operation) {
-        return rules.stream().anyMatch(rule -> rule.getResource().getType().equals(type)
+    /** Whether the rules allow the operation, as Kafka's authorizer decides: some allow rule matches, no deny rule does. */
+    static boolean grants(List<AclRule> rules, String type, String name, StrimziAclOperation operation) {
+        return rules.stream().anyMatch(rule -> rule.getType() != AclRuleType.DENY && matches(rule, type, name, operation))
+                && rules.stream().noneMatch(rule -> rule.getType() == AclRuleType.DENY && matches(rule, type, name, operation));
+    }
+
+    private static boolean matches(AclRule rule, String type, String name, StrimziAclOperation operation) {
+        return rule.getResource().getType().equals(type)
                 && (pattern(rule) == AclResourcePatternType.PREFIX ? name.startsWith(resourceName(rule))
                 : resourceName(rule).equals(name) || resourceName(rule).equals("*"))
-                && (rule.getOperations().contains(operation) || rule.getOperations().contains(StrimziAclOperation.ALL)));
+                && (rule.getOperations().contains(operation) || rule.getOperations().contains(StrimziAclOperation.ALL));
     }
 
     private static String resourceName(AclRule rule) {
