@@ -19,6 +19,8 @@ final class Meters {
 
     static final Pattern METER = Pattern.compile(
             "(Counter|Timer|Gauge|DistributionSummary|LongTaskTimer)\\.builder\\(\\s*\"([a-z0-9.]+)\"");
+    /** The registry's shorthand: {@code registry.counter("gateway.refusals", "code", code)}. */
+    static final Pattern REGISTRY_METER = Pattern.compile("\\.(counter|timer|gauge)\\(\\s*\"([a-z0-9.]+)\"");
     static final Pattern METRIC_SELECTOR = Pattern.compile("\\b([a-zA-Z_:][a-zA-Z0-9_:]*)\\{");
 
     private Meters() {
@@ -43,7 +45,17 @@ final class Meters {
         Set<String> names = new TreeSet<>();
         for (String module : Repository.modulesWithSources()) {
             for (Path source : Repository.mainSources(module)) {
-                Matcher m = METER.matcher(Repository.read(source));
+                String code = Repository.read(source);
+                Matcher shorthand = REGISTRY_METER.matcher(code);
+                while (shorthand.find()) {
+                    String base = shorthand.group(2).replace('.', '_');
+                    switch (shorthand.group(1)) {
+                        case "counter" -> names.add(base + "_total");
+                        case "gauge" -> names.add(base);
+                        default -> List.of("_bucket", "_count", "_sum", "_max").forEach(s -> names.add(base + "_seconds" + s));
+                    }
+                }
+                Matcher m = METER.matcher(code);
                 while (m.find()) {
                     String base = m.group(2).replace('.', '_');
                     switch (m.group(1)) {
