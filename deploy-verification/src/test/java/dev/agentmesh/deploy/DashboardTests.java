@@ -12,8 +12,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,22 +26,15 @@ class DashboardTests {
     static final String GRAFANA_SCHEMA = "13.2.3";
     static final String TYPESCRIPT = "5.9.3";
 
-    /** Metrics that come from Kafka clients, the JVM, kube-state-metrics or Strimzi's exporter, not from our meters. */
-    static final List<String> INFRASTRUCTURE_PREFIXES = List.of("kafka_", "kube_", "jvm_", "process_", "http_",
-            "container_", "keda_", "spring_kafka_", "executor_");
-
-    static final Pattern METER = Pattern.compile(
-            "(Counter|Timer|Gauge|DistributionSummary|LongTaskTimer)\\.builder\\(\\s*\"([a-z0-9.]+)\"");
-    static final Pattern METRIC_SELECTOR = Pattern.compile("\\b([a-zA-Z_:][a-zA-Z0-9_:]*)\\{");
 
     final JsonNode dashboard = readTree(DASHBOARD);
 
     @Test
     void queriesNameOnlyMetricsTheServicesRegister() {
-        Set<String> registered = registeredPrometheusNames();
+        Set<String> registered = Meters.registeredPrometheusNames();
         List<String> unknown = new ArrayList<>();
         for (String metric : queriedMetrics()) {
-            boolean infrastructure = INFRASTRUCTURE_PREFIXES.stream().anyMatch(metric::startsWith);
+            boolean infrastructure = Meters.infrastructure(metric);
             if (!infrastructure && !registered.contains(metric)) {
                 unknown.add(metric);
             }
@@ -53,12 +44,41 @@ class DashboardTests {
     }
 
     @Test
-    void coversTurnsAgentsPlannerSessionsLagAndReplicas() {
+    void coversTurnsAgentsPlannerSessionsLagReplicasDeadLettersBreakersAndTheJvm() {
         assertThat(queriedMetrics()).contains(
                 "gateway_turn_duration_seconds_bucket", "agent_subtask_duration_seconds_bucket", "agent_subtasks_total",
                 "manager_tasks_total", "manager_agent_outcomes_total", "manager_plans_total", "gateway_sessions_active",
                 "gateway_relay_queue_depth", "kafka_consumer_fetch_manager_records_lag_max",
-                "kube_deployment_status_replicas");
+                "kube_deployment_status_replicas", "kafka_topic_partition_current_offset", "resilience4j_circuitbreaker_state",
+                "jvm_memory_used_bytes", "jvm_memory_max_bytes", "container_memory_working_set_bytes", "jvm_gc_pause_seconds_sum");
+        List<String> rows = new ArrayList<>();
+        dashboard.path("panels").forEach(p -> {
+            if ("row".equals(p.path("type").asText())) {
+                rows.add(p.path("title").asText());
+            }
+        });
+        assertThat(rows).contains("Agents", "Dead letters", "Circuit breakers", "JVM and pods");
+    }
+
+    /** An agent variable, and every query on a per-agent metric filters by it. */
+    @Test
+    void agentPanelsFollowTheAgentVariable() {
+        boolean variable = false;
+        for (JsonNode v : dashboard.path("templating").path("list")) {
+            variable |= "agent".equals(v.path("name").asText()) && v.path("query").path("query").asText().contains(", agent)");
+        }
+        assertThat(variable).as("a query variable named agent over the agent label").isTrue();
+        List<String> unfiltered = new ArrayList<>();
+        for (JsonNode panel : dashboard.path("panels")) {
+            for (JsonNode target : panel.path("targets")) {
+                String expr = target.path("expr").asText();
+                boolean perAgent = expr.contains("agent_subtask") || expr.contains("manager_agent_outcomes");
+                if (perAgent && !expr.contains("agent=~\"$agent\"")) {
+                    unfiltered.add(panel.path("title").asText() + ": " + expr);
+                }
+            }
+        }
+        assertThat(unfiltered).as("per-agent queries without agent=~\"$agent\"").isEmpty();
     }
 
     @Test
@@ -162,34 +182,10 @@ class DashboardTests {
         Set<String> metrics = new TreeSet<>();
         for (JsonNode panel : dashboard.path("panels")) {
             for (JsonNode target : panel.path("targets")) {
-                Matcher m = METRIC_SELECTOR.matcher(target.path("expr").asText());
-                while (m.find()) {
-                    metrics.add(m.group(1));
-                }
+                metrics.addAll(Meters.selectedMetrics(target.path("expr").asText()));
             }
         }
         return metrics;
-    }
-
-    /** Every name Micrometer's Prometheus registry would export for the meters built in the modules' sources. */
-    private static Set<String> registeredPrometheusNames() {
-        Set<String> names = new TreeSet<>();
-        for (String module : Repository.modulesWithSources()) {
-            for (Path source : Repository.mainSources(module)) {
-                Matcher m = METER.matcher(Repository.read(source));
-                while (m.find()) {
-                    String base = m.group(2).replace('.', '_');
-                    switch (m.group(1)) {
-                        case "Counter" -> names.add(base + "_total");
-                        case "Gauge" -> names.add(base);
-                        case "Timer", "LongTaskTimer" -> List.of("_bucket", "_count", "_sum", "_max")
-                                .forEach(suffix -> names.add(base + "_seconds" + suffix));
-                        default -> List.of("_bucket", "_count", "_sum", "_max").forEach(suffix -> names.add(base + suffix));
-                    }
-                }
-            }
-        }
-        return names;
     }
 
     private static JsonNode readTree(Path file) {

@@ -34,11 +34,17 @@ final class Kubectl {
     private Kubectl() {
     }
 
-    /** {@code kubectl kustomize} of k8s/overlays/{overlay}, rendered once per test run. */
+    /**
+     * {@code kubectl kustomize} of k8s/overlays/{overlay}, rendered once per test run, with kustomize's defaults and
+     * no flags: exactly what {@code kubectl apply -k k8s/overlays/<overlay>} applies.
+     */
     static String renderOverlay(String overlay) {
-        return RENDERED.computeIfAbsent(overlay, name -> Commands.run(Repository.ROOT, List.of(binary().toString(), "kustomize",
-                // The dashboard JSON lives once in deploy/grafana, outside the kustomization root.
-                "--load-restrictor=LoadRestrictionsNone", Repository.path("k8s/overlays/" + name).toString())));
+        return RENDERED.computeIfAbsent(overlay, name -> render(Repository.path("k8s/overlays/" + name)));
+    }
+
+    /** {@code kubectl kustomize <dir>} with no flags, as {@code kubectl apply -k <dir>} would build it. */
+    static String render(Path kustomization) {
+        return Commands.run(Repository.ROOT, List.of(binary().toString(), "kustomize", kustomization.toString()));
     }
 
     static synchronized Path binary() {

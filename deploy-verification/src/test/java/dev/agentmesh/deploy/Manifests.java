@@ -52,6 +52,33 @@ record Manifests(String overlay, List<HasMetadata> resources) {
         return new Manifests(overlay, resources.stream().filter(r -> r != null).toList());
     }
 
+    /**
+     * An overlay that runs the realtime-emulator is a development overlay (offline mode on purpose); every other one is
+     * held to production rules: required secrets, pinned images, replicas that survive a lost pod.
+     */
+    boolean production() {
+        return named(Deployment.class, "realtime-emulator").isEmpty();
+    }
+
+    /** The scale a Deployment never goes below: its ScaledObject's or HPA's minimum, else its replicas (default 1). */
+    int minimumReplicas(Deployment deployment) {
+        String name = deployment.getMetadata().getName();
+        for (GenericKubernetesResource scaled : generic("ScaledObject")) {
+            Map<?, ?> spec = (Map<?, ?>) scaled.getAdditionalProperties().get("spec");
+            Map<?, ?> target = (Map<?, ?>) spec.get("scaleTargetRef");
+            if (name.equals(target.get("name"))) {
+                Object min = spec.get("minReplicaCount");
+                return min == null ? 0 : ((Number) min).intValue();
+            }
+        }
+        for (var hpa : all(io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler.class)) {
+            if (name.equals(hpa.getSpec().getScaleTargetRef().getName())) {
+                return hpa.getSpec().getMinReplicas() == null ? 1 : hpa.getSpec().getMinReplicas();
+            }
+        }
+        return deployment.getSpec().getReplicas() == null ? 1 : deployment.getSpec().getReplicas();
+    }
+
     <T extends HasMetadata> List<T> all(Class<T> type) {
         return resources.stream().filter(type::isInstance).map(type::cast).toList();
     }

@@ -28,6 +28,7 @@ import io.strimzi.api.kafka.model.user.KafkaUserAuthorizationSimple;
 import io.strimzi.api.kafka.model.user.acl.AclResourcePatternType;
 import io.strimzi.api.kafka.model.user.acl.AclRule;
 import io.strimzi.api.kafka.model.user.acl.AclRuleGroupResource;
+import io.strimzi.api.kafka.model.user.acl.AclRuleType;
 import io.strimzi.api.kafka.model.user.acl.AclRuleTopicResource;
 import io.strimzi.api.kafka.model.user.acl.StrimziAclOperation;
 import dev.agentmesh.events.Topics;
@@ -78,6 +79,12 @@ class RenderedManifestsTests {
                         + " has no typed model (Strimzi resources must be kafka.strimzi.io/v1)");
             }
         }
+        for (HasMetadata resource : manifests.resources()) {
+            // Strimzi 1.x serves kafka.strimzi.io/v1 only; v1beta2 and older are gone from its CRDs.
+            if (resource.getApiVersion().startsWith("kafka.strimzi.io/") && !resource.getApiVersion().equals("kafka.strimzi.io/v1")) {
+                problems.add(name(resource) + ": " + resource.getApiVersion() + ", but Strimzi 1.x accepts only kafka.strimzi.io/v1");
+            }
+        }
         for (GenericKubernetesResource scaled : manifests.generic("ScaledObject")) {
             Map<String, Object> spec = spec(scaled);
             unknownKeys(problems, scaled, "spec", spec, SCALED_OBJECT_SPEC);
@@ -103,8 +110,16 @@ class RenderedManifestsTests {
     void eachScaledObjectWatchesTheGroupAndTopicItsServiceReallyConsumes(String overlay) {
         Manifests manifests = Manifests.of(overlay);
         List<String> problems = new ArrayList<>();
+        // KEDA's scalers run in the operator's own namespace, so the broker must be named as seen from there:
+        // <cluster>-kafka-bootstrap.<the Kafka's namespace>.svc on one of its listener ports.
         Set<String> kafkaBootstraps = new HashSet<>();
-        manifests.all(Kafka.class).forEach(k -> kafkaBootstraps.add(k.getMetadata().getName() + "-kafka-bootstrap"));
+        for (Kafka kafka : manifests.all(Kafka.class)) {
+            for (var listener : kafka.getSpec().getKafka().getListeners()) {
+                String host = kafka.getMetadata().getName() + "-kafka-bootstrap." + kafka.getMetadata().getNamespace() + ".svc";
+                kafkaBootstraps.add(host + ":" + listener.getPort());
+                kafkaBootstraps.add(host + ".cluster.local:" + listener.getPort());
+            }
+        }
         Set<String> scaledDeployments = new HashSet<>();
         for (GenericKubernetesResource scaled : manifests.generic("ScaledObject")) {
             Map<String, Object> target = map(spec(scaled).get("scaleTargetRef"));
@@ -142,9 +157,11 @@ class RenderedManifestsTests {
                 if ("true".equals(metadata.get("allowIdleConsumers"))) {
                     problems.add(name(scaled) + ": allowIdleConsumers lets replicas exceed partitions");
                 }
-                String bootstrap = Objects.toString(metadata.get("bootstrapServers"), "").split(":")[0];
-                if (!kafkaBootstraps.contains(bootstrap)) {
-                    problems.add(name(scaled) + ": bootstrapServers " + bootstrap + " is none of " + kafkaBootstraps);
+                for (String bootstrap : Objects.toString(metadata.get("bootstrapServers"), "").split(",")) {
+                    if (!kafkaBootstraps.contains(bootstrap.strip())) {
+                        problems.add(name(scaled) + ": bootstrapServers " + bootstrap + " does not resolve from KEDA's"
+                                + " namespace to a listener of this render's Kafka; use one of " + kafkaBootstraps);
+                    }
                 }
                 Optional<KafkaTopic> kafkaTopic = manifests.topic(Objects.toString(topic, ""));
                 if (kafkaTopic.isEmpty()) {
@@ -313,18 +330,13 @@ class RenderedManifestsTests {
                 long preStop = container.getLifecycle() == null || container.getLifecycle().getPreStop() == null
                         || container.getLifecycle().getPreStop().getSleep() == null ? -1
                         : container.getLifecycle().getPreStop().getSleep().getSeconds();
-                long grace = pod.getTerminationGracePeriodSeconds() == null ? 30 : pod.getTerminationGracePeriodSeconds();
                 if (preStop < 0) {
                     problems.add(where + ": no preStop sleep, so it gets traffic while shutting down");
-                } else if (grace < preStop + 30) {
-                    problems.add(where + ": terminationGracePeriodSeconds " + grace + " < preStop " + preStop
-                            + " + 30 s graceful shutdown");
-                }
+                } // PodBudgetsTests checks that the grace period covers preStop and the configured shutdown phase
                 for (EnvVar env : container.getEnv()) {
                     if (env.getName().equals("OPENAI_API_KEY") && (env.getValue() != null || env.getValueFrom() == null
-                            || env.getValueFrom().getSecretKeyRef() == null
-                            || !Boolean.TRUE.equals(env.getValueFrom().getSecretKeyRef().getOptional()))) {
-                        problems.add(where + ": OPENAI_API_KEY must come from an optional secretKeyRef");
+                            || env.getValueFrom().getSecretKeyRef() == null)) {
+                        problems.add(where + ": OPENAI_API_KEY must come from a secretKeyRef, never a literal");
                     }
                 }
             }
@@ -394,6 +406,12 @@ class RenderedManifestsTests {
             }
             String agent = consumption.get().agentName();
             if (agent != null) {
+                // the manager must be able to hand this agent its subtasks
+                List<AclRule> manager = manifests.named(KafkaUser.class, "agent-manager").map(RenderedManifestsTests::acls)
+                        .orElse(List.of());
+                if (!grants(manager, "topic", Topics.requestsFor(agent), StrimziAclOperation.WRITE)) {
+                    problems.add("agent-manager: may not write " + Topics.requestsFor(agent) + ", so " + service + " never gets work");
+                }
                 String requests = Topics.requestsFor(agent);
                 Set<String> readable = Set.of(requests, Topics.AGENT_REGISTRY);
                 Set<String> writable = Set.of(Topics.AGENT_REPLIES, Topics.AGENT_REGISTRY, Topics.deadLetterFor(requests));
@@ -419,6 +437,13 @@ class RenderedManifestsTests {
                         }
                     }
                 }
+            }
+        }
+        // Control topics are written by their owners only: tasks by the gateway, replies and heartbeats by agents.
+        List<AclRule> manager = manifests.named(KafkaUser.class, "agent-manager").map(RenderedManifestsTests::acls).orElse(List.of());
+        for (String owned : List.of(Topics.AGENT_TASKS, Topics.AGENT_REPLIES, Topics.AGENT_REGISTRY)) {
+            if (grants(manager, "topic", owned, StrimziAclOperation.WRITE)) {
+                problems.add("agent-manager: may write " + owned + ", which belongs to another service");
             }
         }
         assertThat(problems).as("problems in overlay %s", overlay).isEmpty();
@@ -517,15 +542,21 @@ class RenderedManifestsTests {
         }
     }
 
-    private static List<AclRule> acls(KafkaUser user) {
+    static List<AclRule> acls(KafkaUser user) {
         return user.getSpec().getAuthorization() instanceof KafkaUserAuthorizationSimple simple ? simple.getAcls() : List.of();
     }
 
-    private static boolean grants(List<AclRule> rules, String type, String name, StrimziAclOperation operation) {
-        return rules.stream().anyMatch(rule -> rule.getResource().getType().equals(type)
+    /** Whether the rules allow the operation, as Kafka's authorizer decides: some allow rule matches, no deny rule does. */
+    static boolean grants(List<AclRule> rules, String type, String name, StrimziAclOperation operation) {
+        return rules.stream().anyMatch(rule -> rule.getType() != AclRuleType.DENY && matches(rule, type, name, operation))
+                && rules.stream().noneMatch(rule -> rule.getType() == AclRuleType.DENY && matches(rule, type, name, operation));
+    }
+
+    private static boolean matches(AclRule rule, String type, String name, StrimziAclOperation operation) {
+        return rule.getResource().getType().equals(type)
                 && (pattern(rule) == AclResourcePatternType.PREFIX ? name.startsWith(resourceName(rule))
                 : resourceName(rule).equals(name) || resourceName(rule).equals("*"))
-                && (rule.getOperations().contains(operation) || rule.getOperations().contains(StrimziAclOperation.ALL)));
+                && (rule.getOperations().contains(operation) || rule.getOperations().contains(StrimziAclOperation.ALL));
     }
 
     private static String resourceName(AclRule rule) {

@@ -57,6 +57,13 @@ record ServiceConsumption(String group, Set<String> topics, int threadsPerReplic
 
     /** The module's application.yml, all documents merged in order, keys flattened, placeholders at their defaults. */
     static Map<String, String> applicationConfig(String module) {
+        Map<String, String> flat = new LinkedHashMap<>();
+        rawApplicationConfig(module).forEach((key, value) -> flat.put(key, resolveDefaults(value)));
+        return flat;
+    }
+
+    /** The module's application.yml, all documents merged in order, keys flattened, placeholders left as written. */
+    static Map<String, String> rawApplicationConfig(String module) {
         Path file = Repository.path(module).resolve("src/main/resources/application.yml");
         Map<String, String> flat = new LinkedHashMap<>();
         if (!Files.isRegularFile(file)) {
@@ -72,7 +79,7 @@ record ServiceConsumption(String group, Set<String> topics, int threadsPerReplic
         if (value instanceof Map<?, ?> map) {
             map.forEach((key, child) -> flatten(prefix.isEmpty() ? key.toString() : prefix + "." + key, child, into));
         } else if (value != null) {
-            into.put(prefix, resolveDefaults(value.toString()));
+            into.put(prefix, value.toString());
         }
     }
 

@@ -1,0 +1,174 @@
+package dev.agentmesh.deploy;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Scaling that fits the work: KEDA keeps scaling when it cannot read lag, adds replicas before queued work misses the
+ * turn's deadline, and production keeps a running instance (and, for the manager, a warm copy of its state) through
+ * a crash, a rollout or a node drain.
+ */
+class ScalingTests {
+
+    /**
+     * Time one record costs a consumer thread: a provider call (Open-Meteo, a feed, an LLM completion) or a planning
+     * step. Offline it is milliseconds; against real providers about a second, the LLM planner up to its 4 s timeout.
+     */
+    static final Duration WORK_PER_RECORD = Duration.ofSeconds(1);
+
+    static List<String> overlays() {
+        return Repository.overlays();
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void everyScaledObjectFallsBackToAFixedScaleWithinItsBounds(String overlay) {
+        Manifests manifests = Manifests.of(overlay);
+        List<String> problems = new ArrayList<>();
+        for (GenericKubernetesResource scaled : manifests.generic("ScaledObject")) {
+            Map<?, ?> spec = (Map<?, ?>) scaled.getAdditionalProperties().get("spec");
+            String name = scaled.getMetadata().getName();
+            int min = number(spec.get("minReplicaCount"), 0);
+            int max = number(spec.get("maxReplicaCount"), 100);
+            if (!(spec.get("fallback") instanceof Map<?, ?> fallback)) {
+                problems.add(name + ": no fallback, so a scaler that cannot read lag (broker or credentials down) freezes"
+                        + " the scale wherever it was");
+                continue;
+            }
+            int failures = number(fallback.get("failureThreshold"), 0);
+            int replicas = number(fallback.get("replicas"), -1);
+            if (failures < 1) {
+                problems.add(name + ": fallback.failureThreshold must be at least 1, is " + failures);
+            }
+            if (replicas < Math.max(min, 1) || replicas > max) {
+                problems.add(name + ": fallback.replicas " + replicas + " outside [" + Math.max(min, 1) + ", " + max + "]");
+            }
+        }
+        assertThat(manifests.generic("ScaledObject")).isNotEmpty();
+        assertThat(problems).as("problems in overlay %s", overlay).isEmpty();
+    }
+
+    /**
+     * At the lag where KEDA starts adding a replica, each replica's threads still have to work off that many records:
+     * that queueing must fit in half the task deadline the gateway gives a turn, or turns are late before any
+     * scaling happens.
+     */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void lagAtTheScaleUpThresholdDrainsWellInsideTheTaskDeadline(String overlay) {
+        Manifests manifests = Manifests.of(overlay);
+        Deployment gateway = manifests.named(Deployment.class, "gateway").orElseThrow();
+        Duration deadline = ServiceSettings.of(gateway.getSpec().getTemplate().getSpec().getContainers().getFirst(), "gateway")
+                .duration("gateway.tasks.deadline").orElseThrow(() -> new AssertionError("gateway.tasks.deadline not set"));
+        List<String> problems = new ArrayList<>();
+        for (GenericKubernetesResource scaled : manifests.generic("ScaledObject")) {
+            Map<?, ?> spec = (Map<?, ?>) scaled.getAdditionalProperties().get("spec");
+            String target = (String) ((Map<?, ?>) spec.get("scaleTargetRef")).get("name");
+            Optional<ServiceConsumption> consumption = ServiceConsumption.of(target);
+            if (consumption.isEmpty()) {
+                continue; // RenderedManifestsTests reports a scaler on a service without a consumer group
+            }
+            for (Object trigger : (List<?>) spec.get("triggers")) {
+                Map<?, ?> metadata = (Map<?, ?>) ((Map<?, ?>) trigger).get("metadata");
+                int lagThreshold = Integer.parseInt(String.valueOf(metadata.get("lagThreshold")));
+                Duration queueing = WORK_PER_RECORD.multipliedBy(lagThreshold).dividedBy(consumption.get().threadsPerReplica());
+                if (queueing.compareTo(deadline.dividedBy(2)) > 0) {
+                    problems.add(scaled.getMetadata().getName() + ": lagThreshold " + lagThreshold + " over "
+                            + consumption.get().threadsPerReplica() + " threads is " + queueing.toMillis() + " ms of queued work"
+                            + " at " + WORK_PER_RECORD.toMillis() + " ms a record, more than half the " + deadline.toMillis()
+                            + " ms task deadline");
+                }
+            }
+        }
+        assertThat(problems).as("problems in overlay %s", overlay).isEmpty();
+    }
+
+    /**
+     * In production every Deployment runs at least two pods, and its PodDisruptionBudget lets a drain evict one
+     * (never blocks it) while leaving one running. A single replica behind {@code maxUnavailable: 1} is an outage on
+     * every node drain.
+     */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void productionKeepsARunningPodThroughAnyOneDisruption(String overlay) {
+        Manifests manifests = Manifests.of(overlay);
+        List<String> problems = new ArrayList<>();
+        for (Deployment deployment : manifests.all(Deployment.class)) {
+            String name = deployment.getMetadata().getName();
+            int min = manifests.minimumReplicas(deployment);
+            Map<String, String> labels = deployment.getSpec().getTemplate().getMetadata().getLabels();
+            List<PodDisruptionBudget> budgets = manifests.all(PodDisruptionBudget.class).stream()
+                    .filter(pdb -> Manifests.selects(pdb.getSpec().getSelector(), labels)).toList();
+            for (PodDisruptionBudget pdb : budgets) {
+                int allowed = allowedDisruptions(pdb, min);
+                if (allowed < 1) {
+                    problems.add(name + ": PodDisruptionBudget " + pdb.getMetadata().getName() + " blocks every node drain at "
+                            + min + " replica(s)");
+                }
+                if (manifests.production() && min - allowed < 1) {
+                    problems.add(name + ": at its minimum of " + min + " replica(s) PodDisruptionBudget "
+                            + pdb.getMetadata().getName() + " lets a drain evict every pod");
+                }
+            }
+            if (manifests.production() && min < 2) {
+                problems.add(name + ": minimum " + min + " replica(s); production needs two so one survives a crash or drain");
+            }
+        }
+        assertThat(problems).as("problems in overlay %s", overlay).isEmpty();
+    }
+
+    /** The manager's aggregation state lives in memory, rebuilt from its changelog: production keeps a standby copy. */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void productionKeepsAWarmStandbyOfTheManagersState(String overlay) {
+        Manifests manifests = Manifests.of(overlay);
+        Deployment manager = manifests.named(Deployment.class, "agent-manager").orElseThrow();
+        Container container = manager.getSpec().getTemplate().getSpec().getContainers().getFirst();
+        Map<String, String> streams = ServiceSettings.of(container, "agent-manager").map("spring.kafka.streams.properties");
+        int standby = Integer.parseInt(streams.getOrDefault("num.standby.replicas", "0"));
+        if (manifests.production()) {
+            assertThat(standby).as("num.standby.replicas of agent-manager in %s (Kafka Streams properties %s)", overlay, streams)
+                    .isGreaterThanOrEqualTo(1);
+            assertThat(manifests.minimumReplicas(manager)).as("agent-manager replicas to hold a standby in %s", overlay)
+                    .isGreaterThan(standby);
+        }
+    }
+
+    private static int allowedDisruptions(PodDisruptionBudget pdb, int replicas) {
+        IntOrString maxUnavailable = pdb.getSpec().getMaxUnavailable();
+        IntOrString minAvailable = pdb.getSpec().getMinAvailable();
+        if (maxUnavailable != null) {
+            return resolve(maxUnavailable, replicas, true);
+        }
+        if (minAvailable != null) {
+            return replicas - resolve(minAvailable, replicas, true);
+        }
+        return replicas;
+    }
+
+    /** A PDB value for this many replicas; percentages round up, as the disruption controller does. */
+    private static int resolve(IntOrString value, int replicas, boolean roundUp) {
+        if (value.getIntVal() != null) {
+            return value.getIntVal();
+        }
+        double percent = Double.parseDouble(value.getStrVal().replace("%", "")) / 100 * replicas;
+        return (int) (roundUp ? Math.ceil(percent) : Math.floor(percent));
+    }
+
+    private static int number(Object value, int otherwise) {
+        return value instanceof Number n ? n.intValue() : otherwise;
+    }
+}
