@@ -18,6 +18,7 @@ import java.util.List;
  * Everything the gateway can be told, bound from {@code gateway.*} (environment variables in application.yml).
  *
  * @param instanceId names this instance on agent-tasks' {@code replyTo}; results for its sessions come back to it
+ * @param drainTimeout on shutdown, how long connected clients get to reconnect elsewhere before their sessions close
  */
 @Validated
 @ConfigurationProperties("gateway")
@@ -29,7 +30,8 @@ public record GatewayProperties(
         @Valid @NotNull Access access,
         @DefaultValue @Valid @NotNull Policy policy,
         @NotNull String instructions,
-        @DefaultValue("20s") Duration agentLivenessTimeout) {
+        @DefaultValue("20s") Duration agentLivenessTimeout,
+        @DefaultValue("30s") @NotNull Duration drainTimeout) {
 
     /**
      * The realtime API the gateway relays to.

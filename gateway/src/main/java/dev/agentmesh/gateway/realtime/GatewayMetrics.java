@@ -42,6 +42,11 @@ public class GatewayMetrics {
         registry.counter("gateway.refusals", "code", code).increment();
     }
 
+    /** An upstream session ended that neither the client nor the gateway closed, or could not be opened. */
+    void upstreamFailure() {
+        registry.counter("gateway.upstream.failures").increment();
+    }
+
     /** A delegated turn ended: complete, partial, failed (no result) or cancelled. */
     void turn(Duration took, String outcome) {
         Timer.builder("gateway.turn.duration")

@@ -56,10 +56,13 @@ class RelayHandler extends AbstractWebSocketHandler implements SubProtocolCapabl
     private final GatewayMetrics metrics;
     private final ClientEventPolicy.Rules rules;
     private final ScheduledExecutorService scheduler;
+    private final SessionDrain drain;
 
     RelayHandler(GatewayProperties properties, UpstreamConnector connector, AgentCatalog catalog,
                  TaskPublisher publisher, TaskRoutes routes, ScheduledExecutorService relayScheduler,
-                 GatewayMetrics metrics, ClientSessions clients, ClientRates rates, BufferBudget budget) {
+                 GatewayMetrics metrics, ClientSessions clients, ClientRates rates, BufferBudget budget,
+                 SessionDrain drain) {
+        this.drain = drain;
         this.properties = properties;
         this.connector = connector;
         this.clients = clients;
@@ -145,6 +148,13 @@ class RelayHandler extends AbstractWebSocketHandler implements SubProtocolCapabl
         RelaySession session = new RelaySession(new RelaySession.Settings(conversationId, properties.instanceId(),
                 agentEvents, tasks.deadline(), tasks.grace(), tasks.contextTurns(), limits.idleTimeout(), rules),
                 new SessionConfigurer(properties.instructions(), tool::definition), budgets, environment);
+        if (!drain.admit(session)) {
+            clients.closed(clientId);
+            client.getAttributes().remove(SLOT);
+            refuseSession(client, clientId, "server_shutting_down", "This gateway is shutting down; connect again "
+                    + "(the load balancer sends you to another instance).");
+            return;
+        }
         client.getAttributes().put(SESSION, session);
 
         OutboundChannel toClient = new OutboundChannel("client-" + conversationId,
@@ -245,6 +255,7 @@ class RelayHandler extends AbstractWebSocketHandler implements SubProtocolCapabl
         RelaySession session = (RelaySession) client.getAttributes().get(SESSION);
         if (session != null) {
             session.close("the client closed the session (" + status.getCode() + ")");
+            drain.ended(session);
         }
         if (client.getAttributes().get(EXPIRY) instanceof ScheduledFuture<?> expiry) {
             expiry.cancel(false);

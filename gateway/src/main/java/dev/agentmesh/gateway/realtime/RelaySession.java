@@ -454,10 +454,28 @@ final class RelaySession {
                 "the client was idle");
     }
 
+    /** The gateway is shutting down: the client hears that it should reconnect, and may finish what it does. */
+    void shuttingDown() {
+        if (!closed) {
+            toClient(RealtimeJson.error("server_error", "server_shutting_down", "This gateway is shutting down; "
+                    + "reconnect, with conversation_id=" + conversationId + " to resume this conversation.", null));
+        }
+    }
+
+    /** The drain's time is up: the session ends with {@code code} (1012, service restart). */
+    void closeForRestart(int code) {
+        if (closed) {
+            return;
+        }
+        toClient.finish(null, false, () -> closeClient.accept(code));
+        close("the gateway shut down");
+    }
+
     /** The upstream socket closed or failed: the client hears why, then its socket closes. */
     void upstreamClosed(String why) {
         if (!closed) {
             log.warn("Upstream session ended: conversationId={}: {}", conversationId, why);
+            environment.metrics().upstreamFailure();
         }
         end(RealtimeJson.error("server_error", "upstream_closed", "The realtime service ended the session: " + why,
                 null), false, CLOSE_UPSTREAM_GONE, "the realtime service ended the session");
