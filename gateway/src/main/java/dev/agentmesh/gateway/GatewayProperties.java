@@ -29,6 +29,7 @@ public record GatewayProperties(
         @Valid @NotNull Limits limits,
         @Valid @NotNull Access access,
         @DefaultValue @Valid @NotNull Policy policy,
+        @DefaultValue @Valid @NotNull Memory memory,
         @NotNull String instructions,
         @DefaultValue("20s") Duration agentLivenessTimeout,
         @DefaultValue("30s") @NotNull Duration drainTimeout) {
@@ -38,11 +39,14 @@ public record GatewayProperties(
      *
      * @param url empty means OpenAI when an API key is set, else the local realtime-emulator
      * @param apiKey the server's key; sent upstream in the Authorization header, never to a client or a log
+     * @param transcriptionModel input audio transcription the gateway turns on unless a client sets its own;
+     *                           blank: off
      */
     public record Upstream(
             @DefaultValue("") String url,
             @DefaultValue("gpt-realtime") @NotBlank String model,
             @DefaultValue("") String apiKey,
+            @DefaultValue("gpt-4o-mini-transcribe") String transcriptionModel,
             @DefaultValue("wss://api.openai.com/v1/realtime") @NotNull URI openaiUrl,
             @DefaultValue("ws://127.0.0.1:8090/v1/realtime") @NotNull URI emulatorUrl,
             @DefaultValue("5s") @NotNull Duration connectTimeout) {
@@ -184,6 +188,17 @@ public record GatewayProperties(
             @DefaultValue("10m") @NotNull Duration idleTimeout,
             @DefaultValue("30") @Min(1) int connectsPerMinute,
             @DefaultValue("*") List<String> allowedOrigins) {
+    }
+
+    /**
+     * What a session remembers of its conversation.
+     *
+     * @param seedTurns, seedChars the most recent turns a new upstream session is told, verbatim (older ones are
+     *                   dropped with a note saying how many)
+     */
+    public record Memory(
+            @DefaultValue("24") @Min(0) int seedTurns,
+            @DefaultValue("12000") @Min(0) int seedChars) {
     }
 
     /**

@@ -165,6 +165,11 @@ public final class ScriptedUpstream implements AutoCloseable {
         received.clear();
     }
 
+    /** Sessions the gateway opened so far, open or not. */
+    public int sessionsOpened() {
+        return sessions.size();
+    }
+
     public int openSessions() {
         return (int) sessions.stream().filter(Session::isOpen).count();
     }

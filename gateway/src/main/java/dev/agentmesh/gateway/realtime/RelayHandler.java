@@ -145,9 +145,12 @@ class RelayHandler extends AbstractWebSocketHandler implements SubProtocolCapabl
                 properties.access().burst(), limits.inboundBytesPerSecond().toBytes(),
                 limits.maxMessageSize().toBytes(), limits.tasksPerSession(), limits.delegationsPerTurn(),
                 () -> rates.tryTask(clientId));
+        GatewayProperties.Memory memory = properties.memory();
         RelaySession session = new RelaySession(new RelaySession.Settings(conversationId, properties.instanceId(),
-                agentEvents, tasks.deadline(), tasks.grace(), tasks.contextTurns(), limits.idleTimeout(), rules),
-                new SessionConfigurer(properties.instructions(), tool::definition), budgets, environment);
+                agentEvents, tasks.deadline(), tasks.grace(), tasks.contextTurns(), limits.idleTimeout(), rules,
+                java.util.List.of(), memory.seedTurns(), memory.seedChars()),
+                new SessionConfigurer(properties.instructions(), tool::definition,
+                        properties.upstream().transcriptionModel()), budgets, environment);
         if (!drain.admit(session)) {
             clients.closed(clientId);
             client.getAttributes().remove(SLOT);
@@ -160,26 +163,9 @@ class RelayHandler extends AbstractWebSocketHandler implements SubProtocolCapabl
         OutboundChannel toClient = new OutboundChannel("client-" + conversationId,
                 limits.clientQueue().toBytes(), budget, text -> client.sendMessage(new TextMessage(text)))
                 .start(() -> session.close("the client connection failed"));
-        // The session is wired completely before the upstream socket opens: its first event may arrive at once.
-        CompletableFuture<WebSocket> upstream = new CompletableFuture<>();
-        OutboundChannel toUpstream = new OutboundChannel("upstream-" + conversationId,
-                limits.upstreamQueue().toBytes(), budget, text -> upstream.join().sendText(text, true).join())
-                .start(() -> {
-                    if (!upstream.isCompletedExceptionally()) {
-                        session.upstreamClosed("the connection broke");
-                    }
-                });
-        session.attach(toClient, code -> close(client, code), toUpstream,
-                () -> upstream.thenAccept(socket -> socket.sendClose(WebSocket.NORMAL_CLOSURE, "session ended")));
-        connector.connect(session).whenComplete((socket, error) -> {
-            if (error != null) {
-                upstream.completeExceptionally(error);
-                session.upstreamClosed("cannot connect to " + connector.endpoint().getHost() + " ("
-                        + rootCause(error).getClass().getSimpleName() + ")");
-            } else {
-                upstream.complete(socket);
-            }
-        });
+        // The session is wired completely before an upstream socket opens: its first event may arrive at once.
+        session.attach(toClient, code -> close(client, code), (onText, onLost) -> openUpstream(conversationId, onText,
+                onLost));
         Duration lifetime = properties.access().maxSessionDuration();
         ScheduledFuture<?> expiry = scheduler.schedule(session::expire, lifetime.toMillis(), TimeUnit.MILLISECONDS);
         client.getAttributes().put(EXPIRY, expiry);
@@ -266,6 +252,27 @@ class RelayHandler extends AbstractWebSocketHandler implements SubProtocolCapabl
         if (client.getAttributes().remove(SLOT) instanceof String clientId) {
             clients.closed(clientId);
         }
+    }
+
+    /** One upstream socket, written through its own channel, which waits until the socket is open. */
+    private RelaySession.Upstream openUpstream(String conversationId, java.util.function.Consumer<String> onText,
+                                               java.util.function.Consumer<String> onLost) {
+        CompletableFuture<WebSocket> upstream = new CompletableFuture<>();
+        OutboundChannel channel = new OutboundChannel("upstream-" + conversationId,
+                properties.limits().upstreamQueue().toBytes(), budget,
+                text -> upstream.join().sendText(text, true).join())
+                .start(() -> onLost.accept("the connection broke"));
+        connector.connect(onText, onLost).whenComplete((socket, error) -> {
+            if (error != null) {
+                upstream.completeExceptionally(error);
+                onLost.accept("cannot connect to " + connector.endpoint().getHost() + " ("
+                        + rootCause(error).getClass().getSimpleName() + ")");
+            } else {
+                upstream.complete(socket);
+            }
+        });
+        return new RelaySession.Upstream(channel,
+                () -> upstream.thenAccept(socket -> socket.sendClose(WebSocket.NORMAL_CLOSURE, "session ended")));
     }
 
     private void refuseSession(WebSocketSession client, String clientId, String code, String message) {

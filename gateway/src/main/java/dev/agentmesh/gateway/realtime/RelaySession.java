@@ -55,10 +55,32 @@ final class RelaySession {
         GatewayMetrics metrics();
     }
 
-    /** What one session is, apart from its sockets. */
-    record Settings(String conversationId, String instanceId, boolean agentEvents, Duration deadline, Duration grace,
-                    int contextTurns, Duration idleTimeout, ClientEventPolicy.Rules rules) {
+    /** Opens upstream sessions: the handler knows sockets, the session knows when it needs a new one. */
+    interface UpstreamOpener {
+        /** A socket whose server events go to {@code onText} and whose end (reported once or more) to {@code onLost}. */
+        Upstream open(java.util.function.Consumer<String> onText, java.util.function.Consumer<String> onLost);
     }
+
+    /** One upstream session: its write channel and how to close its socket. */
+    record Upstream(OutboundChannel channel, Runnable close) {
+    }
+
+    /**
+     * What one session is, apart from its sockets.
+     *
+     * @param restored turns of this conversation from earlier sessions, seeded into the upstream session
+     * @param seedTurns, seedChars the budget of turns a new upstream session is seeded with
+     */
+    record Settings(String conversationId, String instanceId, boolean agentEvents, Duration deadline, Duration grace,
+                    int contextTurns, Duration idleTimeout, ClientEventPolicy.Rules rules,
+                    java.util.List<dev.agentmesh.events.ContextEntry> restored, int seedTurns, int seedChars) {
+    }
+
+    /** Upstream sessions renewed after a drop, at most this many per {@link #RENEWAL_WINDOW_SECONDS}. */
+    private static final int RENEWALS = 3;
+    private static final int RENEWAL_WINDOW_SECONDS = 300;
+    /** How long before the provider's session limit the gateway renews the upstream session. */
+    private static final Duration RENEW_BEFORE_EXPIRY = Duration.ofSeconds(60);
 
     private final String conversationId;
     private final Duration idleTimeout;
@@ -70,12 +92,19 @@ final class RelaySession {
     private final TurnLog turns;
     private final DelegatedTasks tasks;
     private final ResponseSequencer sequencer = new ResponseSequencer();
+    private final HistorySeed seed;
+    private final dev.agentmesh.gateway.access.TokenBucket renewals =
+            new dev.agentmesh.gateway.access.TokenBucket(RENEWALS / (double) RENEWAL_WINDOW_SECONDS, RENEWALS);
+    private UpstreamOpener opener;
+    private volatile Upstream upstream;
+    private volatile int upstreamGeneration;
+    /** The last upstream generation that said {@code session.created}: it was up, so a drop may be renewed. */
+    private volatile int upGeneration;
+    private volatile ScheduledFuture<?> renewal;
     /** Set when a delegation was refused: the next response the gateway asks for may not call tools. */
     private boolean wordsOnlyNext;
     private OutboundChannel toClient;
-    private OutboundChannel toUpstream;
     private IntConsumer closeClient = code -> { };
-    private Runnable closeUpstream = () -> { };
     private volatile boolean closed;
     private volatile long lastClientEvent = System.nanoTime();
     private volatile ScheduledFuture<?> idleCheck;
@@ -89,7 +118,9 @@ final class RelaySession {
         this.configurer = configurer;
         this.budgets = budgets;
         this.policy = new ClientEventPolicy(settings.rules(), configurer, serverCalls::isServerCallId);
-        this.turns = new TurnLog(conversationId, settings.contextTurns(), environment::record);
+        this.seed = new HistorySeed(settings.seedTurns(), settings.seedChars());
+        this.turns = new TurnLog(conversationId, settings.contextTurns(), seed, environment::record);
+        turns.restore(settings.restored());
         AgentEvents events = new AgentEvents(settings.agentEvents(), this::toClient);
         this.tasks = new DelegatedTasks(conversationId, settings.instanceId(), settings.deadline(), settings.grace(),
                 budgets, turns, events, environment, new DelegatedTasks.Calls() {
@@ -113,15 +144,14 @@ final class RelaySession {
     }
 
     /**
-     * Wires the two directions. The server's session configuration is the first thing queued upstream, so it
-     * precedes anything the client sends.
+     * Wires the two directions and opens the first upstream session. The server's session configuration (and a
+     * restored conversation) is the first thing queued upstream, so it precedes anything the client sends.
      */
-    void attach(OutboundChannel toClient, IntConsumer closeClient, OutboundChannel toUpstream, Runnable closeUpstream) {
+    void attach(OutboundChannel toClient, IntConsumer closeClient, UpstreamOpener opener) {
         this.toClient = toClient;
         this.closeClient = closeClient;
-        this.toUpstream = toUpstream;
-        this.closeUpstream = closeUpstream;
-        toUpstream.offer(configurer.initialUpdate());
+        this.opener = opener;
+        openUpstream();
         idleCheck = environment.schedule(this::checkIdle, idleTimeout);
         environment.metrics().opened(this);
         log.info("Session opened: conversationId={}", conversationId);
@@ -136,7 +166,26 @@ final class RelaySession {
     }
 
     int toUpstreamDepth() {
-        return toUpstream == null ? 0 : toUpstream.depth();
+        Upstream current = upstream;
+        return current == null ? 0 : current.channel().depth();
+    }
+
+    /** A new upstream session: the server's configuration, the client's settings, then the conversation so far. */
+    private void openUpstream() {
+        int generation;
+        synchronized (this) {
+            generation = ++upstreamGeneration;
+        }
+        Upstream next = opener.open(text -> {
+            if (generation == upstreamGeneration) {
+                fromUpstream(text, generation);
+            }
+        }, why -> upstreamLost(generation, why));
+        next.channel().offer(configurer.initialUpdate());
+        for (String item : seed.items()) {
+            next.channel().offer(item);
+        }
+        upstream = next;
     }
 
     // ---- client to upstream -------------------------------------------------------------------------------
@@ -240,7 +289,7 @@ final class RelaySession {
 
     // ---- upstream to client -------------------------------------------------------------------------------
 
-    void fromUpstream(String text) {
+    void fromUpstream(String text, int generation) {
         if (closed) {
             return;
         }
@@ -253,6 +302,14 @@ final class RelaySession {
             case "response.output_audio.delta", "response.output_audio_transcript.delta",
                  "response.output_text.delta", "response.content_part.added", "response.content_part.done",
                  "response.output_audio.done" -> toClient(text);
+            case "session.created" -> {
+                upGeneration = generation;
+                scheduleRenewal(RealtimeJson.parseObject(text));
+                // a renewed upstream session is the same session for the client
+                if (generation == 1) {
+                    toClient(text);
+                }
+            }
             case "response.created" -> {
                 synchronized (sequencer) {
                     sequencer.responseCreated();
@@ -268,7 +325,8 @@ final class RelaySession {
                 }
             }
             case "conversation.item.added", "conversation.item.done", "conversation.item.created" -> {
-                if (!serverCalls.hides(RealtimeJson.parseObject(text).path("item"))) {
+                JsonNode item = RealtimeJson.parseObject(text).path("item");
+                if (!HistorySeed.isSeedItem(RealtimeJson.text(item, "id")) && !serverCalls.hides(item)) {
                     toClient(text);
                 }
             }
@@ -415,6 +473,7 @@ final class RelaySession {
     }
 
     private void toUpstream(String text) {
+        OutboundChannel toUpstream = upstream.channel();
         if (!toUpstream.offer(text) && toUpstream.isOpen() && !closed) {
             log.warn("Client sends faster than upstream accepts, closing: conversationId={}", conversationId);
             toClient.finish(RealtimeJson.error("invalid_request_error", "rate_limit_exceeded",
@@ -471,14 +530,84 @@ final class RelaySession {
         close("the gateway shut down");
     }
 
-    /** The upstream socket closed or failed: the client hears why, then its socket closes. */
-    void upstreamClosed(String why) {
-        if (!closed) {
-            log.warn("Upstream session ended: conversationId={}: {}", conversationId, why);
-            environment.metrics().upstreamFailure();
+    /**
+     * An upstream session ended that nobody here closed. The conversation outlives it: a new upstream session is
+     * opened and seeded with the conversation so far, the client's socket stays open and it hears a notice;
+     * tasks waiting for the old session's calls are cancelled (their calls no longer exist). An upstream session
+     * that cannot be opened (it never said {@code session.created}), or drops beyond {@link #RENEWALS} in five
+     * minutes, ends the session with an error.
+     */
+    private void upstreamLost(int generation, String why) {
+        synchronized (this) {
+            if (closed || generation != upstreamGeneration) {
+                return;
+            }
         }
-        end(RealtimeJson.error("server_error", "upstream_closed", "The realtime service ended the session: " + why,
-                null), false, CLOSE_UPSTREAM_GONE, "the realtime service ended the session");
+        log.warn("Upstream session ended: conversationId={}: {}", conversationId, why);
+        environment.metrics().upstreamFailure();
+        boolean renew = false;
+        if (upGeneration == generation) {
+            synchronized (renewals) {
+                renew = renewals.tryAcquire();
+            }
+        }
+        if (!renew) {
+            end(RealtimeJson.error("server_error", "upstream_closed", "The realtime service ended the session: "
+                    + why, null), false, CLOSE_UPSTREAM_GONE, "the realtime service ended the session");
+            return;
+        }
+        renew("the realtime service ended the session: " + why);
+    }
+
+    /** Replaces the upstream session with a new one that knows the conversation so far. */
+    private void renew(String reason) {
+        Upstream old = upstream;
+        tasks.cancelAll("the realtime session was renewed", false);
+        synchronized (sequencer) {
+            sequencer.reset();
+            wordsOnlyNext = false;
+        }
+        openUpstream();
+        old.channel().finish(null, true, old.close());
+        ObjectNode notice = RealtimeJson.object();
+        notice.put("type", "agent_mesh.session.renewed");
+        notice.put("event_id", "event_" + java.util.UUID.randomUUID().toString().replace("-", ""));
+        notice.put("conversation_id", conversationId);
+        notice.put("reason", reason);
+        notice.put("restored_turns", seed.size());
+        toClient(RealtimeJson.write(notice));
+        log.info("Upstream session renewed: conversationId={} restoredTurns={} ({})", conversationId, seed.size(),
+                reason);
+    }
+
+    /** The provider ends sessions at {@code expires_at}: renew a minute before, when no response is running. */
+    private void scheduleRenewal(ObjectNode created) {
+        JsonNode expires = created.path("session").path("expires_at");
+        if (!expires.isNumber()) {
+            return;
+        }
+        Duration until = Duration.between(java.time.Instant.now(),
+                java.time.Instant.ofEpochSecond(expires.asLong())).minus(RENEW_BEFORE_EXPIRY);
+        ScheduledFuture<?> previous = renewal;
+        if (previous != null) {
+            previous.cancel(false);
+        }
+        renewal = environment.schedule(this::renewBeforeExpiry, until.isNegative() ? Duration.ZERO : until);
+    }
+
+    private void renewBeforeExpiry() {
+        if (closed) {
+            return;
+        }
+        boolean busy;
+        synchronized (sequencer) {
+            busy = sequencer.responseActive();
+        }
+        if (busy) {
+            renewal = environment.schedule(this::renewBeforeExpiry, Duration.ofSeconds(2));
+            return;
+        }
+        renew("the realtime session neared its time limit");
     }
 
     /** Tells the client why, closes its socket with {@code code}, and ends the session. */
@@ -499,11 +628,14 @@ final class RelaySession {
             closed = true;
         }
         tasks.cancelAll(reason, false);
-        if (idleCheck != null) {
-            idleCheck.cancel(false);
+        for (ScheduledFuture<?> timer : new ScheduledFuture<?>[] {idleCheck, renewal}) {
+            if (timer != null) {
+                timer.cancel(false);
+            }
         }
-        if (toUpstream != null) {
-            toUpstream.finish(null, true, closeUpstream);
+        Upstream current = upstream;
+        if (current != null) {
+            current.channel().finish(null, true, current.close());
         }
         environment.metrics().closed(this);
         log.info("Session closed: conversationId={} ({})", conversationId, reason);

@@ -73,6 +73,20 @@ final class ResponseSequencer {
         return deferredClientCreates.poll();
     }
 
+    /** A new upstream session: nothing is active there, and nothing held back for the old one is sent. */
+    void reset() {
+        active = false;
+        createInFlight = false;
+        gatewayCreateInFlight = false;
+        gatewayResponseActive = false;
+        gatewayWaiting = 0;
+        deferredClientCreates.clear();
+    }
+
+    boolean responseActive() {
+        return active || createInFlight;
+    }
+
     private boolean busy() {
         return active || createInFlight;
     }

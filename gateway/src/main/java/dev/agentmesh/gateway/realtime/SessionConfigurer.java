@@ -9,29 +9,50 @@ import java.util.function.Supplier;
 /**
  * Owns what the server puts into every session, the base instructions and the {@code ask_agents} tool, and puts
  * it back into whatever a client sends: a {@code session.update} or a {@code response.create} may add
- * instructions and tools, never remove or replace the server's. Remembers the client's own session tools and
- * instructions so that a later update touching only one of them keeps the other. What a client may send at all
- * is {@link ClientEventPolicy}'s decision, made before anything reaches this class.
+ * instructions and tools, never remove or replace the server's. Remembers everything the client set (its own
+ * tools and instructions, voice, turn detection, transcription…) so that a later update touching only one of them
+ * keeps the others, and so that a new upstream session (after a drop, or at the provider's session limit) starts
+ * with the same configuration. Input transcription is on by default (the server's default model), unless the
+ * client configures its own. What a client may send at all is {@link ClientEventPolicy}'s decision, made before
+ * anything reaches this class. Thread-safe.
  */
 final class SessionConfigurer {
 
     private final String baseInstructions;
     private final Supplier<ObjectNode> serverTool;
+    private final String transcriptionModel;
     private ArrayNode clientTools = RealtimeJson.MAPPER.createArrayNode();
     private String clientInstructions = "";
+    /** Everything else the client set, merged update by update. */
+    private final ObjectNode clientSession = RealtimeJson.object();
 
-    SessionConfigurer(String baseInstructions, Supplier<ObjectNode> serverTool) {
+    /**
+     * @param transcriptionModel the input transcription model set unless the client sets its own; blank: none
+     */
+    SessionConfigurer(String baseInstructions, Supplier<ObjectNode> serverTool, String transcriptionModel) {
         this.baseInstructions = baseInstructions;
         this.serverTool = serverTool;
+        this.transcriptionModel = transcriptionModel == null ? "" : transcriptionModel.strip();
     }
 
-    /** The gateway's first {@code session.update}, sent as soon as the upstream session exists. */
-    String initialUpdate() {
+    SessionConfigurer(String baseInstructions, Supplier<ObjectNode> serverTool) {
+        this(baseInstructions, serverTool, "");
+    }
+
+    /**
+     * The gateway's first {@code session.update} for an upstream session: the server's part, the default
+     * transcription, and everything the client set so far.
+     */
+    synchronized String initialUpdate() {
         ObjectNode event = RealtimeJson.object();
         event.put("type", "session.update");
         event.put("event_id", RealtimeJson.gatewayEventId());
         ObjectNode session = event.putObject("session");
         session.put("type", "realtime");
+        if (!transcriptionModel.isEmpty()) {
+            session.putObject("audio").putObject("input").putObject("transcription").put("model", transcriptionModel);
+        }
+        deepMerge(session, clientSession);
         session.put("instructions", join(clientInstructions));
         session.set("tools", withServerTool(clientTools));
         session.put("tool_choice", "auto");
@@ -42,10 +63,13 @@ final class SessionConfigurer {
      * Puts the server's part back into a client's {@code session} object (already checked by the policy): its
      * instructions and tools are added to the server's, and remembered for later updates.
      */
-    void mergeSession(ObjectNode session) {
+    synchronized void mergeSession(ObjectNode session) {
         if (!session.has("type")) {
             session.put("type", "realtime");
         }
+        ObjectNode remembered = session.deepCopy();
+        remembered.remove(java.util.List.of("type", "instructions", "tools", "tool_choice"));
+        deepMerge(clientSession, remembered);
         if (session.has("instructions")) {
             clientInstructions = session.get("instructions").asString("");
             session.put("instructions", join(clientInstructions));
@@ -60,12 +84,24 @@ final class SessionConfigurer {
      * Puts the server's part back into a client's per-response overrides: instructions given for one response
      * replace the session's upstream, so they become the server's plus the client's; so do tools.
      */
-    void mergeResponse(ObjectNode response) {
+    synchronized void mergeResponse(ObjectNode response) {
         if (response.has("instructions")) {
             response.put("instructions", join(response.get("instructions").asString("")));
         }
         if (response.get("tools") instanceof ArrayNode tools) {
             response.set("tools", withServerTool(tools));
+        }
+    }
+
+    /** Objects merge field by field, as the API merges a {@code session.update}; anything else replaces. */
+    private static void deepMerge(ObjectNode target, ObjectNode update) {
+        for (var field : update.properties()) {
+            JsonNode existing = target.get(field.getKey());
+            if (existing instanceof ObjectNode into && field.getValue() instanceof ObjectNode from) {
+                deepMerge(into, from);
+            } else {
+                target.set(field.getKey(), field.getValue().deepCopy());
+            }
         }
     }
 

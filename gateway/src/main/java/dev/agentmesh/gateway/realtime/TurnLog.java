@@ -17,12 +17,22 @@ final class TurnLog {
 
     private final String conversationId;
     private final ConversationMemory memory;
+    private final HistorySeed seed;
     private final Consumer<TurnRecorded> audit;
 
-    TurnLog(String conversationId, int contextTurns, Consumer<TurnRecorded> audit) {
+    TurnLog(String conversationId, int contextTurns, HistorySeed seed, Consumer<TurnRecorded> audit) {
         this.conversationId = conversationId;
         this.memory = new ConversationMemory(contextTurns);
+        this.seed = seed;
         this.audit = audit;
+    }
+
+    /** Turns of an earlier session of this conversation: context and seed, not recorded again. */
+    synchronized void restore(List<ContextEntry> earlier) {
+        for (ContextEntry turn : earlier) {
+            memory.turn(turn.role(), turn.text());
+            seed.add(turn.role(), turn.text());
+        }
     }
 
     void user(String text) {
@@ -54,6 +64,7 @@ final class TurnLog {
         }
         synchronized (this) {
             memory.turn(role, text);
+            seed.add(role, text);
         }
         audit.accept(TurnRecorded.of(UUID.randomUUID().toString(), conversationId, role, text));
     }

@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 
 /**
  * Opens the upstream realtime socket for a session, with the server's API key in the Authorization header.
@@ -29,32 +30,35 @@ class UpstreamConnector {
         return endpoint;
     }
 
-    CompletableFuture<WebSocket> connect(RelaySession session) {
+    /** Opens a socket: each whole text message goes to {@code onText}, its end (with why) to {@code onLost}. */
+    CompletableFuture<WebSocket> connect(Consumer<String> onText, Consumer<String> onLost) {
         WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(upstream.connectTimeout());
         if (!upstream.offline()) {
             builder.header("Authorization", "Bearer " + upstream.apiKey());
         }
-        return builder.buildAsync(endpoint, new Listener(session));
+        return builder.buildAsync(endpoint, new Listener(onText, onLost));
     }
 
-    /** Hands each whole text message to the session; the realtime protocol has no binary messages. */
+    /** Hands each whole text message on; the realtime protocol has no binary messages. */
     private static final class Listener implements WebSocket.Listener {
 
-        private final RelaySession session;
+        private final Consumer<String> onText;
+        private final Consumer<String> onLost;
         private final StringBuilder partial = new StringBuilder();
 
-        Listener(RelaySession session) {
-            this.session = session;
+        Listener(Consumer<String> onText, Consumer<String> onLost) {
+            this.onText = onText;
+            this.onLost = onLost;
         }
 
         @Override
         public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
             if (last && partial.isEmpty()) {
-                session.fromUpstream(data.toString());
+                onText.accept(data.toString());
             } else {
                 partial.append(data);
                 if (last) {
-                    session.fromUpstream(partial.toString());
+                    onText.accept(partial.toString());
                     partial.setLength(0);
                 }
             }
@@ -70,13 +74,13 @@ class UpstreamConnector {
 
         @Override
         public CompletionStage<?> onClose(WebSocket socket, int statusCode, String reason) {
-            session.upstreamClosed("closed with code " + statusCode + (reason.isBlank() ? "" : " (" + reason + ")"));
+            onLost.accept("closed with code " + statusCode + (reason.isBlank() ? "" : " (" + reason + ")"));
             return null;
         }
 
         @Override
         public void onError(WebSocket socket, Throwable error) {
-            session.upstreamClosed("connection failed: " + error.getClass().getSimpleName());
+            onLost.accept("connection failed: " + error.getClass().getSimpleName());
         }
     }
 }

@@ -307,12 +307,81 @@ class RelayIT {
     }
 
     @Test
-    void theClientHearsWhyWhenTheUpstreamSessionDrops() throws Exception {
+    void anUpstreamDropKeepsTheClientsSocketAndANewUpstreamSessionLearnsTheConversation() throws Exception {
+        client.send("{\"type\":\"session.update\",\"session\":{\"output_modalities\":[\"text\"],\"audio\":"
+                + "{\"output\":{\"voice\":\"marin\"}}}}");
+        UPSTREAM.awaitReceived("session.update", event -> event.contains("marin"));
+        client.sendText("My name is Ana and I live in Lyon.");
+        UPSTREAM.awaitReceived("conversation.item.create", event -> event.contains("Lyon"));
+        UPSTREAM.send("{\"type\":\"response.output_text.done\",\"response_id\":\"resp_a\",\"item_id\":\"item_a\","
+                + "\"output_index\":0,\"content_index\":0,\"text\":\"Nice to meet you, Ana.\"}");
+        client.awaitEvent("response.output_text.done");
+        int before = UPSTREAM.sessionsOpened();
+        UPSTREAM.forget();
+
         UPSTREAM.closeLatest(1011, "upstream failure");
+
+        String renewed = client.awaitEvent("agent_mesh.session.renewed", event -> true, Duration.ofSeconds(10));
+        assertThat(renewed).contains("\"restored_turns\":2");
+        await().atMost(Duration.ofSeconds(10)).until(() -> UPSTREAM.sessionsOpened() == before + 1);
+        String settings = UPSTREAM.awaitReceived("session.update", event -> event.contains("ask_agents"));
+        JsonNode session = JSON.readTree(settings).path("session");
+        assertThat(session.path("audio").path("output").path("voice").asString()).isEqualTo("marin");
+        assertThat(session.path("output_modalities").get(0).asString()).isEqualTo("text");
+        UPSTREAM.awaitReceived("conversation.item.create", event -> event.contains("I live in Lyon")
+                && event.contains("\"role\":\"user\""));
+        UPSTREAM.awaitReceived("conversation.item.create", event -> event.contains("Nice to meet you, Ana.")
+                && event.contains("\"role\":\"assistant\""));
+        assertThat(client.closeCode()).isNotDone();
+        assertThat(client.received("error")).noneMatch(event -> event.contains("upstream_closed"));
+
+        client.sendText("What's the weather here?");
+        UPSTREAM.awaitReceived("conversation.item.create", event -> event.contains("weather here"));
+        // the seeded items' echoes stay with the gateway
+        UPSTREAM.send("{\"type\":\"conversation.item.added\",\"item\":{\"id\":\"gw_seed_2_0\",\"type\":\"message\","
+                + "\"role\":\"user\",\"content\":[]}}");
+        UPSTREAM.send("{\"type\":\"x.after_seed\"}");
+        client.awaitEvent("x.after_seed");
+        assertThat(client.received()).noneMatch(event -> event.contains("gw_seed_"));
+    }
+
+    @Test
+    void anUpstreamThatKeepsDroppingEndsTheSessionWithACleanError() throws Exception {
+        for (int drop = 0; drop < 4 && !client.closeCode().isDone(); drop++) {
+            int opened = UPSTREAM.sessionsOpened();
+            UPSTREAM.closeLatest(1011, "upstream failure");
+            if (drop < 3) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> UPSTREAM.sessionsOpened() == opened + 1
+                        && UPSTREAM.openSessions() > 0);
+                client.awaitEvent("agent_mesh.session.renewed", event -> true, Duration.ofSeconds(10));
+            }
+        }
 
         String error = client.awaitEvent("error", event -> event.contains("upstream_closed"), Duration.ofSeconds(10));
         assertThat(error).contains("1011");
         assertThat(client.closeCode().get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1011);
+        assertThat(client.received("agent_mesh.session.renewed")).hasSize(3);
+    }
+
+    @Test
+    void theUpstreamSessionIsRenewedBeforeTheProvidersTimeLimit() {
+        int opened = UPSTREAM.sessionsOpened();
+        client.sendText("Remember the number 42.");
+        UPSTREAM.awaitReceived("conversation.item.create", event -> event.contains("42"));
+        UPSTREAM.send("{\"type\":\"response.created\",\"response\":{\"id\":\"resp_42\",\"status\":\"in_progress\"}}");
+        UPSTREAM.send("{\"type\":\"response.done\",\"response\":{\"id\":\"resp_42\",\"status\":\"completed\","
+                + "\"output\":[]}}");
+        client.awaitEvent("response.done");
+
+        // the provider's session ends in 61 s: the gateway renews a minute before, so now
+        UPSTREAM.send("{\"type\":\"session.created\",\"session\":{\"type\":\"realtime\",\"id\":\"sess_x\","
+                + "\"expires_at\":" + (java.time.Instant.now().getEpochSecond() + 61) + "}}");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> UPSTREAM.sessionsOpened() == opened + 1);
+        UPSTREAM.awaitReceived("conversation.item.create", event -> event.contains("gw_seed_")
+                && event.contains("Remember the number 42."));
+        client.awaitEvent("agent_mesh.session.renewed", event -> event.contains("time limit"), Duration.ofSeconds(10));
+        assertThat(client.received("session.created")).hasSize(1);
     }
 
     @Test
