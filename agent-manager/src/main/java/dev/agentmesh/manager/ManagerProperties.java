@@ -1,11 +1,11 @@
 package dev.agentmesh.manager;
 
+import dev.agentmesh.sdk.llm.LlmEndpoint;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.util.StringUtils;
 import org.springframework.validation.annotation.Validated;
 
 import java.time.Duration;
@@ -46,28 +46,33 @@ public record ManagerProperties(
     }
 
     /**
-     * The LLM planner is used when an API key or a base URL is set; otherwise the local planner.
+     * The LLM planner is used when an LLM endpoint is configured ({@link LlmEndpoint#online()}); otherwise the local
+     * planner. Which key goes to which endpoint is {@link LlmEndpoint}'s rule; a configuration that would send a key
+     * in clear text fails binding, so the manager does not start.
      *
-     * @param apiKey OPENAI_API_KEY; never logged
+     * @param llmApiKey LLM_API_KEY, the endpoint's own key; never logged
+     * @param openaiApiKey OPENAI_API_KEY, sent only to api.openai.com; never logged
      * @param baseUrl LLM_BASE_URL, any OpenAI-compatible server (Ollama, vLLM); empty means OpenAI's API
      * @param model LLM_MODEL
      */
-    public record Llm(String apiKey, String baseUrl, @NotNull String model, @NotNull Duration timeout) {
+    public record Llm(String llmApiKey, String openaiApiKey, String baseUrl, @NotNull String model,
+                      @NotNull Duration timeout) {
 
-        public static final String OPENAI_BASE_URL = "https://api.openai.com/v1";
-
-        public boolean enabled() {
-            return StringUtils.hasText(apiKey) || StringUtils.hasText(baseUrl);
+        public Llm {
+            LlmEndpoint.resolve(baseUrl, llmApiKey, openaiApiKey);
         }
 
-        public String effectiveBaseUrl() {
-            return StringUtils.hasText(baseUrl) ? baseUrl : OPENAI_BASE_URL;
+        public LlmEndpoint endpoint() {
+            return LlmEndpoint.resolve(baseUrl, llmApiKey, openaiApiKey);
+        }
+
+        public boolean enabled() {
+            return endpoint().online();
         }
 
         @Override
         public String toString() {
-            return "Llm[baseUrl=" + effectiveBaseUrl() + ", model=" + model + ", apiKey="
-                    + (StringUtils.hasText(apiKey) ? "(set)" : "(unset)") + "]";
+            return "Llm[" + endpoint().describe() + ", model=" + model + ", timeout=" + timeout + "]";
         }
     }
 }
