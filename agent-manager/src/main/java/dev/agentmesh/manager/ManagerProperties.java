@@ -1,11 +1,13 @@
 package dev.agentmesh.manager;
 
+import dev.agentmesh.events.CappedText;
 import dev.agentmesh.sdk.llm.LlmEndpoint;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 import java.time.Duration;
@@ -19,6 +21,7 @@ import java.time.Duration;
  *                      next stage starts with whatever has been answered
  * @param deadlineCheckInterval how often open tasks are checked against their deadlines
  * @param closedRetention how long a finished or cancelled task is remembered to ignore replays and late replies
+ * @param answers how much agent text one task carries
  */
 @Validated
 @ConfigurationProperties("manager")
@@ -29,7 +32,8 @@ public record ManagerProperties(
         @NotNull Duration closedRetention,
         @NotNull @Valid Registry registry,
         @NotNull @Valid Planning planning,
-        @NotNull @Valid Llm llm) {
+        @NotNull @Valid Llm llm,
+        @NotNull @Valid Answers answers) {
 
     /**
      * @param livenessTimeout an agent whose last heartbeat is older than this is not planned with
@@ -43,6 +47,31 @@ public record ManagerProperties(
      */
     public record Planning(@jakarta.validation.constraints.DecimalMin("0") @jakarta.validation.constraints.DecimalMax("1")
                            double similarityThreshold) {
+    }
+
+    /**
+     * Caps on agent text, counted in UTF-8 bytes; a cut text ends with "… [truncated: N of M bytes]" and its outcome
+     * is marked truncated. The defaults keep every record the manager writes far below Kafka's 1 MiB limit even if
+     * JSON escaping inflated the text sixfold: a result's answers take at most 64 KB (384 KB escaped), a task's
+     * stored state 16 KB per planned agent.
+     *
+     * @param maxSize one agent's answer or reason, cut when it arrives (MANAGER_MAX_ANSWER_SIZE)
+     * @param maxTotalSize all answers handed to a later stage, and all texts in one result
+     *                     (MANAGER_MAX_TASK_ANSWERS_SIZE); at least {@code maxSize}, at most 256 KB
+     */
+    public record Answers(@NotNull DataSize maxSize, @NotNull DataSize maxTotalSize) {
+
+        static final DataSize LARGEST_TOTAL = DataSize.ofKilobytes(256);
+
+        public Answers {
+            if (maxSize != null && maxTotalSize != null && (maxSize.toBytes() < CappedText.MIN_CAP_BYTES
+                    || maxTotalSize.compareTo(maxSize) < 0 || maxTotalSize.compareTo(LARGEST_TOTAL) > 0)) {
+                throw new IllegalArgumentException("manager.answers needs " + CappedText.MIN_CAP_BYTES
+                        + "B <= max-size (MANAGER_MAX_ANSWER_SIZE) <= max-total-size (MANAGER_MAX_TASK_ANSWERS_SIZE) <= "
+                        + LARGEST_TOTAL.toKilobytes() + "KB, were " + maxSize.toBytes() + "B and "
+                        + maxTotalSize.toBytes() + "B");
+            }
+        }
     }
 
     /**
