@@ -32,7 +32,8 @@ import java.util.function.Supplier;
  * The aggregation topology: agent-tasks and agent-replies, both keyed by task id and equally partitioned, flow
  * into one {@link TaskAggregator} per partition; what it emits is routed by type to the agents' request topics,
  * agent-results and conversation-events. Records that cannot be decoded go to {@code <topic>-dlt}
- * ({@link DeadLetteringDeserializationHandler}).
+ * ({@link DeadLetteringDeserializationHandler}), and so do records too large for the broker
+ * ({@link DeadLetteringProductionHandler}).
  */
 @Configuration(proxyBeanMethods = false)
 @EnableKafkaStreams
@@ -43,7 +44,8 @@ class AggregationConfiguration {
         return new KafkaAdmin.NewTopics(
                 topic(Topics.AGENT_TASKS, mesh), topic(Topics.deadLetterFor(Topics.AGENT_TASKS), mesh),
                 topic(Topics.AGENT_REPLIES, mesh), topic(Topics.deadLetterFor(Topics.AGENT_REPLIES), mesh),
-                topic(Topics.AGENT_RESULTS, mesh), topic(Topics.CONVERSATION_EVENTS, mesh),
+                topic(Topics.AGENT_RESULTS, mesh), topic(Topics.deadLetterFor(Topics.AGENT_RESULTS), mesh),
+                topic(Topics.CONVERSATION_EVENTS, mesh), topic(Topics.deadLetterFor(Topics.CONVERSATION_EVENTS), mesh),
                 TopicBuilder.name(Topics.AGENT_REGISTRY).partitions(1).compact()
                         .replicas(mesh.replicationFactor()).build(),
                 topic(Topics.deadLetterFor(Topics.AGENT_REGISTRY), mesh));
