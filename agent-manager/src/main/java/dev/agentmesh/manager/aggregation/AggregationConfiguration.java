@@ -44,8 +44,7 @@ class AggregationConfiguration {
         return new KafkaAdmin.NewTopics(
                 topic(Topics.AGENT_TASKS, mesh), topic(Topics.deadLetterFor(Topics.AGENT_TASKS), mesh),
                 topic(Topics.AGENT_REPLIES, mesh), topic(Topics.deadLetterFor(Topics.AGENT_REPLIES), mesh),
-                topic(Topics.AGENT_RESULTS, mesh), topic(Topics.deadLetterFor(Topics.AGENT_RESULTS), mesh),
-                topic(Topics.CONVERSATION_EVENTS, mesh), topic(Topics.deadLetterFor(Topics.CONVERSATION_EVENTS), mesh),
+                topic(Topics.AGENT_RESULTS, mesh), topic(Topics.CONVERSATION_EVENTS, mesh),
                 TopicBuilder.name(Topics.AGENT_REGISTRY).partitions(1).compact()
                         .replicas(mesh.replicationFactor()).build(),
                 topic(Topics.deadLetterFor(Topics.AGENT_REGISTRY), mesh));

@@ -26,6 +26,8 @@ final class DeadLetterProducer {
             }
         });
         producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        // a dead-letter topic that does not exist (and may not be created) must not hold a thread for a minute
+        producerConfig.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
         return new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer());
     }
 }

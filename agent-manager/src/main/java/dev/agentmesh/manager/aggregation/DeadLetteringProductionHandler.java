@@ -12,7 +12,10 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * What the stream does with a record the broker will not take because it is too large. Retrying cannot help and
@@ -25,6 +28,8 @@ import java.util.Map;
  *     <li>a task's state for the store's changelog is kept in memory only: the task finishes here, but an instance
  *     that takes the partition over would restore its previous state.</li>
  * </ul>
+ * The dead-letter topics of agent-results and conversation-events are created on first use where the broker allows
+ * it; where it does not (or the manager may not write them), the record is dropped with an error in the log.
  * Every other production error keeps Kafka's default: retry what is retriable, otherwise fail the thread (which
  * {@link StreamThreadReplacer} replaces).
  */
@@ -33,11 +38,28 @@ public class DeadLetteringProductionHandler implements ProductionExceptionHandle
     private static final Logger log = LoggerFactory.getLogger(DeadLetteringProductionHandler.class);
     static final int KEPT_BYTES = 8 * 1024;
 
-    private KafkaProducer<byte[], byte[]> producer;
+    /**
+     * Kafka Streams makes one handler per task, again on every rebalance, and never closes it: so the producer and
+     * the thread that send dead letters are made once per JVM, on first use (a record too large is rare).
+     */
+    private static KafkaProducer<byte[], byte[]> producer;
+    /** Sends dead letters off the stream's threads: this handler may run on the stream producer's I/O thread. */
+    private static ExecutorService sender;
+
+    private Map<String, Object> configs;
 
     @Override
     public void configure(Map<String, ?> configs) {
-        producer = DeadLetterProducer.create(configs);
+        this.configs = new HashMap<>(configs);
+    }
+
+    private static synchronized void send(Map<String, Object> configs, Runnable sending) {
+        if (producer == null) {
+            producer = DeadLetterProducer.create(configs);
+            sender = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("manager-dead-letters").daemon()
+                    .factory());
+        }
+        sender.execute(sending);
     }
 
     @Override
@@ -64,17 +86,25 @@ public class DeadLetteringProductionHandler implements ProductionExceptionHandle
         dead.headers().add("dlt-original-topic", bytes(record.topic()));
         dead.headers().add("dlt-original-size", bytes(String.valueOf(size)));
         dead.headers().add("dlt-value-truncated", bytes(String.valueOf(size > KEPT_BYTES)));
-        // Called on the producer's callback thread: never block it.
-        producer.send(dead, (metadata, failure) -> {
-            if (failure == null) {
-                log.warn("Dead-lettered a record for {} too large for the broker ({} bytes) to {}: taskId={}",
-                        record.topic(), size, deadLetterTopic, taskId);
-            } else {
-                log.error("Dropped a record for {} too large for the broker ({} bytes); could not dead-letter it: "
-                        + "taskId={}", record.topic(), size, taskId, failure);
+        send(configs, () -> {
+            try {
+                producer.send(dead, (metadata, failure) -> logOutcome(record.topic(), deadLetterTopic, size, taskId,
+                        failure));
+            } catch (RuntimeException failure) {
+                logOutcome(record.topic(), deadLetterTopic, size, taskId, failure);
             }
         });
         return ProductionExceptionHandlerResponse.CONTINUE;
+    }
+
+    private static void logOutcome(String topic, String deadLetterTopic, int size, String taskId, Exception failure) {
+        if (failure == null) {
+            log.warn("Dead-lettered a record for {} too large for the broker ({} bytes) to {}: taskId={}", topic, size,
+                    deadLetterTopic, taskId);
+        } else {
+            log.error("Dropped a record for {} too large for the broker ({} bytes); could not dead-letter it to {}: "
+                    + "taskId={}: {}", topic, size, deadLetterTopic, taskId, failure.toString());
+        }
     }
 
     private static byte[] bytes(String text) {
