@@ -1,11 +1,13 @@
 package dev.agentmesh.manager;
 
+import dev.agentmesh.events.CappedText;
+import dev.agentmesh.sdk.llm.LlmEndpoint;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.util.StringUtils;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 import java.time.Duration;
@@ -19,6 +21,7 @@ import java.time.Duration;
  *                      next stage starts with whatever has been answered
  * @param deadlineCheckInterval how often open tasks are checked against their deadlines
  * @param closedRetention how long a finished or cancelled task is remembered to ignore replays and late replies
+ * @param answers how much agent text one task carries
  */
 @Validated
 @ConfigurationProperties("manager")
@@ -29,7 +32,8 @@ public record ManagerProperties(
         @NotNull Duration closedRetention,
         @NotNull @Valid Registry registry,
         @NotNull @Valid Planning planning,
-        @NotNull @Valid Llm llm) {
+        @NotNull @Valid Llm llm,
+        @NotNull @Valid Answers answers) {
 
     /**
      * @param livenessTimeout an agent whose last heartbeat is older than this is not planned with
@@ -46,28 +50,58 @@ public record ManagerProperties(
     }
 
     /**
-     * The LLM planner is used when an API key or a base URL is set; otherwise the local planner.
+     * Caps on agent text, counted in UTF-8 bytes; a cut text ends with "… [truncated: N of M bytes]" and its outcome
+     * is marked truncated. The defaults keep every record the manager writes far below Kafka's 1 MiB limit even if
+     * JSON escaping inflated the text sixfold: a result's answers take at most 64 KB (384 KB escaped), a task's
+     * stored state 16 KB per planned agent.
      *
-     * @param apiKey OPENAI_API_KEY; never logged
+     * @param maxSize one agent's answer or reason, cut when it arrives (MANAGER_MAX_ANSWER_SIZE)
+     * @param maxTotalSize all answers handed to a later stage, and all texts in one result
+     *                     (MANAGER_MAX_TASK_ANSWERS_SIZE); at least {@code maxSize}, at most 256 KB
+     */
+    public record Answers(@NotNull DataSize maxSize, @NotNull DataSize maxTotalSize) {
+
+        static final DataSize LARGEST_TOTAL = DataSize.ofKilobytes(256);
+
+        public Answers {
+            if (maxSize != null && maxTotalSize != null && (maxSize.toBytes() < CappedText.MIN_CAP_BYTES
+                    || maxTotalSize.compareTo(maxSize) < 0 || maxTotalSize.compareTo(LARGEST_TOTAL) > 0)) {
+                throw new IllegalArgumentException("manager.answers needs " + CappedText.MIN_CAP_BYTES
+                        + "B <= max-size (MANAGER_MAX_ANSWER_SIZE) <= max-total-size (MANAGER_MAX_TASK_ANSWERS_SIZE) <= "
+                        + LARGEST_TOTAL.toKilobytes() + "KB, were " + maxSize.toBytes() + "B and "
+                        + maxTotalSize.toBytes() + "B");
+            }
+        }
+    }
+
+    /**
+     * The LLM planner is used when an LLM endpoint is configured ({@link LlmEndpoint#online()}); otherwise the local
+     * planner. Which key goes to which endpoint is {@link LlmEndpoint}'s rule; a configuration that would send a key
+     * in clear text fails binding, so the manager does not start.
+     *
+     * @param llmApiKey LLM_API_KEY, the endpoint's own key; never logged
+     * @param openaiApiKey OPENAI_API_KEY, sent only to api.openai.com; never logged
      * @param baseUrl LLM_BASE_URL, any OpenAI-compatible server (Ollama, vLLM); empty means OpenAI's API
      * @param model LLM_MODEL
      */
-    public record Llm(String apiKey, String baseUrl, @NotNull String model, @NotNull Duration timeout) {
+    public record Llm(String llmApiKey, String openaiApiKey, String baseUrl, @NotNull String model,
+                      @NotNull Duration timeout) {
 
-        public static final String OPENAI_BASE_URL = "https://api.openai.com/v1";
-
-        public boolean enabled() {
-            return StringUtils.hasText(apiKey) || StringUtils.hasText(baseUrl);
+        public Llm {
+            LlmEndpoint.resolve(baseUrl, llmApiKey, openaiApiKey);
         }
 
-        public String effectiveBaseUrl() {
-            return StringUtils.hasText(baseUrl) ? baseUrl : OPENAI_BASE_URL;
+        public LlmEndpoint endpoint() {
+            return LlmEndpoint.resolve(baseUrl, llmApiKey, openaiApiKey);
+        }
+
+        public boolean enabled() {
+            return endpoint().online();
         }
 
         @Override
         public String toString() {
-            return "Llm[baseUrl=" + effectiveBaseUrl() + ", model=" + model + ", apiKey="
-                    + (StringUtils.hasText(apiKey) ? "(set)" : "(unset)") + "]";
+            return "Llm[" + endpoint().describe() + ", model=" + model + ", timeout=" + timeout + "]";
         }
     }
 }

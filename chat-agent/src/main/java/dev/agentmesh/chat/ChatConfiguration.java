@@ -17,7 +17,7 @@ class ChatConfiguration {
             log.info("Chat through a language model: {}", properties.llm());
             return new LanguageModelResponder(properties.llm(), retries.retry("llm"));
         }
-        log.info("Chat through the offline composer: no OPENAI_API_KEY or LLM_BASE_URL is set");
+        log.info("Chat through the offline composer: no LLM_BASE_URL, LLM_API_KEY or OPENAI_API_KEY is set");
         return new OfflineComposer();
     }
 }

@@ -1,10 +1,10 @@
 package dev.agentmesh.chat;
 
+import dev.agentmesh.sdk.llm.LlmEndpoint;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.util.StringUtils;
 import org.springframework.validation.annotation.Validated;
 
 import java.time.Duration;
@@ -14,29 +14,34 @@ import java.time.Duration;
 record ChatProperties(@NotNull @Valid Llm llm) {
 
     /**
-     * The language model is used when an API key or a base URL is set (Ollama and vLLM need no key); otherwise
-     * the offline composer answers.
+     * The language model is used when an LLM endpoint is configured ({@link LlmEndpoint#online()}: a base URL, or a
+     * key for OpenAI's API; Ollama and vLLM need no key); otherwise the offline composer answers. Which key goes to
+     * which endpoint is {@link LlmEndpoint}'s rule; a configuration that would send a key in clear text fails
+     * binding, so the agent does not start.
      *
-     * @param apiKey OPENAI_API_KEY; never logged
+     * @param llmApiKey LLM_API_KEY, the endpoint's own key; never logged
+     * @param openaiApiKey OPENAI_API_KEY, sent only to api.openai.com; never logged
      * @param baseUrl LLM_BASE_URL; empty means OpenAI's API
      * @param model LLM_MODEL
      */
-    record Llm(String apiKey, String baseUrl, @NotBlank String model, @NotNull Duration timeout) {
+    record Llm(String llmApiKey, String openaiApiKey, String baseUrl, @NotBlank String model,
+               @NotNull Duration timeout) {
 
-        static final String OPENAI_BASE_URL = "https://api.openai.com/v1";
-
-        boolean enabled() {
-            return StringUtils.hasText(apiKey) || StringUtils.hasText(baseUrl);
+        Llm {
+            LlmEndpoint.resolve(baseUrl, llmApiKey, openaiApiKey);
         }
 
-        String effectiveBaseUrl() {
-            return StringUtils.hasText(baseUrl) ? baseUrl : OPENAI_BASE_URL;
+        LlmEndpoint endpoint() {
+            return LlmEndpoint.resolve(baseUrl, llmApiKey, openaiApiKey);
+        }
+
+        boolean enabled() {
+            return endpoint().online();
         }
 
         @Override
         public String toString() {
-            return "Llm[baseUrl=" + effectiveBaseUrl() + ", model=" + model + ", apiKey="
-                    + (StringUtils.hasText(apiKey) ? "(set)" : "(unset)") + ", timeout=" + timeout + "]";
+            return "Llm[" + endpoint().describe() + ", model=" + model + ", timeout=" + timeout + "]";
         }
     }
 }

@@ -4,8 +4,8 @@ import dev.agentmesh.events.ContextEntry;
 import dev.agentmesh.events.PriorAnswer;
 import dev.agentmesh.sdk.AgentException;
 import dev.agentmesh.sdk.AgentRequest;
+import dev.agentmesh.sdk.llm.LlmEndpoint;
 import io.github.resilience4j.retry.Retry;
-import org.springframework.util.StringUtils;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -36,11 +36,13 @@ final class LanguageModelResponder implements Responder {
             relation.""";
 
     private final ChatProperties.Llm llm;
+    private final LlmEndpoint endpoint;
     private final Retry retry;
     private final HttpClient http;
 
     LanguageModelResponder(ChatProperties.Llm llm, Retry retry) {
         this.llm = llm;
+        this.endpoint = llm.endpoint();
         this.retry = retry;
         this.http = HttpClient.newBuilder().connectTimeout(llm.timeout()).build();
     }
@@ -64,13 +66,11 @@ final class LanguageModelResponder implements Responder {
         if (budget.isNegative() || budget.isZero()) {
             throw new AgentException("no time was left to ask the language model");
         }
-        HttpRequest.Builder post = HttpRequest.newBuilder(URI.create(llm.effectiveBaseUrl() + "/chat/completions"))
+        HttpRequest.Builder post = HttpRequest.newBuilder(URI.create(endpoint.baseUrl() + "/chat/completions"))
                 .timeout(budget)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (StringUtils.hasText(llm.apiKey())) {
-            post.header("Authorization", "Bearer " + llm.apiKey());
-        }
+        endpoint.apiKey().ifPresent(key -> post.header("Authorization", "Bearer " + key));
         HttpResponse<String> response;
         try {
             response = http.send(post.build(), HttpResponse.BodyHandlers.ofString());

@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** A stage-2 subtask with stage-1 answers, answered by the offline composer through a real broker. */
 @KafkaIntegrationTest
-@TestPropertySource(properties = {"chat.llm.api-key=", "chat.llm.base-url=",
+@TestPropertySource(properties = {"chat.llm.llm-api-key=", "chat.llm.openai-api-key=", "chat.llm.base-url=",
         "spring.kafka.consumer.auto-offset-reset=earliest"})
 class ChatAgentIT {
 

@@ -116,12 +116,12 @@ class LanguageModelResponderTests {
 
     @Test
     void masksTheKeyInItsSettings() {
-        assertThat(new ChatProperties.Llm("sk-secret-123", "", "m", Duration.ofSeconds(1)).toString())
-                .doesNotContain("sk-secret").contains("apiKey=(set)");
+        assertThat(new ChatProperties.Llm("sk-secret-123", "sk-other-456", "", "m", Duration.ofSeconds(1)).toString())
+                .doesNotContain("sk-secret").doesNotContain("sk-other").contains("with LLM_API_KEY");
     }
 
     private LanguageModelResponder responder(String key) {
-        return new LanguageModelResponder(new ChatProperties.Llm(key, server.baseUrl() + "/v1", "test-model",
+        return new LanguageModelResponder(new ChatProperties.Llm(key, "", server.baseUrl() + "/v1", "test-model",
                 Duration.ofSeconds(3)), Retry.of("llm", RetryConfig.custom().maxAttempts(3)
                 .waitDuration(Duration.ofMillis(10)).retryExceptions(LanguageModelResponder.Unavailable.class).build()));
     }

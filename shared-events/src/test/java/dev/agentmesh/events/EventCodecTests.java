@@ -37,7 +37,9 @@ class EventCodecTests {
                         "Are today's news and weather related?", context,
                         List.of(new PriorAnswer("weather", "Paris: 12 °C, light rain")), 2, DEADLINE)},
                 new Object[] {"subtask-completed.json", new SubtaskCompleted("e-4", AT, 1, "t-1", "c-1", "weather",
-                        "Paris: 12 °C, light rain", 84)},
+                        "Paris: 12 °C, light rain", 84, null)},
+                new Object[] {"subtask-completed-truncated.json", new SubtaskCompleted("e-10", AT, 1, "t-1", "c-1",
+                        "news", "1. Headline — Wire… [truncated: 20 of 2097152 bytes]", 95, true)},
                 new Object[] {"subtask-failed.json", new SubtaskFailed("e-5", AT, 1, "t-1", "c-1", "news",
                         "feed unreachable", 120)},
                 new Object[] {"agent-task-completed.json", new AgentTaskCompleted("e-6", AT, 1, "t-1", "c-1",
@@ -45,6 +47,10 @@ class EventCodecTests {
                         AgentOutcome.answered("weather", "Paris: 12 °C, light rain", 84, 1),
                         AgentOutcome.failed("news", "feed unreachable", 120, 1),
                         AgentOutcome.timedOut("chat", "no reply before the deadline", 2)), 8000)},
+                new Object[] {"agent-task-completed-truncated.json", new AgentTaskCompleted("e-11", AT, 1, "t-1",
+                        "c-1", "gateway-a", List.of(
+                        new AgentOutcome("news", AgentOutcome.Status.ANSWERED,
+                                "1. Headline — Wire… [truncated: 20 of 2097152 bytes]", null, 95L, 1, true)), 120)},
                 new Object[] {"agent-registered.json", new AgentRegistered("e-7", AT, 1, "weather",
                         "Current weather and today's forecast for a place", "weather-requests", "0.1.0",
                         "weather-7f9c", 5000)},
@@ -115,6 +121,15 @@ class EventCodecTests {
 
         assertThat(complete.partial()).isFalse();
         assertThat(partial.partial()).isTrue();
+    }
+
+    @Test
+    void readsAnOlderWritersRecordsWithoutTheTruncatedFlagAsWhole() throws IOException {
+        SubtaskCompleted reply = EventCodec.decode(golden("subtask-completed.json"), SubtaskCompleted.class);
+        AgentTaskCompleted result = EventCodec.decode(golden("agent-task-completed.json"), AgentTaskCompleted.class);
+
+        assertThat(reply.wasTruncated()).isFalse();
+        assertThat(result.outcomes()).noneMatch(AgentOutcome::wasTruncated);
     }
 
     private static byte[] golden(String file) throws IOException {

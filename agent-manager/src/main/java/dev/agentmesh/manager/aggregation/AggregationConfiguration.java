@@ -32,7 +32,8 @@ import java.util.function.Supplier;
  * The aggregation topology: agent-tasks and agent-replies, both keyed by task id and equally partitioned, flow
  * into one {@link TaskAggregator} per partition; what it emits is routed by type to the agents' request topics,
  * agent-results and conversation-events. Records that cannot be decoded go to {@code <topic>-dlt}
- * ({@link DeadLetteringDeserializationHandler}).
+ * ({@link DeadLetteringDeserializationHandler}), and so do records too large for the broker
+ * ({@link DeadLetteringProductionHandler}).
  */
 @Configuration(proxyBeanMethods = false)
 @EnableKafkaStreams

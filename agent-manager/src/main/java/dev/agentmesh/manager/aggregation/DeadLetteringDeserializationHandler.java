@@ -1,19 +1,15 @@
 package dev.agentmesh.manager.aggregation;
 
 import dev.agentmesh.events.Topics;
-import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -30,15 +26,7 @@ public class DeadLetteringDeserializationHandler implements DeserializationExcep
 
     @Override
     public void configure(Map<String, ?> configs) {
-        Map<String, Object> producerConfig = new HashMap<>();
-        configs.forEach((key, value) -> {
-            if (key.equals(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG) || key.startsWith("security.")
-                    || key.startsWith("sasl.") || key.startsWith("ssl.")) {
-                producerConfig.put(key, value);
-            }
-        });
-        producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        producer = new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer());
+        producer = DeadLetterProducer.create(configs);
     }
 
     @Override

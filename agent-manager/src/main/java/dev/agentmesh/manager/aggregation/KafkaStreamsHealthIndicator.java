@@ -1,12 +1,20 @@
 package dev.agentmesh.manager.aggregation;
 
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.ThreadMetadata;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.kafka.config.StreamsBuilderFactoryBean;
 import org.springframework.stereotype.Component;
 
-/** Up while the aggregation stream runs or rebalances; down before it starts and after it fails. */
+import java.util.Set;
+
+/**
+ * Up while the aggregation stream runs or rebalances with at least one live stream thread; down before it starts,
+ * and once it is shutting down, stopped or failed (PENDING_SHUTDOWN, NOT_RUNNING, PENDING_ERROR, ERROR). It is in
+ * the liveness and the readiness group (application.yml), so a manager whose stream died is restarted rather than
+ * left looking healthy.
+ */
 @Component("aggregationHealthIndicator")
 class KafkaStreamsHealthIndicator implements HealthIndicator {
 
@@ -23,7 +31,13 @@ class KafkaStreamsHealthIndicator implements HealthIndicator {
             return Health.down().withDetail("state", "NOT_STARTED").build();
         }
         KafkaStreams.State state = kafkaStreams.state();
-        boolean up = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
-        return (up ? Health.up() : Health.down()).withDetail("state", state.name()).build();
+        if (state != KafkaStreams.State.RUNNING && state != KafkaStreams.State.REBALANCING) {
+            return Health.down().withDetail("state", state.name()).build();
+        }
+        Set<ThreadMetadata> threads = kafkaStreams.metadataForLocalThreads();
+        long alive = threads.stream().filter(thread -> !thread.threadState().equals("DEAD")
+                && !thread.threadState().equals("PENDING_SHUTDOWN")).count();
+        return (alive > 0 ? Health.up() : Health.down()).withDetail("state", state.name())
+                .withDetail("streamThreads", alive).build();
     }
 }

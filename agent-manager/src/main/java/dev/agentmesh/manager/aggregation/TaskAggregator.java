@@ -177,10 +177,10 @@ final class TaskAggregator extends ContextualProcessor<String, Event, String, Ev
         }
         int stage = state.stageOf(reply.agent());
         AgentOutcome outcome = switch (reply) {
-            case SubtaskCompleted completed -> AgentOutcome.answered(reply.agent(), completed.answer(),
-                    completed.durationMs(), stage);
-            case SubtaskFailed failed -> AgentOutcome.failed(reply.agent(), failed.reason(), failed.durationMs(),
-                    stage);
+            case SubtaskCompleted completed -> settings.answerCaps().arrived(AgentOutcome.answered(reply.agent(),
+                    completed.answer(), completed.durationMs(), stage), completed.wasTruncated());
+            case SubtaskFailed failed -> settings.answerCaps().arrived(AgentOutcome.failed(reply.agent(),
+                    failed.reason(), failed.durationMs(), stage), false);
         };
         metrics.outcome(outcome);
         advance(state.withOutcome(outcome), now);
@@ -247,7 +247,8 @@ final class TaskAggregator extends ContextualProcessor<String, Event, String, Ev
                 : state.deadline();
         for (String agent : state.agentsInStage(number)) {
             forward(state.taskId(), SubtaskRequested.of(state.taskId(), state.conversationId(), agent,
-                    state.request(), state.context(), state.priorAnswers(), number, until), now);
+                    state.request(), state.context(), settings.answerCaps().priorAnswersWithinTotal(
+                            state.priorAnswers()), number, until), now);
         }
         return state.withStage(number, until);
     }
@@ -262,7 +263,7 @@ final class TaskAggregator extends ContextualProcessor<String, Event, String, Ev
         }
         long took = Duration.between(state.requestedAt(), now).toMillis();
         AgentTaskCompleted result = AgentTaskCompleted.of(state.taskId(), state.conversationId(), state.replyTo(),
-                outcomes, took);
+                settings.answerCaps().withinTotal(outcomes), took);
         forward(state.taskId(), result, now);
         save(state.closed(TaskState.Status.COMPLETED, now));
         metrics.completed(result, Duration.ofMillis(took));

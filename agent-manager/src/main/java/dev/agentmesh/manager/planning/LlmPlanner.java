@@ -3,10 +3,10 @@ package dev.agentmesh.manager.planning;
 import dev.agentmesh.events.ContextEntry;
 import dev.agentmesh.manager.ManagerProperties;
 import dev.agentmesh.manager.registry.LiveAgent;
+import dev.agentmesh.sdk.llm.LlmEndpoint;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
-import org.springframework.util.StringUtils;
 import org.springframework.web.client.RestClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -40,11 +40,10 @@ final class LlmPlanner implements Planner {
         HttpClient client = HttpClient.newBuilder().connectTimeout(llm.timeout()).build();
         JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(client);
         requests.setReadTimeout(llm.timeout());
-        RestClient.Builder builder = RestClient.builder().baseUrl(llm.effectiveBaseUrl()).requestFactory(requests)
+        LlmEndpoint endpoint = llm.endpoint();
+        RestClient.Builder builder = RestClient.builder().baseUrl(endpoint.baseUrl()).requestFactory(requests)
                 .defaultHeader(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON_VALUE);
-        if (StringUtils.hasText(llm.apiKey())) {
-            builder.defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + llm.apiKey());
-        }
+        endpoint.apiKey().ifPresent(key -> builder.defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + key));
         this.http = builder.build();
         this.model = llm.model();
     }

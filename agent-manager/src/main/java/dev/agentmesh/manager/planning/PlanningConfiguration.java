@@ -27,7 +27,7 @@ class PlanningConfiguration {
             log.info("Planning with a language model ({}), falling back to the local planner", properties.llm());
             return new FallbackPlanner(new LlmPlanner(properties.llm()), localPlanner);
         }
-        log.info("Planning locally (offline): no OPENAI_API_KEY or LLM_BASE_URL is set");
+        log.info("Planning locally (offline): no LLM_BASE_URL, LLM_API_KEY or OPENAI_API_KEY is set");
         return localPlanner;
     }
 }

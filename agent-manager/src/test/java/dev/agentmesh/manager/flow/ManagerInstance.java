@@ -64,6 +64,10 @@ final class ManagerInstance implements AutoCloseable {
         }
     }
 
+    int port() {
+        return Integer.parseInt(context.getEnvironment().getProperty("local.server.port", "0"));
+    }
+
     <T> T bean(Class<T> type) {
         return context.getBean(type);
     }

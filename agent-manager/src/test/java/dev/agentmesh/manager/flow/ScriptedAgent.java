@@ -36,16 +36,23 @@ final class ScriptedAgent implements Agent, AutoCloseable {
     }
 
     static ScriptedAgent start(String name, String description, Duration delay,
-                               Function<AgentRequest, String> answer) {
+                               Function<AgentRequest, String> answer, String... extraProperties) {
         ScriptedAgent agent = new ScriptedAgent(name, description, delay, answer);
+        List<String> arguments = new java.util.ArrayList<>(List.of(
+                "--spring.kafka.bootstrap-servers=" + TestKafka.bootstrapServers(),
+                "--spring.application.name=" + name + "-agent",
+                "--spring.kafka.consumer.auto-offset-reset=earliest",
+                "--agent.heartbeat-interval=1s",
+                "--spring.main.banner-mode=off",
+                // the manager's application.yml is on this test classpath; its probe groups name manager beans
+                "--management.endpoint.health.validate-group-membership=false"));
+        for (String property : extraProperties) {
+            arguments.add("--" + property);
+        }
         agent.context = new SpringApplicationBuilder(Config.class)
                 .initializers(context -> context.getBeanFactory().registerSingleton("scriptedAgent", agent))
                 .web(WebApplicationType.NONE)
-                .run("--spring.kafka.bootstrap-servers=" + TestKafka.bootstrapServers(),
-                        "--spring.application.name=" + name + "-agent",
-                        "--spring.kafka.consumer.auto-offset-reset=earliest",
-                        "--agent.heartbeat-interval=1s",
-                        "--spring.main.banner-mode=off");
+                .run(arguments.toArray(String[]::new));
         return agent;
     }
 

@@ -89,7 +89,7 @@ class LlmPlannerTests {
     }
 
     private LlmPlanner planner(String key) {
-        return new LlmPlanner(new ManagerProperties.Llm(key, server.baseUrl() + "/v1", "test-model",
+        return new LlmPlanner(new ManagerProperties.Llm(key, "", server.baseUrl() + "/v1", "test-model",
                 Duration.ofMillis(800)));
     }
 

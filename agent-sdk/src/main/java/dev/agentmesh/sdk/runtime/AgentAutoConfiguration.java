@@ -46,8 +46,9 @@ public class AgentAutoConfiguration {
 
     @Bean
     SubtaskRunner subtaskRunner(Agent agent, KafkaTemplate<String, Event> eventTemplate, MeterRegistry meters,
-                                ExecutorService agentWorkers) {
-        return new SubtaskRunner(agent, eventTemplate, new AgentMetrics(meters, agent.name()), agentWorkers);
+                                ExecutorService agentWorkers, AgentProperties properties) {
+        return new SubtaskRunner(agent, eventTemplate, new AgentMetrics(meters, agent.name()), agentWorkers,
+                (int) properties.maxAnswerSize().toBytes());
     }
 
     @Bean

@@ -1,9 +1,11 @@
 package dev.agentmesh.sdk.runtime;
 
+import dev.agentmesh.events.CappedText;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 import java.time.Duration;
@@ -15,6 +17,9 @@ import java.time.Duration;
  * @param heartbeatInterval how often the instance announces itself in the registry
  * @param version reported in the registry
  * @param instanceId reported in the registry; empty means the HOSTNAME (the pod name in Kubernetes)
+ * @param maxAnswerSize the most an answer (or a failure's reason) may take in UTF-8; a longer one is cut and marked
+ *                      truncated before it is sent, so one reply can never approach Kafka's 1 MiB record limit
+ *                      (AGENT_MAX_ANSWER_SIZE, 256 B to 256 KB)
  */
 @Validated
 @ConfigurationProperties("agent")
@@ -22,5 +27,18 @@ public record AgentProperties(
         @DefaultValue("2") @Min(1) int concurrency,
         @DefaultValue("5s") @NotNull Duration heartbeatInterval,
         @DefaultValue("0.1.0") String version,
-        @DefaultValue("") String instanceId) {
+        @DefaultValue("") String instanceId,
+        @DefaultValue("16KB") @NotNull DataSize maxAnswerSize) {
+
+    /** Larger caps buy nothing a voice answer needs and eat into the record limit that JSON escaping can inflate. */
+    static final DataSize LARGEST_ANSWER_CAP = DataSize.ofKilobytes(256);
+
+    public AgentProperties {
+        if (maxAnswerSize != null && (maxAnswerSize.toBytes() < CappedText.MIN_CAP_BYTES
+                || maxAnswerSize.compareTo(LARGEST_ANSWER_CAP) > 0)) {
+            throw new IllegalArgumentException("agent.max-answer-size (AGENT_MAX_ANSWER_SIZE) must be between "
+                    + CappedText.MIN_CAP_BYTES + "B and " + LARGEST_ANSWER_CAP.toKilobytes() + "KB, was "
+                    + maxAnswerSize.toBytes() + "B");
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package dev.agentmesh.sdk.runtime;
 
 import dev.agentmesh.events.AgentReply;
+import dev.agentmesh.events.CappedText;
 import dev.agentmesh.events.Event;
 import dev.agentmesh.events.InvalidEventException;
 import dev.agentmesh.events.SubtaskCompleted;
@@ -24,7 +25,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Runs one subtask through the agent within its deadline and replies. A subtask whose deadline has passed, or
- * passes while the agent works, gets no reply: the manager has already given up on it.
+ * passes while the agent works, gets no reply: the manager has already given up on it. An answer or reason longer
+ * than the cap is cut to it, with a visible marker, before it is sent.
  */
 final class SubtaskRunner {
 
@@ -35,12 +37,15 @@ final class SubtaskRunner {
     private final KafkaTemplate<String, Event> template;
     private final AgentMetrics metrics;
     private final ExecutorService workers;
+    private final int maxAnswerBytes;
 
-    SubtaskRunner(Agent agent, KafkaTemplate<String, Event> template, AgentMetrics metrics, ExecutorService workers) {
+    SubtaskRunner(Agent agent, KafkaTemplate<String, Event> template, AgentMetrics metrics, ExecutorService workers,
+                  int maxAnswerBytes) {
         this.agent = agent;
         this.template = template;
         this.metrics = metrics;
         this.workers = workers;
+        this.maxAnswerBytes = maxAnswerBytes;
     }
 
     void run(SubtaskRequested subtask) {
@@ -61,7 +66,7 @@ final class SubtaskRunner {
         }
         Future<String> answer = workers.submit(() -> agent.handle(AgentRequest.from(subtask)));
         try {
-            String text = answer.get(remaining.toMillis(), TimeUnit.MILLISECONDS);
+            CappedText text = capped(subtask, answer.get(remaining.toMillis(), TimeUnit.MILLISECONDS));
             reply(subtask, SubtaskCompleted.of(subtask.taskId(), subtask.conversationId(), agent.name(), text,
                     elapsedSince(started).toMillis()), AgentMetrics.Outcome.ANSWERED, started);
         } catch (TimeoutException e) {
@@ -77,8 +82,9 @@ final class SubtaskRunner {
                 log.error("Agent failed: taskId={} conversationId={}", subtask.taskId(), subtask.conversationId(),
                         e.getCause());
             }
-            reply(subtask, SubtaskFailed.of(subtask.taskId(), subtask.conversationId(), agent.name(), reason,
-                    elapsedSince(started).toMillis()), AgentMetrics.Outcome.FAILED, started);
+            reply(subtask, SubtaskFailed.of(subtask.taskId(), subtask.conversationId(), agent.name(),
+                    capped(subtask, reason).text(), elapsedSince(started).toMillis()), AgentMetrics.Outcome.FAILED,
+                    started);
         } catch (InterruptedException e) {
             answer.cancel(true);
             Thread.currentThread().interrupt();
@@ -106,6 +112,15 @@ final class SubtaskRunner {
         metrics.record(outcome, took);
         log.info("Subtask {}: taskId={} conversationId={} stage={} in {} ms", outcome.tag(), subtask.taskId(),
                 subtask.conversationId(), subtask.stage(), took.toMillis());
+    }
+
+    private CappedText capped(SubtaskRequested subtask, String text) {
+        CappedText capped = CappedText.of(text, maxAnswerBytes);
+        if (capped.truncated()) {
+            log.warn("Answer cut to {} of {} bytes (agent.max-answer-size): taskId={} conversationId={}",
+                    maxAnswerBytes, capped.originalBytes(), subtask.taskId(), subtask.conversationId());
+        }
+        return capped;
     }
 
     private static Duration elapsedSince(Instant started) {

@@ -59,6 +59,8 @@ class AgentRuntimeIT {
                     return switch (request.text()) {
                         case "fail" -> throw new AgentException("the echo service is unreachable");
                         case "crash" -> throw new IllegalStateException("secret internals");
+                        case "huge" -> "é".repeat(1024 * 1024);
+                        case "huge failure" -> throw new AgentException("x".repeat(2 * 1024 * 1024));
                         case "slow" -> {
                             Thread.sleep(3_000);
                             yield "too late";
@@ -138,6 +140,29 @@ class AgentRuntimeIT {
 
         assertThat(failed.reason()).isEqualTo("the echo service is unreachable");
         assertThat(crashed.reason()).isEqualTo("the echo agent hit an internal error").doesNotContain("secret");
+    }
+
+    @Test
+    void cutsATwoMegabyteAnswerToTheCapAndMarksItThenAnswersTheNextSubtask() {
+        String huge = publish("huge", Duration.ofSeconds(10));
+        String hugeFailure = publish("huge failure", Duration.ofSeconds(10));
+        String next = publish("next", Duration.ofSeconds(10));
+
+        SubtaskCompleted cut = replies.awaitEvent(SubtaskCompleted.class, r -> r.taskId().equals(huge),
+                Duration.ofSeconds(20));
+        SubtaskFailed cutFailure = replies.awaitEvent(SubtaskFailed.class, r -> r.taskId().equals(hugeFailure),
+                Duration.ofSeconds(20));
+        SubtaskCompleted after = replies.awaitEvent(SubtaskCompleted.class, r -> r.taskId().equals(next),
+                Duration.ofSeconds(20));
+
+        // 1 Mi 'é' are 2 MiB of UTF-8; the default cap is 16 KB
+        assertThat(cut.wasTruncated()).isTrue();
+        assertThat(cut.answer().getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(16 * 1024);
+        assertThat(cut.answer()).startsWith("éééé").endsWith(" of 2097152 bytes]");
+        assertThat(cutFailure.reason().getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(16 * 1024);
+        assertThat(cutFailure.reason()).endsWith(" of 2097152 bytes]");
+        assertThat(after.answer()).isEqualTo("NEXT");
+        assertThat(after.wasTruncated()).isFalse();
     }
 
     @Test

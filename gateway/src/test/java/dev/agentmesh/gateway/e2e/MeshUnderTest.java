@@ -36,7 +36,8 @@ final class MeshUnderTest implements AutoCloseable {
                 "spring.kafka.streams.application-id=agent-manager-e2e"));
         services.add(start(WeatherAgentApplication.class, "weather-agent", "weather.provider=offline"));
         services.add(start(NewsAgentApplication.class, "news-agent", "news.provider=offline"));
-        services.add(start(ChatAgentApplication.class, "chat-agent", "chat.llm.api-key="));
+        services.add(start(ChatAgentApplication.class, "chat-agent", "chat.llm.llm-api-key=",
+                "chat.llm.openai-api-key=", "chat.llm.base-url="));
         gateway = start(GatewayApplication.class, "gateway",
                 "gateway.instance-id=gateway-e2e",
                 "gateway.upstream.url=" + emulator.url(),
