@@ -4,6 +4,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import dev.agentmesh.sdk.llm.LlmEndpoint;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.StringUtils;
@@ -54,6 +55,19 @@ public record GatewayProperties(
         /** Offline: no key, so the emulator (or whatever REALTIME_UPSTREAM_URL names) stands in for OpenAI. */
         public boolean offline() {
             return !StringUtils.hasText(apiKey);
+        }
+
+        /**
+         * Fails when the server's key would travel in clear text: with a key, the upstream must be {@code wss:}, or
+         * {@code ws:} on loopback only.
+         */
+        public Upstream {
+            URI target = StringUtils.hasText(url) ? URI.create(url) : null;
+            if (StringUtils.hasText(apiKey) && target != null && "ws".equalsIgnoreCase(target.getScheme())
+                    && (target.getHost() == null || !LlmEndpoint.isLoopback(target.getHost()))) {
+                throw new IllegalArgumentException("REALTIME_UPSTREAM_URL is plain ws:// to " + target.getHost()
+                        + ": OPENAI_API_KEY would travel in clear text; use wss:// (ws:// is allowed on loopback only)");
+            }
         }
 
         /** Where sessions connect, with the model as the GA API expects it ({@code ?model=}). */
@@ -145,8 +159,7 @@ public record GatewayProperties(
             }
             if (hasJwks) {
                 URI uri = URI.create(jwksUri);
-                boolean loopback = "localhost".equals(uri.getHost()) || "127.0.0.1".equals(uri.getHost())
-                        || "[::1]".equals(uri.getHost());
+                boolean loopback = uri.getHost() != null && LlmEndpoint.isLoopback(uri.getHost());
                 if (!"https".equals(uri.getScheme()) && !("http".equals(uri.getScheme()) && loopback)) {
                     throw new IllegalArgumentException("GATEWAY_JWT_JWKS_URI must be https (http only on loopback)");
                 }
@@ -195,10 +208,13 @@ public record GatewayProperties(
      *
      * @param seedTurns, seedChars the most recent turns a new upstream session is told, verbatim (older ones are
      *                   dropped with a note saying how many)
+     * @param storeUrl the memory-store service (MEMORY_STORE_URL); blank: no durable memory
      */
     public record Memory(
             @DefaultValue("24") @Min(0) int seedTurns,
-            @DefaultValue("12000") @Min(0) int seedChars) {
+            @DefaultValue("12000") @Min(0) int seedChars,
+            @DefaultValue("") String storeUrl,
+            @DefaultValue("2s") @NotNull Duration storeTimeout) {
     }
 
     /**

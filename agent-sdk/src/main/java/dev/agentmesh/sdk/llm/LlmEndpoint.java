@@ -119,7 +119,7 @@ public final class LlmEndpoint {
     }
 
     /** localhost, 127.0.0.0/8 or ::1 (also IPv4-mapped); names other than localhost are not looked up. */
-    static boolean isLoopback(String host) {
+    public static boolean isLoopback(String host) {
         String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
         if (bare.equalsIgnoreCase("localhost")) {
             return true;

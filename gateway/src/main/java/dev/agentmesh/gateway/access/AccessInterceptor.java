@@ -21,6 +21,8 @@ public class AccessInterceptor implements HandshakeInterceptor {
 
     /** Session attribute naming the admitted client. */
     public static final String CLIENT = "agent-mesh.client";
+    /** Session attribute naming whose memory the session uses, when it has one. */
+    public static final String USER = "agent-mesh.user";
 
     private static final Logger log = LoggerFactory.getLogger(AccessInterceptor.class);
 
@@ -41,6 +43,8 @@ public class AccessInterceptor implements HandshakeInterceptor {
             return false;
         }
         attributes.put(CLIENT, client.get());
+        authenticator.user(request.getHeaders(), request.getURI(), client.get())
+                .ifPresent(user -> attributes.put(USER, user));
         return true;
     }
 

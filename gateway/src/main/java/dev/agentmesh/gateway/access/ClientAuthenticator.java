@@ -48,6 +48,27 @@ public class ClientAuthenticator {
         });
     }
 
+    /** Header (HTTP) or query parameter (WebSocket, where browsers cannot set headers) naming a browser's user. */
+    public static final String USER_HEADER = "X-Agent-Mesh-User";
+    private static final java.util.regex.Pattern BROWSER_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{8,64}");
+
+    /**
+     * Whose memory (conversations, profile) a request may use, given the client {@link #authenticate} admitted:
+     * with a token or a JWT that client itself; without access control the id the browser keeps for itself
+     * ({@code X-Agent-Mesh-User} or {@code user_id}), which is a convenience, not a security boundary. Empty: no
+     * memory for this request.
+     */
+    public Optional<String> user(HttpHeaders headers, URI uri, String client) {
+        if (required()) {
+            return Optional.of(client);
+        }
+        String id = headers.getFirst(USER_HEADER);
+        if (id == null && uri != null) {
+            id = UriComponentsBuilder.fromUri(uri).build().getQueryParams().getFirst("user_id");
+        }
+        return id != null && BROWSER_ID.matcher(id).matches() ? Optional.of("browser:" + id) : Optional.empty();
+    }
+
     static Optional<String> credential(HttpHeaders headers, URI uri) {
         String authorization = headers.getFirst(HttpHeaders.AUTHORIZATION);
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {

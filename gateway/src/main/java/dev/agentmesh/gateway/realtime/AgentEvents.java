@@ -24,6 +24,23 @@ final class AgentEvents {
         this.toClient = toClient;
     }
 
+    /** Which conversation this is, and what was restored of it (the page shows it and keeps the id for a reload). */
+    void conversation(String conversationId, java.util.List<dev.agentmesh.events.ContextEntry> restored) {
+        if (enabled) {
+            ObjectNode event = RealtimeJson.object();
+            event.put("type", "agent_mesh.conversation");
+            event.put("event_id", "event_" + UUID.randomUUID().toString().replace("-", ""));
+            event.put("conversation_id", conversationId);
+            ArrayNode turns = event.putArray("restored");
+            for (var turn : restored) {
+                if ("user".equals(turn.role()) || "assistant".equals(turn.role())) {
+                    turns.addObject().put("role", turn.role()).put("text", turn.text());
+                }
+            }
+            send(event);
+        }
+    }
+
     void started(String taskId, String callId, String request) {
         if (enabled) {
             ObjectNode event = event("agent_mesh.task.started", taskId);

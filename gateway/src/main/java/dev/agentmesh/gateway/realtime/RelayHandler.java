@@ -57,12 +57,15 @@ class RelayHandler extends AbstractWebSocketHandler implements SubProtocolCapabl
     private final ClientEventPolicy.Rules rules;
     private final ScheduledExecutorService scheduler;
     private final SessionDrain drain;
+    private final dev.agentmesh.gateway.memory.MemoryStore memory;
+    private static final java.util.regex.Pattern CONVERSATION_ID = java.util.regex.Pattern.compile("conv_[a-f0-9]{32}");
 
     RelayHandler(GatewayProperties properties, UpstreamConnector connector, AgentCatalog catalog,
                  TaskPublisher publisher, TaskRoutes routes, ScheduledExecutorService relayScheduler,
                  GatewayMetrics metrics, ClientSessions clients, ClientRates rates, BufferBudget budget,
-                 SessionDrain drain) {
+                 SessionDrain drain, dev.agentmesh.gateway.memory.MemoryStore memory) {
         this.drain = drain;
+        this.memory = memory;
         this.properties = properties;
         this.connector = connector;
         this.clients = clients;
@@ -138,17 +141,26 @@ class RelayHandler extends AbstractWebSocketHandler implements SubProtocolCapabl
         client.getAttributes().put(SLOT, clientId);
         boolean agentEvents = client.getUri() != null && "true".equals(UriComponentsBuilder.fromUri(client.getUri())
                 .build().getQueryParams().getFirst("agent_events"));
-        String conversationId = "conv_" + UUID.randomUUID().toString().replace("-", "");
+        String user = (String) client.getAttributes().get(AccessInterceptor.USER);
+        String resume = client.getUri() == null ? null : UriComponentsBuilder.fromUri(client.getUri()).build()
+                .getQueryParams().getFirst("conversation_id");
+        // only the user's own stored conversation resumes; any other id starts a new one
+        java.util.Optional<java.util.List<dev.agentmesh.events.ContextEntry>> earlier =
+                resume != null && user != null && CONVERSATION_ID.matcher(resume).matches()
+                        ? memory.conversation(user, resume) : java.util.Optional.empty();
+        String conversationId = earlier.isPresent() ? resume
+                : "conv_" + UUID.randomUUID().toString().replace("-", "");
+        java.util.List<dev.agentmesh.events.ContextEntry> restored = earlier.orElse(java.util.List.of());
         GatewayProperties.Tasks tasks = properties.tasks();
         GatewayProperties.Limits limits = properties.limits();
         SessionBudgets budgets = new SessionBudgets(properties.access().eventsPerSecond(),
                 properties.access().burst(), limits.inboundBytesPerSecond().toBytes(),
                 limits.maxMessageSize().toBytes(), limits.tasksPerSession(), limits.delegationsPerTurn(),
                 () -> rates.tryTask(clientId));
-        GatewayProperties.Memory memory = properties.memory();
+        GatewayProperties.Memory seeds = properties.memory();
         RelaySession session = new RelaySession(new RelaySession.Settings(conversationId, properties.instanceId(),
                 agentEvents, tasks.deadline(), tasks.grace(), tasks.contextTurns(), limits.idleTimeout(), rules,
-                java.util.List.of(), memory.seedTurns(), memory.seedChars()),
+                user, restored, seeds.seedTurns(), seeds.seedChars()),
                 new SessionConfigurer(properties.instructions(), tool::definition,
                         properties.upstream().transcriptionModel()), budgets, environment);
         if (!drain.admit(session)) {

@@ -68,11 +68,12 @@ final class RelaySession {
     /**
      * What one session is, apart from its sockets.
      *
+     * @param user whose memory the session uses (null: none); its turns are recorded for that user
      * @param restored turns of this conversation from earlier sessions, seeded into the upstream session
      * @param seedTurns, seedChars the budget of turns a new upstream session is seeded with
      */
     record Settings(String conversationId, String instanceId, boolean agentEvents, Duration deadline, Duration grace,
-                    int contextTurns, Duration idleTimeout, ClientEventPolicy.Rules rules,
+                    int contextTurns, Duration idleTimeout, ClientEventPolicy.Rules rules, String user,
                     java.util.List<dev.agentmesh.events.ContextEntry> restored, int seedTurns, int seedChars) {
     }
 
@@ -93,6 +94,8 @@ final class RelaySession {
     private final DelegatedTasks tasks;
     private final ResponseSequencer sequencer = new ResponseSequencer();
     private final HistorySeed seed;
+    private final AgentEvents events;
+    private final java.util.List<dev.agentmesh.events.ContextEntry> restored;
     private final dev.agentmesh.gateway.access.TokenBucket renewals =
             new dev.agentmesh.gateway.access.TokenBucket(RENEWALS / (double) RENEWAL_WINDOW_SECONDS, RENEWALS);
     private UpstreamOpener opener;
@@ -122,6 +125,8 @@ final class RelaySession {
         this.turns = new TurnLog(conversationId, settings.contextTurns(), seed, environment::record);
         turns.restore(settings.restored());
         AgentEvents events = new AgentEvents(settings.agentEvents(), this::toClient);
+        this.events = events;
+        this.restored = settings.restored();
         this.tasks = new DelegatedTasks(conversationId, settings.instanceId(), settings.deadline(), settings.grace(),
                 budgets, turns, events, environment, new DelegatedTasks.Calls() {
                     @Override
@@ -152,6 +157,7 @@ final class RelaySession {
         this.closeClient = closeClient;
         this.opener = opener;
         openUpstream();
+        events.conversation(conversationId, restored);
         idleCheck = environment.schedule(this::checkIdle, idleTimeout);
         environment.metrics().opened(this);
         log.info("Session opened: conversationId={}", conversationId);

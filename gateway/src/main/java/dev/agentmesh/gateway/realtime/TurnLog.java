@@ -30,8 +30,10 @@ final class TurnLog {
     /** Turns of an earlier session of this conversation: context and seed, not recorded again. */
     synchronized void restore(List<ContextEntry> earlier) {
         for (ContextEntry turn : earlier) {
-            memory.turn(turn.role(), turn.text());
-            seed.add(turn.role(), turn.text());
+            if ("user".equals(turn.role()) || "assistant".equals(turn.role())) {
+                memory.turn(turn.role(), turn.text());
+                seed.add(turn.role(), turn.text());
+            }
         }
     }
 
