@@ -96,6 +96,27 @@ public final class ProfileEditor {
         return changed ? Optional.of(fields.toProfile(current.userId(), at)) : Optional.empty();
     }
 
+    /** The fields whose value or origin differ between two versions of a profile. */
+    public static List<ProfileField> changedFields(UserProfile before, UserProfile after) {
+        List<ProfileField> changed = new ArrayList<>();
+        if (!java.util.Objects.equals(before.name(), after.name())) {
+            changed.add(ProfileField.NAME);
+        }
+        if (!java.util.Objects.equals(before.homeCity(), after.homeCity())) {
+            changed.add(ProfileField.HOME_CITY);
+        }
+        if (!java.util.Objects.equals(before.units(), after.units())) {
+            changed.add(ProfileField.UNITS);
+        }
+        if (!java.util.Objects.equals(before.interests(), after.interests())) {
+            changed.add(ProfileField.INTERESTS);
+        }
+        if (!java.util.Objects.equals(before.language(), after.language())) {
+            changed.add(ProfileField.LANGUAGE);
+        }
+        return changed;
+    }
+
     private static <T> ProfileFact<T> learned(ProfileFact<T> current, T value, String sentence, Instant at) {
         if (current != null && (current.setByUser() || current.value().equals(value))) {
             return current;

@@ -3,6 +3,7 @@ package dev.agentmesh.memory.store;
 import dev.agentmesh.events.Event;
 import dev.agentmesh.events.MemoryCommand;
 import dev.agentmesh.events.ProfileFactForgetRequested;
+import dev.agentmesh.events.ProfileField;
 import dev.agentmesh.events.ProfileUpdateRequested;
 import dev.agentmesh.events.TurnRecorded;
 import dev.agentmesh.events.UserForgetRequested;
@@ -112,10 +113,10 @@ final class MemoryProcessor extends ContextualProcessor<String, Event, String, E
         }
         UserProfile current = Optional.ofNullable(profiles.get(userId)).orElseGet(() -> UserProfile.empty(userId));
         ProfileEditor.learn(current, facts, clock.instant()).ifPresent(learned -> {
-            facts.forEach(fact -> metrics.learned(fact.field()));
+            List<ProfileField> changed = ProfileEditor.changedFields(current, learned);
+            changed.forEach(metrics::learned);
             log.info("Learned {} for userId={} conversationId={}",
-                    facts.stream().map(fact -> fact.field().wireName()).distinct().toList(), userId,
-                    turn.conversationId());
+                    changed.stream().map(ProfileField::wireName).toList(), userId, turn.conversationId());
             publish(userId, learned, timestamp);
         });
     }
