@@ -182,6 +182,19 @@ class MemoryApiIT {
                 "Echidnara");
     }
 
+    @Test
+    void reportsTheStreamInHealthAndServesMetricsTaggedWithTheService() {
+        assertThat(memory.get("/actuator/health/liveness").body()).contains("\"status\":\"UP\"")
+                .contains("memoryStreamsLiveness");
+        Response readiness = memory.get("/actuator/health/readiness");
+        assertThat(readiness.status()).isEqualTo(200);
+        assertThat(readiness.body()).contains("memoryStreamsReadiness").contains("RUNNING");
+        memory.get("/api/memory/users/" + user() + "/profile");
+
+        assertThat(memory.get("/actuator/prometheus").body())
+                .contains("memory_reads_total{route=\"local\",service=\"memory-store\"}");
+    }
+
     private static void assertBadRequest(Response response, String detail) {
         assertThat(response.status()).as(response.body()).isEqualTo(400);
         assertThat(response.contentType()).startsWith("application/problem+json");
