@@ -14,6 +14,7 @@ SERVICES=(
   "weather-agent:8082:weather-agent"
   "news-agent:8083:news-agent"
   "chat-agent:8084:chat-agent"
+  "memory-store:8087:memory-store"
   "gateway:8080:gateway"
 )
 

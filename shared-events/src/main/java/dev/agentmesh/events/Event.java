@@ -19,9 +19,13 @@ import java.time.Instant;
         @JsonSubTypes.Type(value = AgentTaskCompleted.class, name = AgentTaskCompleted.TYPE),
         @JsonSubTypes.Type(value = AgentRegistered.class, name = AgentRegistered.TYPE),
         @JsonSubTypes.Type(value = TaskPlanned.class, name = TaskPlanned.TYPE),
-        @JsonSubTypes.Type(value = TurnRecorded.class, name = TurnRecorded.TYPE)
+        @JsonSubTypes.Type(value = TurnRecorded.class, name = TurnRecorded.TYPE),
+        @JsonSubTypes.Type(value = UserProfile.class, name = UserProfile.TYPE),
+        @JsonSubTypes.Type(value = ProfileUpdateRequested.class, name = ProfileUpdateRequested.TYPE),
+        @JsonSubTypes.Type(value = ProfileFactForgetRequested.class, name = ProfileFactForgetRequested.TYPE),
+        @JsonSubTypes.Type(value = UserForgetRequested.class, name = UserForgetRequested.TYPE)
 })
-public sealed interface Event permits TaskScoped, AgentRegistered {
+public sealed interface Event permits TaskScoped, AgentRegistered, UserProfile, MemoryCommand {
 
     /** The schema version this code writes. Readers accept higher versions and ignore what they do not know. */
     int SCHEMA_VERSION = 1;

@@ -15,8 +15,17 @@ public final class Topics {
     /** Compacted: {@link AgentRegistered} heartbeats, keyed by agent name. */
     public static final String AGENT_REGISTRY = "agent-registry";
 
-    /** Audit log of turns, plans and results: {@link ConversationEvent}s, keyed by conversation id. */
+    /**
+     * Audit log of turns, plans and results: {@link ConversationEvent}s, keyed by conversation id. Keeps raw turns
+     * until its own retention ({@code retention.ms}), also those of users who asked to be forgotten.
+     */
     public static final String CONVERSATION_EVENTS = "conversation-events";
+
+    /** Compacted: the latest {@link UserProfile} per user, keyed by user id; a tombstone means forgotten. */
+    public static final String USER_PROFILES = "user-profiles";
+
+    /** To the memory store: {@link MemoryCommand}s (profile edits, forget me), keyed by user id. */
+    public static final String MEMORY_COMMANDS = "memory-commands";
 
     private static final String REQUESTS_SUFFIX = "-requests";
     private static final String DEAD_LETTER_SUFFIX = "-dlt";

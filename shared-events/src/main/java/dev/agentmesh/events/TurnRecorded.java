@@ -7,10 +7,13 @@ import java.time.Instant;
  *
  * @param taskId the task this turn belongs to, or the turn's own id when no task is involved
  * @param role {@code user}, {@code assistant}, {@code tool-call} or {@code tool-result}
+ * @param userId the authenticated user the conversation belongs to, or null when the writer did not know it
+ *               (written before the field existed, or by a writer without an identity); the memory store keeps
+ *               history and learns profiles only from turns that carry one
  */
 public record TurnRecorded(
         String eventId, Instant occurredAt, int schemaVersion, String taskId, String conversationId,
-        String role, String text) implements ConversationEvent {
+        String role, String text, String userId) implements ConversationEvent {
 
     public static final String TYPE = "turn-recorded";
 
@@ -22,9 +25,21 @@ public record TurnRecorded(
         Require.text(conversationId, "conversationId");
         Require.text(role, "role");
         text = text == null ? "" : text;
+        userId = userId == null || userId.isBlank() ? null : userId;
+    }
+
+    /** A turn without a user, as written before {@code userId} existed. */
+    public TurnRecorded(String eventId, Instant occurredAt, int schemaVersion, String taskId, String conversationId,
+                        String role, String text) {
+        this(eventId, occurredAt, schemaVersion, taskId, conversationId, role, text, null);
     }
 
     public static TurnRecorded of(String taskId, String conversationId, String role, String text) {
-        return new TurnRecorded(Ids.newId(), Instant.now(), SCHEMA_VERSION, taskId, conversationId, role, text);
+        return of(taskId, conversationId, role, text, null);
+    }
+
+    public static TurnRecorded of(String taskId, String conversationId, String role, String text, String userId) {
+        return new TurnRecorded(Ids.newId(), Instant.now(), SCHEMA_VERSION, taskId, conversationId, role, text,
+                userId);
     }
 }

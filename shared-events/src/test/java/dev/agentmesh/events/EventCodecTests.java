@@ -58,7 +58,18 @@ class EventCodecTests {
                         "Are today's news and weather related?", List.of(List.of("weather", "news"), List.of("chat")),
                         "local", "weather and news first; chat relates them")},
                 new Object[] {"turn-recorded.json", new TurnRecorded("e-9", AT, 1, "t-1", "c-1", "user",
-                        "What's the weather in Paris?")});
+                        "What's the weather in Paris?")},
+                new Object[] {"turn-recorded-with-user.json", new TurnRecorded("e-10", AT, 1, "t-1", "c-1", "user",
+                        "I live in Lyon", "user-42")},
+                new Object[] {"user-profile.json", new UserProfile("e-11", AT, 1, "user-42",
+                        ProfileFact.setByUser("Ana", AT), ProfileFact.learned("Lyon", "I live in Lyon", AT),
+                        ProfileFact.setByUser(Units.METRIC, AT),
+                        ProfileFact.learned(List.of("Formula 1"), "I follow Formula 1", AT), null)},
+                new Object[] {"profile-update-requested.json", new ProfileUpdateRequested("e-12", AT, 1, "user-42",
+                        "Ana", null, Units.IMPERIAL, List.of("climate", "tennis"), "fr")},
+                new Object[] {"profile-fact-forget-requested.json", new ProfileFactForgetRequested("e-13", AT, 1,
+                        "user-42", ProfileField.HOME_CITY)},
+                new Object[] {"user-forget-requested.json", new UserForgetRequested("e-14", AT, 1, "user-42")});
     }
 
     @ParameterizedTest(name = "{0}")
@@ -110,6 +121,25 @@ class EventCodecTests {
                 .isInstanceOf(InvalidEventException.class);
         assertThatThrownBy(() -> EventCodec.decode(new byte[0]))
                 .isInstanceOf(InvalidEventException.class);
+    }
+
+    @Test
+    void readsATurnWrittenBeforeUserIdExistedAsATurnWithoutUser() throws IOException {
+        TurnRecorded turn = EventCodec.decode(golden("turn-recorded.json"), TurnRecorded.class);
+
+        assertThat(turn.userId()).isNull();
+        assertThat(EventCodec.encodeToString(turn)).doesNotContain("userId");
+    }
+
+    @Test
+    void rejectsAProfileWithoutItsUser() {
+        String json = """
+                {"type":"user-profile","eventId":"e-11","occurredAt":"2026-11-24T10:15:30.123Z","schemaVersion":1}
+                """;
+
+        assertThatThrownBy(() -> EventCodec.decode(json, Event.class))
+                .isInstanceOf(InvalidEventException.class)
+                .hasMessageContaining("userId is required");
     }
 
     @Test
