@@ -71,6 +71,7 @@ if [ -z "${OPENAI_API_KEY:-}" ]; then
   echo "No OPENAI_API_KEY: running offline (emulator upstream, WEATHER_PROVIDER=$WEATHER_PROVIDER, NEWS_PROVIDER=$NEWS_PROVIDER)."
 fi
 export KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT"
+export MEMORY_STORE_URL="${MEMORY_STORE_URL:-http://127.0.0.1:8087}"
 # GATEWAY_TLS=dev: the gateway serves https and wss with a development certificate made here (for clients that
 # only speak wss, such as the openai npm package's realtime client).
 SCHEME=http WS=ws

@@ -81,6 +81,9 @@ class MemoryController {
                     : "name the browser's user in the " + ClientAuthenticator.USER_HEADER + " header");
         }
         MemoryStore.Reply reply = store.forUser(method, user.get(), path, body);
+        if (reply.status() == HttpStatus.NO_CONTENT.value()) {
+            return ResponseEntity.noContent().build();
+        }
         return ResponseEntity.status(reply.status()).contentType(MediaType.APPLICATION_JSON)
                 .body(reply.body() == null || reply.body().isEmpty() ? "{}" : reply.body());
     }

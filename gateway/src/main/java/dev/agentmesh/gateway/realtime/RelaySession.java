@@ -122,7 +122,7 @@ final class RelaySession {
         this.budgets = budgets;
         this.policy = new ClientEventPolicy(settings.rules(), configurer, serverCalls::isServerCallId);
         this.seed = new HistorySeed(settings.seedTurns(), settings.seedChars());
-        this.turns = new TurnLog(conversationId, settings.contextTurns(), seed, environment::record);
+        this.turns = new TurnLog(conversationId, settings.user(), settings.contextTurns(), seed, environment::record);
         turns.restore(settings.restored());
         AgentEvents events = new AgentEvents(settings.agentEvents(), this::toClient);
         this.events = events;

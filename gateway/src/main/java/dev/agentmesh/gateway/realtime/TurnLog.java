@@ -16,12 +16,17 @@ import java.util.function.Consumer;
 final class TurnLog {
 
     private final String conversationId;
+    private final String user;
     private final ConversationMemory memory;
     private final HistorySeed seed;
     private final Consumer<TurnRecorded> audit;
 
-    TurnLog(String conversationId, int contextTurns, HistorySeed seed, Consumer<TurnRecorded> audit) {
+    /**
+     * @param user whose memory the turns belong to (null: nobody's; the memory store keeps only a user's turns)
+     */
+    TurnLog(String conversationId, String user, int contextTurns, HistorySeed seed, Consumer<TurnRecorded> audit) {
         this.conversationId = conversationId;
+        this.user = user;
         this.memory = new ConversationMemory(contextTurns);
         this.seed = seed;
         this.audit = audit;
@@ -46,14 +51,14 @@ final class TurnLog {
     }
 
     void delegated(String taskId, String request) {
-        audit.accept(TurnRecorded.of(taskId, conversationId, "tool-call", request));
+        audit.accept(TurnRecorded.of(taskId, conversationId, "tool-call", request, user));
     }
 
     void result(String taskId, String output, AgentTaskCompleted result) {
         synchronized (this) {
             memory.agentResult(summary(result));
         }
-        audit.accept(TurnRecorded.of(taskId, conversationId, "tool-result", output));
+        audit.accept(TurnRecorded.of(taskId, conversationId, "tool-result", output, user));
     }
 
     synchronized List<ContextEntry> context() {
@@ -68,7 +73,7 @@ final class TurnLog {
             memory.turn(role, text);
             seed.add(role, text);
         }
-        audit.accept(TurnRecorded.of(UUID.randomUUID().toString(), conversationId, role, text));
+        audit.accept(TurnRecorded.of(UUID.randomUUID().toString(), conversationId, role, text, user));
     }
 
     private static String summary(AgentTaskCompleted result) {

@@ -226,6 +226,50 @@ class DelegatedTurnIT {
     }
 
     @Test
+    void whatAUserSaysIsRememberedAcrossSessionsAndForgottenOnRequest() throws Exception {
+        String user = "e2e-user-" + Long.toHexString(System.nanoTime());
+        String conversationId;
+        try (RealtimeTestClient first = RealtimeTestClient.connect(mesh.realtimeUrl() + "?agent_events=true&user_id="
+                + user)) {
+            conversationId = JSON.readTree(first.awaitEvent("agent_mesh.conversation", event -> true,
+                    Duration.ofSeconds(10))).path("conversation_id").asString();
+            first.sendText("I live in Lyon.");
+            first.awaitEvent("response.done", event -> true, Duration.ofSeconds(30));
+        }
+
+        // the memory store learned where the user lives, from the turn the gateway recorded for that user
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(me("GET", user, "/profile").body())
+                .contains("\"homeCity\"", "Lyon", "learned"));
+
+        // a reload comes back with the conversation id: the new session is that conversation, restored
+        try (RealtimeTestClient again = RealtimeTestClient.connect(mesh.realtimeUrl() + "?agent_events=true&user_id="
+                + user + "&conversation_id=" + conversationId)) {
+            JsonNode restored = JSON.readTree(again.awaitEvent("agent_mesh.conversation", event -> true,
+                    Duration.ofSeconds(10)));
+            assertThat(restored.path("conversation_id").asString()).isEqualTo(conversationId);
+            assertThat(restored.path("restored").findValuesAsString("text")).contains("I live in Lyon.");
+        }
+        // another user cannot take that conversation over
+        try (RealtimeTestClient stranger = RealtimeTestClient.connect(mesh.realtimeUrl()
+                + "?agent_events=true&user_id=stranger-" + user + "&conversation_id=" + conversationId)) {
+            String other = stranger.awaitEvent("agent_mesh.conversation", event -> true, Duration.ofSeconds(10));
+            assertThat(other).doesNotContain(conversationId).doesNotContain("Lyon");
+        }
+
+        assertThat(me("DELETE", user, "").statusCode()).isIn(202, 204);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(me("GET", user, "/profile").body()).doesNotContain("Lyon");
+            assertThat(me("GET", user, "/conversations/" + conversationId).statusCode()).isEqualTo(404);
+        });
+    }
+
+    private HttpResponse<String> me(String method, String user, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(mesh.pageUrl() + "api/me" + path))
+                .header("X-Agent-Mesh-User", user).method(method, HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void theWebPageShowsTheAgentsAndTheAnswerInHeadlessChromium() throws Exception {
         Path screenshot = Path.of("target", "ui-delegated-turn.png").toAbsolutePath();
 

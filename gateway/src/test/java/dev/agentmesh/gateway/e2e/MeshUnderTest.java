@@ -4,6 +4,7 @@ import dev.agentmesh.chat.ChatAgentApplication;
 import dev.agentmesh.emulator.RealtimeEmulator;
 import dev.agentmesh.gateway.GatewayApplication;
 import dev.agentmesh.manager.AgentManagerApplication;
+import dev.agentmesh.memory.MemoryStoreApplication;
 import dev.agentmesh.news.NewsAgentApplication;
 import dev.agentmesh.testing.TestKafka;
 import dev.agentmesh.weather.WeatherAgentApplication;
@@ -19,7 +20,8 @@ import java.util.List;
 /**
  * The whole system in this JVM, each service in its own Spring context with its own application.yml, against
  * the test broker: the realtime-emulator as the upstream, the gateway, the manager and the three agents with
- * their offline providers. The same code paths run as in production; only providers and endpoints change.
+ * their offline providers, and the memory store. The same code paths run as in production; only providers and
+ * endpoints change.
  */
 final class MeshUnderTest implements AutoCloseable {
 
@@ -28,9 +30,15 @@ final class MeshUnderTest implements AutoCloseable {
     private final RealtimeEmulator emulator;
     private final List<ConfigurableApplicationContext> services = new ArrayList<>();
     private final ConfigurableApplicationContext gateway;
+    private final int memoryPort;
 
     private MeshUnderTest() throws IOException {
         emulator = RealtimeEmulator.start();
+        memoryPort = freePort();
+        services.add(start(MemoryStoreApplication.class, "memory-store",
+                "spring.kafka.streams.state-dir=" + Files.createTempDirectory("memory-state"),
+                "spring.kafka.streams.application-id=memory-store-e2e",
+                "server.port=" + memoryPort, "memory.advertised-address=127.0.0.1:" + memoryPort));
         services.add(start(AgentManagerApplication.class, "agent-manager",
                 "spring.kafka.streams.state-dir=" + Files.createTempDirectory("manager-state"),
                 "spring.kafka.streams.application-id=agent-manager-e2e"));
@@ -42,6 +50,7 @@ final class MeshUnderTest implements AutoCloseable {
                 "gateway.instance-id=gateway-e2e",
                 "gateway.upstream.url=" + emulator.url(),
                 "gateway.upstream.api-key=" + SERVER_KEY,
+                "gateway.memory.store-url=" + memoryUrl(),
                 // the fuzz test means every frame to reach the parser, not the rate limit
                 "gateway.access.events-per-second=10000", "gateway.access.burst=10000");
         services.add(gateway);
@@ -65,6 +74,10 @@ final class MeshUnderTest implements AutoCloseable {
 
     String pageUrl() {
         return "http://127.0.0.1:" + gatewayPort() + "/";
+    }
+
+    String memoryUrl() {
+        return "http://127.0.0.1:" + memoryPort;
     }
 
     RealtimeEmulator emulator() {
@@ -94,16 +107,24 @@ final class MeshUnderTest implements AutoCloseable {
         return gateway.getBean(type);
     }
 
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
     private static ConfigurableApplicationContext start(Class<?> application, String module, String... extra) {
         // the directory, so that profile files beside application.yml (application-tls.yml) are found too
         Path config = Path.of("..", module, "src", "main", "resources").toAbsolutePath();
         List<String> arguments = new ArrayList<>(List.of(
                 "--spring.config.location=file:" + config + "/",
                 "--spring.kafka.bootstrap-servers=" + TestKafka.bootstrapServers(),
-                "--server.port=0",
                 "--spring.main.banner-mode=off"));
         for (String property : extra) {
             arguments.add("--" + property);
+        }
+        if (arguments.stream().noneMatch(argument -> argument.startsWith("--server.port="))) {
+            arguments.add("--server.port=0");
         }
         return new SpringApplicationBuilder(application).run(arguments.toArray(String[]::new));
     }

@@ -104,7 +104,7 @@ class ResumeIT {
 
         HttpResponse<String> forget = http.send(HttpRequest.newBuilder(URI.create(base() + "/api/me"))
                 .header("X-Agent-Mesh-User", "alice-browser-1").DELETE().build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(forget.statusCode()).isEqualTo(202);
+        assertThat(forget.statusCode()).isEqualTo(204);
         assertThat(STORE_REQUESTS).contains("DELETE /api/memory/users/browser%3Aalice-browser-1");
         assertThat(STORE_REQUESTS).noneMatch(request -> request.contains("mallory") && request.startsWith("DELETE"));
     }
@@ -138,12 +138,12 @@ class ResumeIT {
                     status = 200;
                     body = "{\"homeCity\":{\"value\":\"Lyon\",\"source\":\"learned\"}}";
                 } else if (path.equals(alice) && exchange.getRequestMethod().equals("DELETE")) {
-                    status = 202;
-                    body = "{}";
+                    status = 204;
+                    body = "";
                 }
                 byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().add("Content-Type", "application/json");
-                exchange.sendResponseHeaders(status, bytes.length);
+                exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
                 exchange.getResponseBody().write(bytes);
                 exchange.close();
             });
