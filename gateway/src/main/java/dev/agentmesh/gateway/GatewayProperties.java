@@ -110,7 +110,7 @@ public record GatewayProperties(
             @DefaultValue("20") @Min(1) int maxSessionsPerClient,
             @DefaultValue("200") @Min(1) int eventsPerSecond,
             @DefaultValue("400") @Min(1) int burst,
-            @DefaultValue("60m") @NotNull Duration maxSessionDuration) {
+            @DefaultValue("4h") @NotNull Duration maxSessionDuration) {
 
         public enum Mode { NONE, TOKEN, JWT }
 
