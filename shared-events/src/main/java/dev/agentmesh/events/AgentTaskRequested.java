@@ -10,10 +10,12 @@ import java.util.List;
  * @param context recent turns and this session's earlier agent results, oldest first
  * @param deadline after this instant the manager publishes whatever it has
  * @param replyTo the gateway instance that holds the session; copied to the result
+ * @param user what the user's profile says (home city, units, interests, name, language); null when unknown
  */
 public record AgentTaskRequested(
         String eventId, Instant occurredAt, int schemaVersion, String taskId, String conversationId,
-        String request, List<ContextEntry> context, Instant deadline, String replyTo) implements TaskCommand {
+        String request, List<ContextEntry> context, Instant deadline, String replyTo, UserContext user)
+        implements TaskCommand {
 
     public static final String TYPE = "agent-task-requested";
 
@@ -28,9 +30,22 @@ public record AgentTaskRequested(
         Require.present(deadline, "deadline");
     }
 
+    /** A task written before tasks carried the user's profile. */
+    public AgentTaskRequested(String eventId, Instant occurredAt, int schemaVersion, String taskId,
+                              String conversationId, String request, List<ContextEntry> context, Instant deadline,
+                              String replyTo) {
+        this(eventId, occurredAt, schemaVersion, taskId, conversationId, request, context, deadline, replyTo, null);
+    }
+
     public static AgentTaskRequested of(String taskId, String conversationId, String request,
                                         List<ContextEntry> context, Instant deadline, String replyTo) {
+        return of(taskId, conversationId, request, context, deadline, replyTo, null);
+    }
+
+    public static AgentTaskRequested of(String taskId, String conversationId, String request,
+                                        List<ContextEntry> context, Instant deadline, String replyTo,
+                                        UserContext user) {
         return new AgentTaskRequested(Ids.newId(), Instant.now(), SCHEMA_VERSION, taskId, conversationId,
-                request, context, deadline, replyTo);
+                request, context, deadline, replyTo, user);
     }
 }

@@ -9,11 +9,12 @@ import java.util.List;
  * @param stage 1 for agents that run first and in parallel, 2 for agents that build on stage-1 answers
  * @param priorAnswers the earlier stages' answers (empty in stage 1)
  * @param deadline the agent replies before this instant or not at all
+ * @param user what the user's profile says, from the task; null when unknown
  */
 public record SubtaskRequested(
         String eventId, Instant occurredAt, int schemaVersion, String taskId, String conversationId,
         String agent, String request, List<ContextEntry> context, List<PriorAnswer> priorAnswers,
-        int stage, Instant deadline) implements TaskScoped {
+        int stage, Instant deadline, UserContext user) implements TaskScoped {
 
     public static final String TYPE = "subtask-requested";
 
@@ -30,10 +31,24 @@ public record SubtaskRequested(
         Require.present(deadline, "deadline");
     }
 
+    /** A subtask written before subtasks carried the user's profile. */
+    public SubtaskRequested(String eventId, Instant occurredAt, int schemaVersion, String taskId,
+                            String conversationId, String agent, String request, List<ContextEntry> context,
+                            List<PriorAnswer> priorAnswers, int stage, Instant deadline) {
+        this(eventId, occurredAt, schemaVersion, taskId, conversationId, agent, request, context, priorAnswers,
+                stage, deadline, null);
+    }
+
     public static SubtaskRequested of(String taskId, String conversationId, String agent, String request,
                                       List<ContextEntry> context, List<PriorAnswer> priorAnswers, int stage,
                                       Instant deadline) {
+        return of(taskId, conversationId, agent, request, context, priorAnswers, stage, deadline, null);
+    }
+
+    public static SubtaskRequested of(String taskId, String conversationId, String agent, String request,
+                                      List<ContextEntry> context, List<PriorAnswer> priorAnswers, int stage,
+                                      Instant deadline, UserContext user) {
         return new SubtaskRequested(Ids.newId(), Instant.now(), SCHEMA_VERSION, taskId, conversationId, agent,
-                request, context, priorAnswers, stage, deadline);
+                request, context, priorAnswers, stage, deadline, user);
     }
 }

@@ -2,6 +2,7 @@ package dev.agentmesh.weather;
 
 import dev.agentmesh.sdk.Agent;
 import dev.agentmesh.sdk.AgentException;
+import dev.agentmesh.events.UserContext;
 import dev.agentmesh.sdk.AgentRequest;
 import org.springframework.stereotype.Component;
 
@@ -31,7 +32,10 @@ class WeatherAgent implements Agent {
 
     @Override
     public String handle(AgentRequest request) throws AgentException {
-        Optional<String> placeName = places.find(request.text(), request.context());
+        UserContext user = request.user();
+        // a place the request (or the conversation) names wins; else the user's home city, if the profile has one
+        Optional<String> placeName = places.find(request.text(), request.context())
+                .or(() -> Optional.ofNullable(user == null ? null : user.homeCity()).filter(city -> !city.isBlank()));
         if (placeName.isEmpty()) {
             return "Which place would you like the weather for?";
         }
@@ -39,7 +43,8 @@ class WeatherAgent implements Agent {
         if (place.isEmpty()) {
             return "I could not find a place called " + placeName.get() + ". Could you name a nearby city?";
         }
-        Forecast forecast = provider.forecast(place.get(), Units.forCountry(place.get().countryCode()));
+        Forecast forecast = provider.forecast(place.get(),
+                Units.forUser(user == null ? null : user.units(), place.get().countryCode()));
         return describe(place.get(), forecast) + (provider.offline() ? " (offline sample data)" : "");
     }
 

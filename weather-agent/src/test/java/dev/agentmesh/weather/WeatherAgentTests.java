@@ -1,9 +1,11 @@
 package dev.agentmesh.weather;
 
+import dev.agentmesh.events.UserContext;
 import dev.agentmesh.sdk.AgentRequest;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,6 +34,46 @@ class WeatherAgentTests {
     void asksForThePlaceWhenNoneIsGiven() throws Exception {
         assertThat(agent.handle(AgentRequest.of("Will it rain later?", Duration.ofSeconds(5))))
                 .isEqualTo("Which place would you like the weather for?");
+    }
+
+    @Test
+    void withoutAPlaceInTheRequestTheUsersHomeCityAndUnitsAreUsed() throws Exception {
+        List<Units> asked = new java.util.ArrayList<>();
+        OfflineWeatherProvider samples = new OfflineWeatherProvider();
+        WeatherAgent recording = new WeatherAgent(new WeatherProvider() {
+            @Override
+            public java.util.Optional<Place> geocode(String name) throws dev.agentmesh.sdk.AgentException {
+                return samples.geocode(name);
+            }
+
+            @Override
+            public Forecast forecast(Place place, Units units) throws dev.agentmesh.sdk.AgentException {
+                asked.add(units);
+                return samples.forecast(place, units);
+            }
+
+            @Override
+            public boolean offline() {
+                return true;
+            }
+        });
+
+        String answer = recording.handle(AgentRequest.of("Will it rain later?", Duration.ofSeconds(5))
+                .forUser(new UserContext("Ana", "Denver", "metric", List.of(), null)));
+
+        assertThat(answer).startsWith("Denver, Colorado, United States:");
+        // Denver would get Fahrenheit and mph; the user asked for metric (the provider converts; samples are fixed)
+        assertThat(asked).containsExactly(new Units(false, false));
+    }
+
+    @Test
+    void aPlaceTheRequestNamesWinsOverTheHomeCity() throws Exception {
+        UserContext lyon = new UserContext(null, "Lyon", null, List.of(), null);
+
+        assertThat(agent.handle(AgentRequest.of("And in Oslo?", Duration.ofSeconds(5)).forUser(lyon)))
+                .startsWith("Oslo");
+        assertThat(agent.handle(AgentRequest.of("Do I need an umbrella?", Duration.ofSeconds(5)).forUser(lyon)))
+                .startsWith("Lyon, France:");
     }
 
     @Test

@@ -74,6 +74,38 @@ public class MemoryStore {
         return Optional.of(turns);
     }
 
+    /**
+     * The user's profile as a task carries it, fetched without blocking the caller; completes with null when there
+     * is no memory, nothing is known, or the store does not answer in time.
+     */
+    public java.util.concurrent.CompletableFuture<dev.agentmesh.events.UserContext> profile(String user) {
+        if (!enabled() || user == null) {
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + userPath(user) + "/profile")).timeout(timeout)
+                .header("Accept", "application/json").GET().build();
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                .thenApply(response -> response.statusCode() == 200 ? userContext(JSON.readTree(response.body())) : null)
+                .exceptionally(error -> {
+                    log.warn("Memory store did not give a profile: {}", error.getClass().getSimpleName());
+                    return null;
+                });
+    }
+
+    private static dev.agentmesh.events.UserContext userContext(JsonNode profile) {
+        List<String> interests = new ArrayList<>();
+        profile.path("interests").path("value").forEach(interest -> interests.add(interest.asString()));
+        dev.agentmesh.events.UserContext user = new dev.agentmesh.events.UserContext(value(profile, "name"),
+                value(profile, "homeCity"), value(profile, "units"), interests, value(profile, "language"));
+        return user.name() == null && user.homeCity() == null && user.units() == null && user.interests().isEmpty()
+                && user.language() == null ? null : user;
+    }
+
+    private static String value(JsonNode profile, String field) {
+        JsonNode value = profile.path(field).path("value");
+        return value.isString() ? value.asString() : null;
+    }
+
     /** Relays a request of the page's about the user's own data, under {@code /api/memory/users/{user}}. */
     public Reply forUser(String method, String user, String subPath, String body) {
         if (!enabled()) {

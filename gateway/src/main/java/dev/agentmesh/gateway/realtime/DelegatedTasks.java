@@ -26,6 +26,8 @@ import java.util.concurrent.ScheduledFuture;
 final class DelegatedTasks implements TaskListener {
 
     private static final Logger log = LoggerFactory.getLogger(DelegatedTasks.class);
+    /** How long a task waits for the user's profile before it goes without. */
+    private static final Duration PROFILE_WAIT = Duration.ofMillis(300);
 
     /** How the tasks answer the model's calls. */
     interface Calls {
@@ -43,6 +45,7 @@ final class DelegatedTasks implements TaskListener {
     }
 
     private final String conversationId;
+    private final String user;
     private final String instanceId;
     private final Duration deadline;
     private final Duration grace;
@@ -53,9 +56,11 @@ final class DelegatedTasks implements TaskListener {
     private final Calls calls;
     private final Map<String, PendingTask> pending = new LinkedHashMap<>();
 
-    DelegatedTasks(String conversationId, String instanceId, Duration deadline, Duration grace, SessionBudgets budgets,
-                   TurnLog turns, AgentEvents events, RelaySession.Environment environment, Calls calls) {
+    DelegatedTasks(String conversationId, String user, String instanceId, Duration deadline, Duration grace,
+                   SessionBudgets budgets, TurnLog turns, AgentEvents events, RelaySession.Environment environment,
+                   Calls calls) {
         this.conversationId = conversationId;
+        this.user = user;
         this.instanceId = instanceId;
         this.deadline = deadline;
         this.grace = grace;
@@ -87,14 +92,17 @@ final class DelegatedTasks implements TaskListener {
             return;
         }
         String taskId = UUID.randomUUID().toString();
-        AgentTaskRequested requested = AgentTaskRequested.of(taskId, conversationId, request, turns.context(),
-                Instant.now().plus(deadline), instanceId);
+        Instant due = Instant.now().plus(deadline);
+        java.util.List<dev.agentmesh.events.ContextEntry> context = turns.context();
         synchronized (this) {
             pending.put(taskId, new PendingTask(taskId, callId, System.nanoTime(), environment.schedule(
                     () -> noResult(taskId, "no result arrived within the deadline"), deadline.plus(grace))));
         }
         environment.register(taskId, this);
-        environment.publish(requested, () -> noResult(taskId, "the agents cannot be reached right now"));
+        // the task carries the user's profile if the memory store gives it quickly; it never waits for it long
+        environment.profile(user).completeOnTimeout(null, PROFILE_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                .thenAccept(user -> environment.publish(AgentTaskRequested.of(taskId, conversationId, request, context,
+                        due, instanceId, user), () -> noResult(taskId, "the agents cannot be reached right now")));
         turns.delegated(taskId, request);
         log.info("Delegated a turn: taskId={} conversationId={}", taskId, conversationId);
         events.started(taskId, callId, request);

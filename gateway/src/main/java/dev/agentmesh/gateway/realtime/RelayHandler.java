@@ -117,6 +117,11 @@ class RelayHandler extends AbstractWebSocketHandler implements SubProtocolCapabl
             public GatewayMetrics metrics() {
                 return metrics;
             }
+
+            @Override
+            public CompletableFuture<dev.agentmesh.events.UserContext> profile(String user) {
+                return memory.profile(user);
+            }
         };
     }
 

@@ -53,6 +53,9 @@ final class RelaySession {
         ScheduledFuture<?> schedule(Runnable action, Duration delay);
 
         GatewayMetrics metrics();
+
+        /** The user's profile for a task (null: none, or no user); never blocks. */
+        java.util.concurrent.CompletableFuture<dev.agentmesh.events.UserContext> profile(String user);
     }
 
     /** Opens upstream sessions: the handler knows sockets, the session knows when it needs a new one. */
@@ -127,7 +130,8 @@ final class RelaySession {
         AgentEvents events = new AgentEvents(settings.agentEvents(), this::toClient);
         this.events = events;
         this.restored = settings.restored();
-        this.tasks = new DelegatedTasks(conversationId, settings.instanceId(), settings.deadline(), settings.grace(),
+        this.tasks = new DelegatedTasks(conversationId, settings.user(), settings.instanceId(), settings.deadline(),
+                settings.grace(),
                 budgets, turns, events, environment, new DelegatedTasks.Calls() {
                     @Override
                     public void answer(String callId, String output, boolean wordsOnly) {
