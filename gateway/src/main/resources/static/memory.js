@@ -134,24 +134,22 @@ export class MemoryPanel {
     const li = el('li', 'fact');
     li.dataset.field = field.key;
     li.dataset.source = fact ? fact.source : 'none';
-    const head = el('div', 'fact-head');
-    head.append(el('span', 'fact-label', field.label));
-    if (fact) head.append(el('span', `badge badge-${fact.source}`, fact.source === 'learned' ? 'learned' : 'set by you'));
-    li.append(head);
+    li.append(el('span', 'fact-label', field.label));
     if (this.#editing === field.key) {
       li.append(this.#editor(field, fact));
       return li;
     }
-    li.append(el('div', fact ? 'fact-value' : 'fact-value muted', fact ? shown(fact.value) : 'not known'));
+    const value = el('span', fact ? 'fact-value' : 'fact-value muted', fact ? shown(fact.value) : 'not known');
+    if (fact) value.append(' ', el('span', `badge badge-${fact.source}`, fact.source === 'learned' ? 'learned' : 'set by you'));
+    const actions = el('span', 'fact-actions');
+    actions.append(button(fact ? 'Edit' : 'Set', `${fact ? 'Edit' : 'Set'} ${field.label.toLowerCase()}`, () => this.#edit(field.key)));
+    if (fact) actions.append(button('Forget', `Forget ${field.label.toLowerCase()}`, () => this.forgetFact(field)));
+    li.append(value, actions);
     if (fact && fact.source === 'learned' && fact.learnedFrom) {
       const from = el('p', 'fact-from', 'Learned from ');
       from.append(el('q', '', fact.learnedFrom));
       li.append(from);
     }
-    const actions = el('div', 'fact-actions');
-    actions.append(button(fact ? 'Edit' : 'Set', `${fact ? 'Edit' : 'Set'} ${field.label.toLowerCase()}`, () => this.#edit(field.key)));
-    if (fact) actions.append(button('Forget', `Forget ${field.label.toLowerCase()}`, () => this.forgetFact(field)));
-    li.append(actions);
     return li;
   }
 
@@ -173,16 +171,21 @@ export class MemoryPanel {
     if (fact) input.value = shown(fact.value);
     const save = el('button', 'btn btn-primary btn-small', 'Save');
     save.type = 'submit';
-    form.append(label, input, save, button('Cancel', null, () => { this.#editing = null; this.#show(this.#profile); }));
+    form.append(label, input, save, button('Cancel', null, () => { this.#editing = null; this.#redraw(); }));
     form.addEventListener('submit', (e) => { e.preventDefault(); this.setFact(field, input.value); });
-    form.addEventListener('keydown', (e) => { if (e.key === 'Escape') { this.#editing = null; this.#show(this.#profile); } });
+    form.addEventListener('keydown', (e) => { if (e.key === 'Escape') { this.#editing = null; this.#redraw(); } });
     queueMicrotask(() => input.focus());
     return form;
   }
 
   #edit(key) {
     this.#editing = key;
-    this.#show(this.#profile);
+    this.#redraw();
+  }
+
+  #redraw() {
+    if (this.#profile) this.#show(this.#profile);
+    else this.refresh();
   }
 
   async setFact(field, raw) {
@@ -202,9 +205,9 @@ export class MemoryPanel {
 
   #afterWrite(status, body, failure) {
     if (status === 200 && body && 'userId' in body) this.#show(body);
-    else if (status === 202 || status === 200) { this.#show(this.#profile); this.refreshSoon(); } // applied, readable shortly
+    else if (status === 202 || status === 200) { this.#redraw(); this.refreshSoon(); } // applied, readable shortly
     else {
-      this.#show(this.#profile);
+      this.#redraw();
       this.notice(`${failure}: ${body?.detail || body?.error || `HTTP ${status || 'unreachable'}`}.`, { kind: 'error' });
     }
   }
