@@ -82,6 +82,13 @@ async function main() {
   step = 'saving the screenshot';
   await page.screenshot({ path: screenshotPath, fullPage: true });
 
+  step = 'waiting for the memory store to hold the turn (when there is memory)';
+  await page.waitForFunction(async () => {
+    if (document.querySelector('#memory')?.dataset.state !== 'available') return true;
+    const res = await fetch('/api/me/conversations', { headers: { 'X-Agent-Mesh-User': localStorage.getItem('agentmesh.user-id') } });
+    return res.ok && (await res.json()).some((c) => c.turns >= 2);
+  }, null, { timeout: 20_000, polling: 500 });
+
   step = 'reloading to check what the page restores';
   await page.reload({ waitUntil: 'domcontentloaded' });
   await page.waitForSelector('#status[data-state="connected"]', { timeout: 20_000 });

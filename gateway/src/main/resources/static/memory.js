@@ -99,7 +99,7 @@ export class MemoryPanel {
   /** After a completed turn a fact may have been learned; the store learns it a moment later. */
   refreshSoon() {
     for (const t of this.#refreshTimers) clearTimeout(t);
-    this.#refreshTimers = [setTimeout(() => this.refresh(), 700), setTimeout(() => this.refresh(), 3000)];
+    this.#refreshTimers = [700, 3000, 8000].map((ms) => setTimeout(() => this.refresh(), ms));
   }
 
   async refresh() {
