@@ -528,7 +528,12 @@ function onConversation(ev) {
     divider('Reconnected: the assistant still knows this conversation.');
     return;
   }
-  const hadConversation = entries.length > 0;
+  if (!restored.length && entries.length) {
+    // Nothing restored, but the page still shows what was said: keep it readable, and say where it ends.
+    divider(memory.state === 'available' ? 'A new conversation starts here.'
+      : 'Reconnected: a new conversation starts here; the assistant does not remember the part above (memory is unavailable).');
+    return;
+  }
   clearConversationView();
   for (const turn of restored) {
     if (!turn || !turn.text) continue;
@@ -541,8 +546,6 @@ function onConversation(ev) {
     divider(memory.state === 'available'
       ? 'The earlier conversation is no longer stored; this is a new conversation.'
       : 'The earlier conversation could not be restored (memory is unavailable); this is a new conversation.');
-  } else if (hadConversation) {
-    divider('A new conversation starts here.');
   }
 }
 
