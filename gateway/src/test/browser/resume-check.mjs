@@ -63,7 +63,9 @@ async function main() {
 
   step = 'waiting for the memory store to hold both turns';
   await page.waitForFunction(async () => {
-    const res = await fetch('/api/me/conversations', { headers: { 'X-Agent-Mesh-User': localStorage.getItem('agentmesh.user-id') } });
+    const token = new URLSearchParams(location.search).get('token');
+    const headers = token ? { Authorization: `Bearer ${token}` } : { 'X-Agent-Mesh-User': localStorage.getItem('agentmesh.user-id') };
+    const res = await fetch('/api/me/conversations', { headers });
     return res.ok && (await res.json()).some((c) => c.turns >= 2);
   }, null, { timeout: 20_000, polling: 500 });
 

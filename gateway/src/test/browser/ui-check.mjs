@@ -85,7 +85,9 @@ async function main() {
   step = 'waiting for the memory store to hold the turn (when there is memory)';
   await page.waitForFunction(async () => {
     if (document.querySelector('#memory')?.dataset.state !== 'available') return true;
-    const res = await fetch('/api/me/conversations', { headers: { 'X-Agent-Mesh-User': localStorage.getItem('agentmesh.user-id') } });
+    const token = new URLSearchParams(location.search).get('token');
+    const headers = token ? { Authorization: `Bearer ${token}` } : { 'X-Agent-Mesh-User': localStorage.getItem('agentmesh.user-id') };
+    const res = await fetch('/api/me/conversations', { headers });
     return res.ok && (await res.json()).some((c) => c.turns >= 2);
   }, null, { timeout: 20_000, polling: 500 });
 
