@@ -2,7 +2,13 @@
 // and answers /v1/realtime with a scripted OpenAI Realtime GA event sequence, including the
 // gateway's agent_mesh.* events for a delegated turn. Development aid only; not a protocol reference.
 //
-//   node fake-gateway.mjs [port=8089] [--online] [--auth] [--upstream ws://127.0.0.1:8090/v1/realtime]
+//   node fake-gateway.mjs [port=8089] [--online] [--auth] [--no-memory] [--upstream ws://127.0.0.1:8090/v1/realtime]
+//
+// Memory as the gateway offers it (in this process only): ?user_id= and ?conversation_id= on the socket,
+// agent_mesh.conversation with the restored turns, /api/me (profile, conversations, forget me; 503 with
+// --no-memory), and facts learned from "I live in X", "my name is X", "I follow X". Test controls:
+// GET /__fake/control?speak=ok|fail (a spoken turn, transcribed or not), ?renew=1, ?shutdown=1,
+// ?error=<code> (an upstream error event), sent to every open socket.
 //
 // With --upstream the socket is relayed unchanged to that server (e.g. the realtime-emulator), to
 // try the page against a real GA implementation; there are no agents and no agent_mesh events then.
@@ -16,6 +22,7 @@ const args = process.argv.slice(2);
 const port = Number(args.find((a) => /^\d+$/.test(a)) || 8089);
 const online = args.includes('--online');
 const authRequired = args.includes('--auth');
+const memoryOn = !args.includes('--no-memory');
 const upstream = args.includes('--upstream') ? args[args.indexOf('--upstream') + 1] : null;
 const staticDir = fileURLToPath(new URL('../../main/resources/static/', import.meta.url));
 const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml' };
@@ -32,11 +39,100 @@ const status = {
   auth_required: authRequired,
 };
 
+// ---- memory: users by id, each {profile, conversations: Map(id -> [{role, text, at}])}
+const users = new Map();
+const FIELDS = ['name', 'homeCity', 'units', 'interests', 'language'];
+const sessions = new Set(); // open scripted sessions, for the test controls
+
+function user(id) {
+  if (!users.has(id)) users.set(id, { profile: Object.fromEntries(FIELDS.map((f) => [f, null])), conversations: new Map(), updatedAt: null });
+  return users.get(id);
+}
+
+function profileOf(id) {
+  const u = user(id);
+  return { userId: id, ...u.profile, updatedAt: u.updatedAt };
+}
+
+function setFact(id, field, value, source, learnedFrom = null) {
+  const u = user(id);
+  if (source === 'learned' && u.profile[field]?.source === 'user') return; // never replaces what the user set
+  const at = new Date().toISOString();
+  u.profile[field] = { value, source, learnedFrom, at };
+  u.updatedAt = at;
+}
+
+/** The memory store's rules, much reduced: enough for the page's tests. */
+function learn(id, sentence) {
+  const city = /\bI (?:live in|am from|'m from|moved to) ([A-Z][\p{L}' -]*?)\s*(?:[.!,]|$)/u.exec(sentence);
+  if (city) setFact(id, 'homeCity', city[1], 'learned', sentence);
+  const name = /\bmy name is ([A-Z][\p{L}-]*)/iu.exec(sentence);
+  if (name) setFact(id, 'name', name[1], 'learned', sentence);
+  const follows = /\bI follow (.+?)\s*(?:[.!]|$)/i.exec(sentence);
+  if (follows) setFact(id, 'interests', [follows[1]], 'learned', sentence);
+}
+
+function record(userId, conversationId, role, text) {
+  if (!memoryOn || !userId || !text) return;
+  const u = user(userId);
+  if (!u.conversations.has(conversationId)) u.conversations.set(conversationId, []);
+  u.conversations.get(conversationId).push({ role, text, at: new Date().toISOString() });
+  if (role === 'user') learn(userId, text);
+}
+
+function json(res, code, body) {
+  res.writeHead(code, { 'content-type': 'application/json' });
+  res.end(body === undefined ? '' : JSON.stringify(body));
+}
+
+async function bodyOf(req) {
+  let text = '';
+  for await (const chunk of req) text += chunk;
+  try { return JSON.parse(text || '{}'); } catch { return null; }
+}
+
+async function me(req, res, path) {
+  if (!memoryOn) return json(res, 503, { error: 'memory is not configured (MEMORY_STORE_URL)' });
+  const id = authRequired ? 'token:letmein' : req.headers['x-agent-mesh-user'];
+  if (!id || (!authRequired && !/^[A-Za-z0-9_-]{8,64}$/.test(id))) return json(res, 401, { error: 'name the browser user in X-Agent-Mesh-User' });
+  if (authRequired && req.headers.authorization !== 'Bearer letmein') return json(res, 401, { error: 'a valid credential is needed' });
+  const field = /^\/profile\/(\w+)$/.exec(path)?.[1];
+  if (req.method === 'GET' && path === '/profile') return json(res, 200, profileOf(id));
+  if (req.method === 'PUT' && path === '/profile') {
+    const patch = await bodyOf(req);
+    const unknown = Object.keys(patch || {}).find((k) => !FIELDS.includes(k));
+    if (!patch || unknown) return json(res, 400, { detail: `unknown field ${unknown}` });
+    for (const [k, v] of Object.entries(patch)) setFact(id, k, v, 'user');
+    return json(res, 200, profileOf(id));
+  }
+  if (req.method === 'DELETE' && field) {
+    if (!FIELDS.includes(field)) return json(res, 400, { detail: `unknown field ${field}` });
+    user(id).profile[field] = null;
+    return json(res, 200, profileOf(id));
+  }
+  if (req.method === 'DELETE' && path === '') { users.delete(id); res.writeHead(204).end(); return undefined; }
+  if (req.method === 'GET' && path === '/conversations') {
+    return json(res, 200, [...user(id).conversations].map(([conversationId, turns]) => ({
+      conversationId, updatedAt: turns.at(-1)?.at, title: (turns.find((t) => t.role === 'user')?.text || '').slice(0, 60), turns: turns.length })));
+  }
+  return json(res, 404, { error: 'not found' });
+}
+
 const server = createServer(async (req, res) => {
   const url = new URL(req.url, 'http://localhost');
   if (url.pathname === '/api/status') {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify(status));
+    return;
+  }
+  if (url.pathname === '/api/me' || url.pathname.startsWith('/api/me/')) {
+    await me(req, res, url.pathname.slice('/api/me'.length));
+    return;
+  }
+  if (url.pathname === '/__fake/control') {
+    const control = Object.fromEntries(url.searchParams);
+    for (const s of sessions) s.control(control);
+    json(res, 200, { sessions: sessions.size });
     return;
   }
   const path = normalize(url.pathname === '/' ? '/index.html' : url.pathname);
@@ -58,7 +154,7 @@ server.on('upgrade', (req, socket, head) => {
     socket.end('HTTP/1.1 401 Unauthorized\r\n\r\n');
     return;
   }
-  wss.handleUpgrade(req, socket, head, (ws) => (upstream ? relay(ws) : realtime(ws, url.searchParams.get('agent_events') === 'true')));
+  wss.handleUpgrade(req, socket, head, (ws) => (upstream ? relay(ws) : realtime(ws, url.searchParams)));
 });
 
 function relay(client) {
@@ -89,9 +185,19 @@ function toneChunks(ms = 300) {
   return chunks;
 }
 
-function realtime(ws, agentEvents) {
+function realtime(ws, params) {
+  const agentEvents = params.get('agent_events') === 'true';
   const send = (event) => ws.readyState === ws.OPEN && ws.send(JSON.stringify({ event_id: id('event'), ...event }));
   const sessionId = id('sess');
+  // Who, and which conversation: the user's own stored one resumes, any other id starts a new one.
+  const userId = authRequired ? 'token:letmein' : (/^[A-Za-z0-9_-]{8,64}$/.test(params.get('user_id') || '') ? params.get('user_id') : null);
+  const asked = params.get('conversation_id');
+  const stored = memoryOn && userId && asked ? users.get(userId)?.conversations.get(asked) : null;
+  const conversationId = stored ? asked : `conv_${Math.random().toString(16).slice(2, 14)}`;
+  let audioPresent = false; // the API fixes the voice once the assistant has spoken
+  const controls = { control: () => {} };
+  sessions.add(controls);
+  ws.on('close', () => sessions.delete(controls));
   let session = {
     type: 'realtime', object: 'realtime.session', id: sessionId, model: 'gpt-realtime', output_modalities: ['audio'],
     instructions: '(server-owned)', tools: [{ type: 'function', name: 'ask_agents' }], tool_choice: 'auto',
@@ -105,7 +211,51 @@ function realtime(ws, agentEvents) {
   let interrupt = false;  // set by speech_started: the active response is cancelled (interrupt_response)
   let voiceItem = null;
 
+  if (agentEvents) send({ type: 'agent_mesh.conversation', conversation_id: conversationId, restored: (stored || []).map(({ role, text }) => ({ role, text })) });
   send({ type: 'session.created', session });
+
+  controls.control = (c) => {
+    if (c.speak) spokenTurn(c.speak === 'ok');
+    if (c.renew) {
+      audioPresent = false;
+      send({ type: 'agent_mesh.session.renewed', conversation_id: conversationId, reason: 'the realtime service ended the session: test', restored_turns: (users.get(userId)?.conversations.get(conversationId) || []).length });
+    }
+    if (c.error) send({ type: 'error', error: { type: 'invalid_request_error', code: c.error, message: c.error === 'cannot_update_voice' ? "Cannot update a conversation's voice if assistant audio is present." : `Scripted ${c.error}.`, param: null, event_id: null } });
+    if (c.shutdown) {
+      send({ type: 'error', error: { type: 'server_error', code: 'server_shutting_down', message: `This gateway is shutting down; reconnect, with conversation_id=${conversationId} to resume this conversation.`, param: null, event_id: null } });
+      setTimeout(() => ws.close(1012, 'the gateway shut down'), 300);
+    }
+  };
+
+  /** A spoken turn as server VAD and input transcription report it; the transcript is scripted. */
+  function spokenTurn(transcribed) {
+    const itemId = id('item');
+    send({ type: 'input_audio_buffer.speech_started', audio_start_ms: 0, item_id: itemId });
+    send({ type: 'input_audio_buffer.speech_stopped', audio_end_ms: 900, item_id: itemId });
+    send({ type: 'input_audio_buffer.committed', previous_item_id: lastItemId, item_id: itemId });
+    const item = { id: itemId, object: 'realtime.item', type: 'message', status: 'completed', role: 'user', content: [{ type: 'input_audio', transcript: null }] };
+    send({ type: 'conversation.item.added', previous_item_id: lastItemId, item });
+    send({ type: 'conversation.item.done', previous_item_id: lastItemId, item });
+    lastItemId = itemId;
+    transcribe(itemId, transcribed);
+    if (!active) respond(session.output_modalities || ['audio']).catch(() => {});
+  }
+
+  function transcribe(itemId, ok = true) {
+    lastUserText = '(spoken)';
+    if (!session.audio?.input?.transcription) return; // no transcription configured: none is reported
+    if (!ok) {
+      send({ type: 'conversation.item.input_audio_transcription.failed', item_id: itemId, content_index: 0, error: { type: 'transcription_error', code: 'audio_unintelligible', message: 'The audio could not be transcribed.', param: null } });
+      return;
+    }
+    const transcript = 'Can you hear me?';
+    send({ type: 'conversation.item.input_audio_transcription.delta', item_id: itemId, content_index: 0, delta: transcript });
+    send({ type: 'conversation.item.input_audio_transcription.completed', item_id: itemId, content_index: 0, transcript, usage: { type: 'duration', seconds: 1 } });
+    lastUserText = transcript;
+    spokenText = transcript;
+    record(userId, conversationId, 'user', transcript);
+  }
+  let spokenText = null;
 
   async function assistantMessage(responseId, text, modalities) {
     const itemId = id('item');
@@ -120,7 +270,7 @@ function realtime(ws, agentEvents) {
       if (ws.readyState !== ws.OPEN || interrupt) { interrupt = false; return null; }
       const delta = words.slice(i, i + 3).join('');
       send({ type: audio ? 'response.output_audio_transcript.delta' : 'response.output_text.delta', ...ids, delta });
-      if (audio) for (const c of toneChunks(200)) send({ type: 'response.output_audio.delta', ...ids, delta: c });
+      if (audio) { audioPresent = true; for (const c of toneChunks(200)) send({ type: 'response.output_audio.delta', ...ids, delta: c }); }
       await sleep(40);
     }
     if (audio) {
@@ -129,6 +279,7 @@ function realtime(ws, agentEvents) {
     } else {
       send({ type: 'response.output_text.done', ...ids, text });
     }
+    record(userId, conversationId, 'assistant', text);
     const content = [audio ? { type: 'output_audio', transcript: text } : { type: 'output_text', text }];
     const done = { ...item, status: 'completed', content };
     send({ type: 'response.content_part.done', ...ids, part: audio ? { type: 'audio', transcript: text } : { type: 'text', text } });
@@ -164,7 +315,8 @@ function realtime(ws, agentEvents) {
       return;
     }
     const text = lastUserText === '(spoken)' ? 'I heard you. This stand-in cannot understand speech, but the real emulator and OpenAI can.'
-      : `You said: "${lastUserText}". I can look up the weather and the news for you.`;
+      : spokenText === lastUserText ? `I heard you say "${lastUserText}". This stand-in scripts that transcript.`
+        : `You said: "${lastUserText}". I can look up the weather and the news for you.`;
     const msg = await assistantMessage(responseId, text, modalities);
     send({ type: 'response.done', response: { ...base, ...(msg ? { status: 'completed', output: [msg] } : { status: 'cancelled', status_details: { type: 'cancelled', reason: 'turn_detected' }, output: [] }) } });
     active = null;
@@ -177,8 +329,12 @@ function realtime(ws, agentEvents) {
     await sleep(300);
     if (agentEvents) send({ type: 'agent_mesh.task.planned', task_id: taskId, stages: [['weather', 'news'], ['chat']], planner: 'local' });
     await sleep(1400);
+    // The city named, else the user's home city (as the real weather agent does with the profile).
+    const named = /\bin ([A-Z][\p{L}-]+)/u.exec(lastUserText)?.[1];
+    const city = named || (userId && users.get(userId)?.profile.homeCity?.value) || null;
     const outcomes = [
-      { agent: 'weather', status: 'answered', answer: 'Paris: 14 °C, light rain, wind 12 km/h from the south-west (sample data).', reason: null, duration_ms: 412, stage: 1 },
+      city ? { agent: 'weather', status: 'answered', answer: `${city}: 14 °C, light rain, wind 12 km/h from the south-west (sample data).`, reason: null, duration_ms: 412, stage: 1 }
+        : { agent: 'weather', status: 'failed', answer: null, reason: 'which place? No city was named and no home city is known', duration_ms: 12, stage: 1 },
       { agent: 'news', status: 'answered', answer: 'France: rail strike talks resume; Paris prepares for the autumn marathon (sample feed).', reason: null, duration_ms: 688, stage: 1 },
       { agent: 'chat', status: 'timed_out', answer: null, reason: 'no reply within the 3000 ms subtask deadline', duration_ms: 3000, stage: 2 },
     ];
@@ -199,7 +355,8 @@ function realtime(ws, agentEvents) {
     send({ type: 'response.created', response: { ...base, status: 'in_progress', output: [] } });
     const msg = await assistantMessage(responseId, outcomes.length === 0
       ? 'Sorry, I could not reach the agents just now, so I have no live weather or news. Please try again in a moment.' :
-      'In Paris it is 14 degrees with light rain and a south-westerly breeze. In France, rail strike talks are resuming, and Paris is getting ready for the autumn marathon. These come from sample data.',
+      city ? `In ${city} it is 14 degrees with light rain and a south-westerly breeze. In France, rail strike talks are resuming, and Paris is getting ready for the autumn marathon. These come from sample data.`
+        : 'Which place would you like the weather for? In France, rail strike talks are resuming. These come from sample data.',
       modalities);
     send({ type: 'response.done', response: { ...base, ...(msg ? { status: 'completed', output: [msg] } : { status: 'cancelled', status_details: { type: 'cancelled', reason: 'turn_detected' }, output: [] }) } });
     active = null;
@@ -210,13 +367,24 @@ function realtime(ws, agentEvents) {
     try { ev = JSON.parse(String(data)); } catch { return; }
     if (process.env.FAKE_GATEWAY_LOG && ev.type !== 'input_audio_buffer.append') console.log('client:', JSON.stringify(ev));
     switch (ev.type) {
-      case 'session.update':
-        session = { ...session, ...ev.session, tools: session.tools, instructions: session.instructions };
+      case 'session.update': {
+        const voice = ev.session?.audio?.output?.voice;
+        if (voice && audioPresent && voice !== session.audio.output.voice) {
+          send({ type: 'error', error: { type: 'invalid_request_error', code: 'cannot_update_voice', message: "Cannot update a conversation's voice if assistant audio is present.", param: null, event_id: ev.event_id } });
+          break;
+        }
+        const audio = ev.session?.audio || {};
+        session = {
+          ...session, ...ev.session, tools: session.tools, instructions: session.instructions,
+          audio: { input: { ...session.audio.input, ...audio.input }, output: { ...session.audio.output, ...audio.output } },
+        };
         send({ type: 'session.updated', session });
         break;
+      }
       case 'conversation.item.create': {
         const item = { id: id('item'), object: 'realtime.item', status: 'completed', ...ev.item };
         if (item.role === 'user') lastUserText = (item.content || []).map((c) => c.text || '').join(' ');
+        if (item.role === 'user') record(userId, conversationId, 'user', lastUserText);
         if (/please fail/i.test(lastUserText)) {
           send({ type: 'error', error: { type: 'invalid_request_error', code: 'invalid_value', message: 'This is a scripted error for testing.', param: null, event_id: ev.event_id } });
           lastUserText = '';
@@ -255,7 +423,7 @@ function realtime(ws, agentEvents) {
           send({ type: 'conversation.item.added', previous_item_id: lastItemId, item });
           send({ type: 'conversation.item.done', previous_item_id: lastItemId, item });
           lastItemId = voiceItem;
-          lastUserText = '(spoken)';
+          transcribe(voiceItem);
           if (!active) respond(session.output_modalities || ['audio']).catch(() => {});
         }
         break;

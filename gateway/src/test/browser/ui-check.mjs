@@ -1,5 +1,6 @@
-// Drives the real page in headless Debian Chromium through one delegated turn, then checks that a
-// reload restores the history from localStorage.
+// Drives the real page in headless Debian Chromium through one delegated turn, then checks what a
+// reload shows: the conversation restored by the gateway when its memory is up, else a note that it
+// could not be restored (the page keeps no history of its own).
 //
 //   node ui-check.mjs <baseUrl> <screenshotPath>
 //
@@ -81,18 +82,37 @@ async function main() {
   step = 'saving the screenshot';
   await page.screenshot({ path: screenshotPath, fullPage: true });
 
-  step = 'reloading to check that the history is restored';
+  step = 'waiting for the memory store to hold the turn (when there is memory)';
+  await page.waitForFunction(async () => {
+    if (document.querySelector('#memory')?.dataset.state !== 'available') return true;
+    const token = new URLSearchParams(location.search).get('token');
+    const headers = token ? { Authorization: `Bearer ${token}` } : { 'X-Agent-Mesh-User': localStorage.getItem('agentmesh.user-id') };
+    const res = await fetch('/api/me/conversations', { headers });
+    return res.ok && (await res.json()).some((c) => c.turns >= 2);
+  }, null, { timeout: 20_000, polling: 500 });
+
+  step = 'reloading to check what the page restores';
   await page.reload({ waitUntil: 'domcontentloaded' });
   await page.waitForSelector('#status[data-state="connected"]', { timeout: 20_000 });
+  await page.waitForFunction(() => document.querySelector('#memory')?.dataset.state !== 'loading', null, { timeout: 10_000 });
   const restored = await page.evaluate(() => ({
+    memory: document.querySelector('#memory').dataset.state,
+    memoryStatus: document.querySelector('#memory-status').textContent,
     user: [...document.querySelectorAll('#transcript li[data-role="user"] .msg-text')].map((n) => n.textContent),
     assistant: [...document.querySelectorAll('#transcript li[data-role="assistant"] .msg-text')].map((n) => n.textContent),
-    agents: Object.fromEntries([...document.querySelectorAll('#tasks .agent-row')].map((r) => [r.dataset.agent, r.dataset.status])),
+    dividers: [...document.querySelectorAll('#transcript li[data-role="divider"]')].map((n) => n.textContent),
   }));
-  if (!restored.user.includes(QUESTION)) throw new Error('after reload the question is missing from the transcript');
-  if (!restored.assistant.includes(turn.answer)) throw new Error('after reload the assistant answer is missing from the transcript');
-  if (restored.agents.weather !== 'answered' || restored.agents.news !== 'answered') {
-    throw new Error(`after reload the agents panel lost the outcomes: ${JSON.stringify(restored.agents)}`);
+  let history;
+  if (restored.memory === 'available') {
+    if (!restored.user.includes(QUESTION)) throw new Error('after reload the question is missing from the restored conversation');
+    if (!restored.assistant.includes(turn.answer)) throw new Error('after reload the assistant answer is missing from the restored conversation');
+    history = 'restored';
+  } else {
+    if (!/unavailable/i.test(restored.memoryStatus)) throw new Error(`memory is off but the panel does not say so: "${restored.memoryStatus}"`);
+    if (restored.user.length || !restored.dividers.some((d) => /could not be restored/.test(d))) {
+      throw new Error(`without memory the reload should say the conversation could not be restored: ${JSON.stringify(restored)}`);
+    }
+    history = 'not restored (memory unavailable), and the page says so';
   }
 
   console.log(JSON.stringify({
@@ -102,7 +122,7 @@ async function main() {
     total: turn.total,
     turn_ms: turnMs,
     answer: turn.answer.length > 160 ? `${turn.answer.slice(0, 157)}...` : turn.answer,
-    history_restored: true,
+    history,
     console_errors: consoleProblems,
   }));
 }

@@ -1,11 +1,12 @@
 // Web client for the gateway: OpenAI Realtime GA events over one WebSocket, plus the gateway's
 // agent_mesh.* events. No build step, no dependencies. The gateway owns the API key, the
-// instructions and the tools; this page never sends any of them.
+// instructions and the tools; this page never sends any of them. The conversation shown is the
+// one the gateway restores (agent_mesh.conversation): the server is the source of truth.
 import { AudioPlayer, Microphone, base64FromBytes } from './audio.js';
+import { fillOptions, loadSettings, saveSettings, sessionFields, showSettings } from './settings.js';
+import { MemoryPanel, identity } from './memory.js';
 
-const HISTORY_KEY = 'agentmesh.history.v1';
-const HISTORY_LIMIT = 200;
-
+const TRANSCRIPT_LIMIT = 200;
 const $ = (id) => document.getElementById(id);
 const ui = {
   status: $('status'),
@@ -22,7 +23,11 @@ const ui = {
   micLabel: $('mic-label'),
   micHint: $('mic-hint'),
   speaker: $('speaker'),
-  clear: $('clear-history'),
+  newConversation: $('new-conversation'),
+  settings: $('settings'),
+  voiceNote: $('voice-note'),
+  voiceNoteText: $('voice-note-text'),
+  voiceSwitch: $('voice-switch'),
   directory: $('agent-directory'),
   tasks: $('tasks'),
   tasksEmpty: $('tasks-empty'),
@@ -38,67 +43,66 @@ const session = {
   responseCreateWanted: false,
   truncated: new Set(),     // assistant item ids whose audio we cut off
   eventSeq: 0,
+  assistantSpoke: false,    // the upstream session has assistant audio: its voice is fixed (API rule)
+  voice: null,              // the voice this upstream session speaks with
+  resumeId: null,           // the conversation id this socket asked to resume
 };
 
-// ---------------------------------------------------------------- history (localStorage)
+let who = null;             // {userId | token, storageKey}: whose settings, conversation and memory
+let settings = null;
+let conversationId = null;  // the conversation on screen, as the gateway named it
+let reconnectTimer = null;
+let reconnectAttempts = 0;
 
-/** entries: {kind:'message', key, itemId, role, text, voice, final, interrupted, ts}
+const conversationKey = () => `agentmesh.conversation.${who.storageKey}`;
+const settingsKey = () => `agentmesh.settings.${who.storageKey}`;
+
+function storedConversation() {
+  try { return localStorage.getItem(conversationKey()); } catch { return null; }
+}
+
+function storeConversation(id) {
+  try {
+    if (id) localStorage.setItem(conversationKey(), id);
+    else localStorage.removeItem(conversationKey());
+  } catch { /* not kept: a reload starts a new conversation */ }
+}
+
+// ---------------------------------------------------------------- the conversation on screen
+
+/** entries: {kind:'message', key, itemId, role, text, voice, untranscribed, restored, final, interrupted, ts}
  *           {kind:'task', key, taskId, request, stages, planner, outcomes, state, durationMs, partial, reason, ts, endedAt} */
-let entries = loadHistory();
-const byKey = new Map(entries.map((e) => [e.key, e]));
+let entries = [];
+const byKey = new Map();
 const messageByItem = new Map();
 let localSeq = 0;
-let saveTimer = null;
-
-function loadHistory() {
-  try {
-    const parsed = JSON.parse(localStorage.getItem(HISTORY_KEY) || 'null');
-    if (parsed && Array.isArray(parsed.entries)) {
-      // Anything that was still streaming or running when the page went away is over now.
-      for (const e of parsed.entries) {
-        if (e.kind === 'message') e.final = true;
-        if (e.kind === 'task' && e.state === 'running') { e.state = 'interrupted'; e.reason = 'the page was closed or reloaded'; }
-      }
-      return parsed.entries;
-    }
-  } catch { /* unreadable history is dropped */ }
-  return [];
-}
-
-function saveHistory() {
-  clearTimeout(saveTimer);
-  saveTimer = setTimeout(flushHistory, 120);
-}
-
-function flushHistory() {
-  clearTimeout(saveTimer);
-  try {
-    const kept = entries.slice(-HISTORY_LIMIT);
-    localStorage.setItem(HISTORY_KEY, JSON.stringify({ version: 1, entries: kept }));
-  } catch { /* storage full or disabled: history just isn't kept */ }
-}
 
 function addEntry(entry) {
   entries.push(entry);
   byKey.set(entry.key, entry);
-  if (entries.length > HISTORY_LIMIT) {
+  if (entries.length > TRANSCRIPT_LIMIT) {
     const dropped = entries.shift();
     byKey.delete(dropped.key);
     removeEntryElements(dropped);
   }
-  saveHistory();
   return entry;
 }
 
-function clearHistory() {
+function clearConversationView() {
   entries = [];
   byKey.clear();
   messageByItem.clear();
   ui.transcript.replaceChildren();
   ui.tasks.replaceChildren();
-  flushHistory();
-  localStorage.removeItem(HISTORY_KEY);
   updateEmptyHints();
+}
+
+function divider(text) {
+  const li = el('li', 'divider', text);
+  li.dataset.role = 'divider';
+  ui.transcript.append(li);
+  updateEmptyHints();
+  scrollToEnd();
 }
 
 // ---------------------------------------------------------------- rendering
@@ -139,12 +143,14 @@ function renderMessage(entry) {
     li.dataset.ts = String(entry.ts);
     const meta = el('div', 'msg-meta');
     meta.append(el('span', 'msg-who', entry.role === 'user' ? 'You' : 'Assistant'));
-    meta.append(el('time', 'msg-time', timeFormat.format(entry.ts)));
+    meta.append(entry.restored ? el('span', 'msg-time', 'earlier') : el('time', 'msg-time', timeFormat.format(entry.ts)));
     li.append(meta, el('div', 'msg-text'));
     ui.transcript.append(li);
   }
   const text = li.querySelector('.msg-text');
-  const shown = entry.text || (entry.role === 'user' && entry.voice ? 'Voice message' : '');
+  // A spoken turn shows its transcript; until it arrives, or if transcription failed, it says so.
+  const shown = entry.text || (entry.role === 'user' && entry.voice
+    ? (entry.untranscribed ? '(not transcribed)' : 'Voice message') : '');
   if (text.textContent !== shown) text.textContent = shown;
   text.classList.toggle('placeholder', !entry.text);
   li.dataset.final = String(Boolean(entry.final));
@@ -152,6 +158,7 @@ function renderMessage(entry) {
   li.setAttribute('aria-busy', String(!entry.final)); // screen readers read it once it is complete
   li.hidden = entry.role === 'assistant' && entry.final && !entry.text; // a response cut off before any words
   li.classList.toggle('voice', Boolean(entry.voice));
+  if (entry.untranscribed) text.title = entry.untranscribed;
   if (entry.interrupted && !li.querySelector('.msg-note')) {
     li.append(el('div', 'msg-note', 'Interrupted'));
   }
@@ -287,31 +294,24 @@ function tickElapsed() {
 }
 setInterval(tickElapsed, 250);
 
-function renderAll() {
-  ui.transcript.replaceChildren();
-  ui.tasks.replaceChildren();
-  for (const e of entries) {
-    if (e.kind === 'message') renderMessage(e);
-    else renderTask(e);
-  }
-  if (entries.length) {
-    const divider = el('li', 'divider', 'Restored from this browser. The assistant starts a fresh session and does not remember these.');
-    divider.dataset.role = 'divider';
-    ui.transcript.append(divider);
-  }
-  updateEmptyHints();
-}
-
 // ---------------------------------------------------------------- notices and status
 
-function notice(text, { kind = 'info', sticky = false } = {}) {
+function notice(text, { kind = 'info', sticky = false, action = null } = {}) {
   const n = el('div', `notice notice-${kind}`);
   n.setAttribute('role', kind === 'error' ? 'alert' : 'status');
   n.append(el('span', '', text));
+  const buttons = el('span', 'notice-actions');
+  if (action) {
+    const b = el('button', 'btn btn-small', action.label);
+    b.type = 'button';
+    b.addEventListener('click', () => { n.remove(); action.run(); });
+    buttons.append(b);
+  }
   const close = el('button', 'btn btn-quiet btn-small', 'Dismiss');
   close.type = 'button';
   close.addEventListener('click', () => n.remove());
-  n.append(close);
+  buttons.append(close);
+  n.append(buttons);
   ui.notices.append(n);
   while (ui.notices.children.length > 3) ui.notices.firstChild.remove();
   if (!sticky) setTimeout(() => n.remove(), 12000);
@@ -343,28 +343,26 @@ function configureSession() {
   if (session.configured) return;
   session.configured = true;
   const format = { type: 'audio/pcm', rate: 24000 };
+  const fields = sessionFields(settings);
   send({
     type: 'session.update',
     session: {
-      type: 'realtime',
+      ...fields,
       output_modalities: ['audio'],
       audio: {
-        input: { format, turn_detection: { type: 'server_vad' } },
-        output: { format },
+        input: { format, ...fields.audio.input },
+        output: { format, ...fields.audio.output },
       },
     },
   });
+  session.voice = settings.voice;
 }
 
 function sessionReady() {
   if (session.configured) return;
   configureSession();
   setStatus('connected');
-  if (everConnected && ui.transcript.children.length) {
-    ui.transcript.append(el('li', 'divider', 'Reconnected: a new session starts here, without the earlier conversation.'));
-    scrollToEnd();
-  }
-  everConnected = true;
+  reconnectAttempts = 0;
 }
 
 function requestResponse() {
@@ -373,7 +371,6 @@ function requestResponse() {
 }
 
 let serverStatus = null;
-let everConnected = false;
 
 async function fetchStatus() {
   try {
@@ -406,29 +403,38 @@ function renderServerStatus() {
   ui.directory.hidden = ui.directory.children.length === 0;
 }
 
-function realtimeUrl() {
+function realtimeUrl(resumeId) {
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  let url = `${scheme}://${location.host}/v1/realtime?agent_events=true`;
-  if (serverStatus && serverStatus.auth_required) {
-    const token = new URLSearchParams(location.search).get('token');
-    if (token) url += `&access_token=${encodeURIComponent(token)}`;
-  }
-  return url;
+  const params = new URLSearchParams({ agent_events: 'true' });
+  if (who.token) params.set('access_token', who.token);
+  if (who.userId) params.set('user_id', who.userId);
+  if (resumeId) params.set('conversation_id', resumeId);
+  return `${scheme}://${location.host}/v1/realtime?${params}`;
 }
 
-async function connect() {
+/** Opens the socket; it asks to resume the stored conversation unless `fresh`. */
+async function connect({ fresh = false } = {}) {
+  clearTimeout(reconnectTimer);
   if (session.ws && session.ws.readyState <= WebSocket.OPEN) return;
   setStatus('connecting');
   await fetchStatus();
-  if (serverStatus && serverStatus.auth_required && !new URLSearchParams(location.search).get('token')) {
+  const authRequired = Boolean(serverStatus && serverStatus.auth_required);
+  if (authRequired && !new URLSearchParams(location.search).get('token')) {
     setStatus('disconnected');
     notice('This gateway needs an access token. Open the page with ?token=<your token> added to the address.', { kind: 'error', sticky: true });
     return;
   }
+  if (!who || Boolean(who.token) !== authRequired) {
+    who = identity(authRequired);
+    settings = loadSettings(settingsKey());
+    showSettings(ui.settings, settings);
+    memory.load(who);
+  }
+  const resumeId = fresh ? null : storedConversation();
   let opened = false;
   let ws;
   try {
-    ws = new WebSocket(realtimeUrl());
+    ws = new WebSocket(realtimeUrl(resumeId));
   } catch (e) {
     setStatus('disconnected');
     notice(`Could not open the connection: ${e.message}`, { kind: 'error' });
@@ -438,6 +444,9 @@ async function connect() {
   session.configured = false;
   session.responseActive = false;
   session.responseCreateWanted = false;
+  session.assistantSpoke = false;
+  session.resumeId = resumeId;
+  hideVoiceNote();
 
   ws.addEventListener('open', () => {
     opened = true;
@@ -457,23 +466,137 @@ async function connect() {
   });
 }
 
-function onDisconnected(wasOpen, closeEvent) {
-  setStatus('disconnected');
+/** Closes this socket on purpose (the close is not reported) and opens the next one. */
+function reconnect({ fresh = false } = {}) {
+  const ws = session.ws;
+  session.ws = null;
+  if (ws) ws.close(1000, fresh ? 'new conversation' : 'reconnecting');
+  endStreaming('the connection was renewed');
+  connect({ fresh });
+}
+
+function endStreaming(reason) {
   stopMic();
   player.stop();
   session.responseActive = false;
   for (const e of entries) {
     if (e.kind === 'message' && !e.final) { e.final = true; e.interrupted = true; renderMessage(e); }
-    if (e.kind === 'task' && e.state === 'running') { e.state = 'interrupted'; e.reason = 'the connection closed'; renderTask(e); }
+    if (e.kind === 'task' && e.state === 'running') { e.state = 'interrupted'; e.reason = reason; renderTask(e); }
   }
-  saveHistory();
+}
+
+/** The gateway restarts (server_shutting_down, close 1012): connect again, soon, with this conversation. */
+function reconnectSoon() {
+  if (reconnectTimer) return;
+  const delay = Math.min(1500 * 2 ** reconnectAttempts, 20000);
+  reconnectAttempts += 1;
+  if (reconnectAttempts > 6) {
+    setStatus('disconnected');
+    notice('The gateway is still restarting. Press Reconnect to try again.', { kind: 'error', sticky: true });
+    return;
+  }
+  notice(`The gateway is restarting; reconnecting in ${Math.round(delay / 1000)} s. The conversation continues.`);
+  reconnectTimer = setTimeout(() => { reconnectTimer = null; reconnect(); }, delay);
+}
+
+function onDisconnected(wasOpen, closeEvent) {
+  endStreaming('the connection closed');
+  if (reconnectTimer || closeEvent.code === 1012) { // reconnecting already, or a service restart
+    setStatus('connecting');
+    reconnectSoon();
+    return;
+  }
+  setStatus('disconnected');
   const why = closeEvent.reason ? ` (${closeEvent.reason})` : '';
   notice(wasOpen
-    ? `The connection to the assistant was closed${why}. Your history is kept; press Reconnect to continue.`
+    ? `The connection to the assistant was closed${why}. Press Reconnect to continue this conversation.`
     : serverStatus && serverStatus.auth_required
       ? `The gateway did not accept the connection${why}. Check the access token in the address, then press Reconnect.`
       : `Could not reach the assistant${why}. Check that the gateway is running, then press Reconnect.`,
   { kind: 'error', sticky: true });
+}
+
+// ---------------------------------------------------------------- conversation, resume and settings
+
+/** agent_mesh.conversation: which conversation this socket holds, and what the gateway restored of it. */
+function onConversation(ev) {
+  const restored = Array.isArray(ev.restored) ? ev.restored : [];
+  const same = ev.conversation_id === conversationId;
+  conversationId = ev.conversation_id;
+  storeConversation(conversationId);
+  if (same && entries.length) {
+    divider('Reconnected: the assistant still knows this conversation.');
+    return;
+  }
+  if (!restored.length && entries.length) {
+    // Nothing restored, but the page still shows what was said: keep it readable, and say where it ends.
+    divider(memory.state === 'available' ? 'A new conversation starts here.'
+      : 'Reconnected: a new conversation starts here; the assistant does not remember the part above (memory is unavailable).');
+    return;
+  }
+  clearConversationView();
+  for (const turn of restored) {
+    if (!turn || !turn.text) continue;
+    const entry = addEntry({ kind: 'message', key: `restored:${++localSeq}`, role: turn.role === 'user' ? 'user' : 'assistant', text: turn.text, final: true, restored: true, ts: Date.now() });
+    renderMessage(entry);
+  }
+  if (restored.length) {
+    divider(`Restored from your history (${restored.length} ${restored.length === 1 ? 'turn' : 'turns'}). The assistant remembers them.`);
+  } else if (session.resumeId && session.resumeId !== conversationId) {
+    divider(memory.state === 'available'
+      ? 'The earlier conversation is no longer stored; this is a new conversation.'
+      : 'The earlier conversation could not be restored (memory is unavailable); this is a new conversation.');
+  }
+}
+
+function onRenewed(ev) {
+  // The upstream session was replaced; the socket stays open. A new session has no audio yet.
+  // The gateway configured it as this page last asked; a voice held back until now can go too.
+  session.assistantSpoke = false;
+  const turns = ev.restored_turns ?? 0;
+  notice(`The realtime session was renewed; the assistant still has the last ${turns} ${turns === 1 ? 'turn' : 'turns'} of this conversation.`);
+  if (settings.voice !== session.voice) {
+    send({ type: 'session.update', session: sessionFields(settings, ['voice']) });
+    session.voice = settings.voice;
+  }
+  hideVoiceNote();
+}
+
+function onSettingsChange(e) {
+  const name = e.target.name;
+  settings = { ...settings, [name]: ui.settings[name].value };
+  saveSettings(settingsKey(), settings);
+  showSettings(ui.settings, settings);
+  const which = name === 'eagerness' ? 'turnDetection' : name;
+  if (which === 'voice') {
+    if (session.assistantSpoke) { showVoiceNote(); return; }
+    hideVoiceNote();
+    session.voice = settings.voice;
+  }
+  send({ type: 'session.update', session: sessionFields(settings, [which]) });
+}
+
+/** The API fixes a session's voice once the assistant has spoken: the new voice takes a new session. */
+function showVoiceNote(upstreamMessage) {
+  const continues = memory.state === 'available';
+  ui.voiceNoteText.textContent = `${upstreamMessage ? `The voice was not changed: ${upstreamMessage} ` : ''}`
+    + `The assistant has already spoken in this session, and a session keeps its voice${session.voice ? ` (${session.voice})` : ''}. `
+    + `The voice changes from the next session. Switch now to reconnect with ${settings.voice}`
+    + (continues ? '; the conversation continues.' : '; memory is unavailable, so the assistant will not remember this conversation.');
+  ui.voiceSwitch.textContent = continues ? `Switch to ${settings.voice} now` : `New conversation with ${settings.voice}`;
+  ui.voiceNote.hidden = false;
+}
+
+function hideVoiceNote() {
+  ui.voiceNote.hidden = true;
+}
+
+function newConversation(message) {
+  storeConversation(null);
+  conversationId = null;
+  clearConversationView();
+  reconnect({ fresh: true });
+  if (message) notice(message);
 }
 
 // ---------------------------------------------------------------- server events
@@ -496,7 +619,7 @@ function onUserItem(item) {
   if (typed) {
     // Our own typed message echoed back: bind the local entry to the server's item id.
     const local = entries.findLast((e) => e.kind === 'message' && e.role === 'user' && !e.itemId && e.text === typed.text);
-    if (local) { local.itemId = item.id; messageByItem.set(item.id, local); saveHistory(); return; }
+    if (local) { local.itemId = item.id; messageByItem.set(item.id, local); return; }
     if (messageByItem.has(item.id)) return;
     const entry = messageFor(item.id, 'user');
     entry.text = typed.text;
@@ -534,7 +657,6 @@ function appendDelta(itemId, delta, responseId) {
   if (responseId) entry.responseId = responseId;
   entry.text += delta;
   renderMessage(entry);
-  saveHistory();
 }
 
 function finishText(itemId, text) {
@@ -542,7 +664,6 @@ function finishText(itemId, text) {
   if (typeof text === 'string' && text.length >= entry.text.length) entry.text = text;
   entry.final = true;
   renderMessage(entry);
-  saveHistory();
 }
 
 function bargeIn() {
@@ -551,7 +672,7 @@ function bargeIn() {
   session.truncated.add(cut.itemId);
   send({ type: 'conversation.item.truncate', item_id: cut.itemId, content_index: 0, audio_end_ms: cut.playedMs });
   const entry = messageByItem.get(cut.itemId);
-  if (entry) { entry.interrupted = true; renderMessage(entry); saveHistory(); }
+  if (entry) { entry.interrupted = true; renderMessage(entry); }
 }
 
 function taskEntry(taskId) {
@@ -573,6 +694,16 @@ function handleEvent(ev) {
       const err = ev.error || {};
       if (err.code === 'conversation_already_has_active_response') {
         session.responseCreateWanted = true; // retried after response.done
+        break;
+      }
+      if (err.code === 'server_shutting_down') {
+        reconnectSoon();
+        break;
+      }
+      if (err.code === 'cannot_update_voice' || /\bvoice\b/i.test(err.message || '') || /voice/.test(err.param || '')) {
+        session.assistantSpoke = true;
+        showVoiceNote(err.message || 'the realtime API refused the new voice.');
+        notice(`The voice could not be changed: ${err.message || err.code}. It changes from the next session.`, { kind: 'error' });
         break;
       }
       notice(`The assistant reported a problem: ${err.message || err.code || 'unknown error'}`, { kind: 'error' });
@@ -597,7 +728,7 @@ function handleEvent(ev) {
         const detail = r.status_details?.error?.message || r.status_details?.error?.code || r.status_details?.reason;
         notice(`The assistant could not finish its answer${detail ? `: ${detail}` : '.'}`, { kind: 'error' });
       }
-      saveHistory();
+      if (r.status === 'completed') memory.refreshSoon(); // a fact may have been learned
       if (session.responseCreateWanted) {
         session.responseCreateWanted = false;
         send({ type: 'response.create' });
@@ -636,6 +767,7 @@ function handleEvent(ev) {
       break;
     case 'response.output_audio.delta':
     case 'response.audio.delta':
+      session.assistantSpoke = true;
       if (!session.truncated.has(ev.item_id)) player.enqueue(ev.item_id, ev.delta);
       break;
     case 'input_audio_buffer.speech_started': {
@@ -657,15 +789,30 @@ function handleEvent(ev) {
     case 'conversation.item.input_audio_transcription.completed': {
       const entry = messageFor(ev.item_id, 'user');
       entry.voice = true;
-      entry.text = ev.transcript || entry.text;
+      entry.text = (ev.transcript || entry.text || '').trim();
+      entry.untranscribed = entry.text ? null : 'nothing was recognised';
       entry.final = true;
       renderMessage(entry);
-      saveHistory();
       break;
     }
+    case 'conversation.item.input_audio_transcription.failed': {
+      const entry = messageFor(ev.item_id, 'user');
+      entry.voice = true;
+      entry.text = '';
+      entry.untranscribed = `Transcription failed${ev.error?.message ? `: ${ev.error.message}` : ''}`;
+      entry.final = true;
+      renderMessage(entry);
+      break;
+    }
+    case 'agent_mesh.conversation':
+      onConversation(ev);
+      break;
+    case 'agent_mesh.session.renewed':
+      onRenewed(ev);
+      break;
     case 'conversation.item.truncated': {
       const entry = messageByItem.get(ev.item_id);
-      if (entry) { entry.interrupted = true; entry.final = true; renderMessage(entry); saveHistory(); }
+      if (entry) { entry.interrupted = true; entry.final = true; renderMessage(entry); }
       break;
     }
     case 'agent_mesh.task.started': {
@@ -673,7 +820,6 @@ function handleEvent(ev) {
       task.request = ev.request;
       task.callId = ev.call_id;
       renderTask(task);
-      saveHistory();
       break;
     }
     case 'agent_mesh.task.planned': {
@@ -681,7 +827,6 @@ function handleEvent(ev) {
       task.stages = ev.stages;
       task.planner = ev.planner;
       renderTask(task);
-      saveHistory();
       break;
     }
     case 'agent_mesh.task.completed': {
@@ -693,7 +838,6 @@ function handleEvent(ev) {
       task.error = ev.error || null; // set when no result arrived at all (deadline, Kafka unreachable)
       task.endedAt = Date.now();
       renderTask(task);
-      saveHistory();
       break;
     }
     case 'agent_mesh.task.cancelled': {
@@ -702,7 +846,6 @@ function handleEvent(ev) {
       task.reason = ev.reason;
       task.endedAt = Date.now();
       renderTask(task);
-      saveHistory();
       break;
     }
     default:
@@ -761,13 +904,26 @@ ui.composer.addEventListener('submit', (e) => {
   sendText(text);
 });
 ui.mic.addEventListener('click', toggleMic);
-ui.reconnect.addEventListener('click', () => { ui.notices.replaceChildren(); connect(); });
-ui.clear.addEventListener('click', clearHistory);
+ui.reconnect.addEventListener('click', () => { ui.notices.replaceChildren(); reconnectAttempts = 0; connect(); });
+ui.newConversation.addEventListener('click', () => newConversation());
+ui.settings.addEventListener('change', onSettingsChange);
+ui.settings.addEventListener('submit', (e) => e.preventDefault());
+ui.voiceSwitch.addEventListener('click', () => {
+  hideVoiceNote();
+  if (memory.state === 'available') reconnect();
+  else newConversation();
+});
 ui.speaker.addEventListener('change', () => {
   player.muted = !ui.speaker.checked;
   if (player.muted) player.stop(); // a local preference: the transcript still shows everything
 });
-window.addEventListener('pagehide', flushHistory);
 
-renderAll();
+const memory = new MemoryPanel($('memory'), {
+  notice,
+  onForgotten: (message) => newConversation(message),
+});
+
+try { localStorage.removeItem('agentmesh.history.v1'); } catch { /* the old browser-only history is gone */ }
+fillOptions(ui.settings);
+updateEmptyHints();
 connect();

@@ -280,6 +280,18 @@ class DelegatedTurnIT {
         assertThat(screenshot).isNotEmptyFile();
     }
 
+    @Test
+    void theWebPageKeepsTheChosenVoiceAndShowsWhatItLearnedAfterAReload() throws Exception {
+        Path screenshot = Path.of("target", "ui-resume.png").toAbsolutePath();
+
+        NodeScript.Result result = NodeScript.run(Path.of("src", "test", "browser"), Duration.ofSeconds(120),
+                "node", "resume-check.mjs", mesh.pageUrl(), screenshot.toString());
+
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        assertThat(result.output()).contains("\"learned\":\"I live in Lyon.\"");
+        assertThat(screenshot).isNotEmptyFile();
+    }
+
     private static String answerOf(JsonNode outcomes, String agent) {
         for (JsonNode outcome : outcomes) {
             if (agent.equals(outcome.path("agent").asString())) {
