@@ -104,6 +104,8 @@ class PhraseRecognizerTests {
         List<String> errors = new ArrayList<>();
         double sameMean = 0;
         double otherMean = Double.POSITIVE_INFINITY;
+        String hardestSame = "";
+        String closestOther = "";
         for (String phrase : concat(EVALUATION_KNOWN, EVALUATION_UNKNOWN)) {
             boolean known = EVALUATION_KNOWN.contains(phrase);
             byte[] clean = VOICE.synthesize(phrase);
@@ -111,10 +113,13 @@ class PhraseRecognizerTests {
                 trials++;
                 byte[] captured = capture.getValue().apply(CapturePath.of(clean)).pcm();
                 for (var entry : recognizer.alignments(captured).entrySet()) {
-                    if (entry.getKey().equals(phrase)) {
-                        sameMean = Math.max(sameMean, entry.getValue().mean());
-                    } else {
-                        otherMean = Math.min(otherMean, entry.getValue().mean());
+                    DynamicTimeWarping.Alignment alignment = entry.getValue();
+                    if (entry.getKey().equals(phrase) && alignment.mean() > sameMean) {
+                        sameMean = alignment.mean();
+                        hardestSame = phrase + " [" + capture.getKey() + "] " + alignment;
+                    } else if (!entry.getKey().equals(phrase) && alignment.mean() < otherMean) {
+                        otherMean = alignment.mean();
+                        closestOther = phrase + " ~ " + entry.getKey() + " [" + capture.getKey() + "] " + alignment;
                     }
                 }
                 PhraseRecognizer.Result result = recognizer.recognize(captured);
@@ -139,9 +144,9 @@ class PhraseRecognizerTests {
             }
         }
         report.add(String.format("evaluation set: %d trials (%d known phrases, %d unknown, %d captures each, 10 noise clips): "
-                + "%d false accepts, %d false rejects %s; a phrase at most %.2f from itself, other phrases at least %.2f",
+                + "%d false accepts, %d false rejects %s; hardest match: %s; closest other phrase: %s",
                 trials, EVALUATION_KNOWN.size(), EVALUATION_UNKNOWN.size(), CAPTURE.size(), falseAccepts, falseRejects,
-                errors, sameMean, otherMean));
+                errors, hardestSame, closestOther));
 
         assertThat(falseAccepts).as("false accepts: %s", errors).isZero();
         assertThat(falseRejects).as("false rejects: %s", errors).isZero();
