@@ -1,6 +1,7 @@
 package dev.agentmesh.emulator.transcription;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -42,7 +43,33 @@ public final class PhraseRecognizer {
     /** Less speech than this (after trimming silence) is not a phrase. */
     private static final int MIN_FRAMES = 20;
 
-    private record Template(String text, String words, SpectralEnvelope envelope, boolean pinned) {
+    private record Template(String text, String words, Analysed envelope, boolean pinned) {
+    }
+
+    /** An envelope and its cepstra under the floor last asked for (most comparisons share one floor). */
+    private static final class Analysed {
+
+        private record Cached(double[] floor, double[][] cepstra) {
+        }
+
+        private final SpectralEnvelope envelope;
+        private final int speechFrames;
+        private volatile Cached cached;
+
+        Analysed(SpectralEnvelope envelope) {
+            this.envelope = envelope;
+            this.speechFrames = envelope.cepstra(envelope.ownFloor()).length;
+        }
+
+        double[][] cepstra(double[] floor) {
+            Cached current = cached;
+            if (current != null && Arrays.equals(current.floor(), floor)) {
+                return current.cepstra();
+            }
+            double[][] cepstra = envelope.cepstra(floor);
+            cached = new Cached(floor, cepstra);
+            return cepstra;
+        }
     }
 
     private final int maxLearned;
@@ -64,8 +91,8 @@ public final class PhraseRecognizer {
         if (words.isEmpty()) {
             return;
         }
-        SpectralEnvelope envelope = SpectralEnvelope.of(Pcm16.toSamples(pcm));
-        if (envelope.cepstra(envelope.ownFloor()).length < MIN_FRAMES) {
+        Analysed envelope = new Analysed(SpectralEnvelope.of(Pcm16.toSamples(pcm)));
+        if (envelope.speechFrames < MIN_FRAMES) {
             return;
         }
         synchronized (templates) {
@@ -109,8 +136,8 @@ public final class PhraseRecognizer {
 
     /** @param pcm 24 kHz PCM16 mono, silence around the phrase allowed */
     public Result recognize(byte[] pcm) {
-        SpectralEnvelope input = SpectralEnvelope.of(Pcm16.toSamples(pcm));
-        if (input.cepstra(input.ownFloor()).length < MIN_FRAMES) {
+        Analysed input = new Analysed(SpectralEnvelope.of(Pcm16.toSamples(pcm)));
+        if (input.speechFrames < MIN_FRAMES) {
             return new NotRecognized("The audio holds no speech long enough to be a phrase.");
         }
         Template best = null;
@@ -138,8 +165,14 @@ public final class PhraseRecognizer {
         return new Recognized(best.text(), bestAlignment.mean());
     }
 
-    private static DynamicTimeWarping.Alignment align(SpectralEnvelope input, SpectralEnvelope template) {
-        double[] floor = SpectralEnvelope.commonFloor(input, template);
+    private static DynamicTimeWarping.Alignment align(Analysed input, Analysed template) {
+        // lengths under each one's own floor are a cheap first check; the common floor only shortens both
+        double ratio = (double) Math.max(input.speechFrames, template.speechFrames)
+                / Math.max(1, Math.min(input.speechFrames, template.speechFrames));
+        if (ratio > 2 * DynamicTimeWarping.MAX_LENGTH_RATIO) {
+            return DynamicTimeWarping.Alignment.NONE;
+        }
+        double[] floor = SpectralEnvelope.commonFloor(input.envelope, template.envelope);
         return DynamicTimeWarping.align(input.cepstra(floor), template.cepstra(floor));
     }
 
@@ -151,7 +184,7 @@ public final class PhraseRecognizer {
 
     /** For tuning and diagnostics: the alignment with every known phrase, in learning order. */
     Map<String, DynamicTimeWarping.Alignment> alignments(byte[] pcm) {
-        SpectralEnvelope input = SpectralEnvelope.of(Pcm16.toSamples(pcm));
+        Analysed input = new Analysed(SpectralEnvelope.of(Pcm16.toSamples(pcm)));
         Map<String, DynamicTimeWarping.Alignment> alignments = new LinkedHashMap<>();
         for (Template template : snapshot()) {
             alignments.put(template.text(), align(input, template.envelope()));
