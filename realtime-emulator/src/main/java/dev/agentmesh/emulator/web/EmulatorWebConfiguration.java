@@ -3,6 +3,7 @@ package dev.agentmesh.emulator.web;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.web.servlet.handler.SimpleUrlHandlerMapping;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
@@ -50,8 +51,8 @@ public class EmulatorWebConfiguration implements WebSocketConfigurer, Disposable
     }
 
     @Bean
-    SpeechEndpoint realtimeSpeechEndpoint() {
-        return new SpeechEndpoint(phrases);
+    SimpleUrlHandlerMapping realtimeSpeechEndpoints() {
+        return new SpeechEndpoint(phrases).mapping();
     }
 
     @Bean
