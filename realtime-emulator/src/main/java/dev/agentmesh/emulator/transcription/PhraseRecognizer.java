@@ -123,18 +123,6 @@ public final class PhraseRecognizer {
         }
     }
 
-    public boolean knows(String text) {
-        synchronized (templates) {
-            return templates.containsKey(words(text));
-        }
-    }
-
-    public int size() {
-        synchronized (templates) {
-            return templates.size();
-        }
-    }
-
     /** @param pcm 24 kHz PCM16 mono, silence around the phrase allowed */
     public Result recognize(byte[] pcm) {
         Analysed input = new Analysed(SpectralEnvelope.of(Pcm16.toSamples(pcm)));
@@ -161,7 +149,7 @@ public final class PhraseRecognizer {
             return new NotRecognized("The audio is about equally close to more than one phrase the emulator knows.");
         }
         synchronized (templates) {
-            templates.get(best.words());
+            templates.get(best.words()); // access order: a phrase heard again is forgotten last
         }
         return new Recognized(best.text(), bestAlignment.mean());
     }
