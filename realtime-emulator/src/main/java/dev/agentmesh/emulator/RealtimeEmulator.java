@@ -9,6 +9,7 @@ import org.springframework.boot.context.logging.LoggingApplicationListener;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import dev.agentmesh.emulator.transcription.PhraseBook;
 import dev.agentmesh.emulator.web.ConnectionLog;
 
 /**
@@ -22,17 +23,23 @@ import dev.agentmesh.emulator.web.ConnectionLog;
  * }</pre>
  *
  * System property {@code emulator.realtime-pacing=true} streams audio at playback speed.
+ *
+ * <p>Input audio is recognised only when it is a phrase the emulator can say itself: sentences it has spoken,
+ * its configured phrases and those added with {@link #learnPhrase}. {@link #speech} gives a phrase's audio to
+ * send as user input; {@code GET /v1/emulator/speech?text=...} gives it as a WAV file.
  */
 public final class RealtimeEmulator implements AutoCloseable {
 
     private final ConfigurableApplicationContext context;
     private final int port;
     private final ConnectionLog connectionLog;
+    private final PhraseBook phrases;
 
     private RealtimeEmulator(ConfigurableApplicationContext context) {
         this.context = context;
         this.port = ((WebServerApplicationContext) context).getWebServer().getPort();
         this.connectionLog = context.getBean(ConnectionLog.class);
+        this.phrases = context.getBean(PhraseBook.class);
     }
 
     /** Starts on a random free port. */
@@ -74,6 +81,26 @@ public final class RealtimeEmulator implements AutoCloseable {
     /** Every client event type received, across all sessions, in arrival order. */
     public List<String> receivedEventTypes() {
         return connectionLog.receivedEventTypes();
+    }
+
+    /**
+     * The emulator's own speech for this text, 24 kHz PCM16 mono little-endian (the API's {@code audio/pcm}),
+     * without surrounding silence. Getting it does not make the phrase recognisable: it is recognised when it
+     * is configured, was spoken in an answer, or was added with {@link #learnPhrase}.
+     */
+    public byte[] speech(String text) {
+        return phrases.synthesize(text);
+    }
+
+    /** Makes a phrase recognisable from now on (synthesised with the emulator's voice). */
+    public void learnPhrase(String text) {
+        phrases.learn(text);
+    }
+
+    /** {@code http://127.0.0.1:<port>/v1/emulator/speech?text=...}: the phrase as a WAV file with 1 s of silence each side. */
+    public URI speechUrl(String text) {
+        return URI.create("http://127.0.0.1:" + port + "/v1/emulator/speech?text="
+                + java.net.URLEncoder.encode(text, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"));
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.agentmesh.emulator.model;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import tools.jackson.databind.JsonNode;
@@ -12,8 +13,8 @@ import tools.jackson.databind.JsonNode;
  */
 public final class StandInModel {
 
-    public static final String AUDIO_NOT_UNDERSTOOD = "I heard you, but speech transcription is not available "
-            + "in this offline emulator. Please type your question instead.";
+    public static final String AUDIO_NOT_UNDERSTOOD = "I heard you, but I could not make out what you said: this "
+            + "offline emulator only understands phrases it can say itself. Please type your question instead.";
 
     private static final Pattern LIVE_DATA = Pattern.compile("\\b(weather|forecast\\w*|temperatures?|rain\\w*|snow\\w*"
             + "|wind\\w*|sunny|umbrella|storms?|humid\\w*|degrees|news|headlines?|latest|happening|related"
@@ -28,8 +29,9 @@ public final class StandInModel {
      * @param context    the items the response sees, oldest first (already resolved from the conversation)
      * @param tools      the function tools available to this response
      * @param toolChoice {@code "auto"}, {@code "none"}, {@code "required"} or {@code {"type":"function","name":…}}
+     * @param heard      item id to the phrase recognised in that item's audio, or null when none was
      */
-    public Reply reply(List<JsonNode> context, List<JsonNode> tools, JsonNode toolChoice) {
+    public Reply reply(List<JsonNode> context, List<JsonNode> tools, JsonNode toolChoice, Function<String, String> heard) {
         JsonNode last = lastTurn(context);
         if (last == null) {
             return new Reply.Speech("Hello! How can I help you today?");
@@ -41,7 +43,7 @@ public final class StandInModel {
         if (!type.equals("message") || !"user".equals(last.path("role").asString(""))) {
             return new Reply.Speech("Is there anything else I can help you with?");
         }
-        String text = userText(last);
+        String text = userText(last, heard);
         if (text.isBlank()) {
             return new Reply.Speech(AUDIO_NOT_UNDERSTOOD);
         }
@@ -65,11 +67,20 @@ public final class StandInModel {
         return null;
     }
 
-    private static String userText(JsonNode message) {
+    /** Typed text, and for audio what was recognised in it (never a client-supplied transcript: the API does not send those to the model). */
+    private static String userText(JsonNode message, Function<String, String> heard) {
         StringBuilder text = new StringBuilder();
+        boolean audioHeard = false;
         for (JsonNode part : message.path("content")) {
-            if ("input_text".equals(part.path("type").asString("")) && part.path("text").isString()) {
+            String type = part.path("type").asString("");
+            if (type.equals("input_text") && part.path("text").isString()) {
                 text.append(part.get("text").stringValue()).append(' ');
+            } else if (type.equals("input_audio") && !audioHeard) {
+                String phrase = heard.apply(message.path("id").asString(""));
+                if (phrase != null) {
+                    text.append(phrase).append(' ');
+                    audioHeard = true;
+                }
             }
         }
         return text.toString().strip();

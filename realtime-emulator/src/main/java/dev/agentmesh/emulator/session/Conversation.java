@@ -16,6 +16,8 @@ final class Conversation {
     private final String id = Ids.next("conv");
     private final List<ObjectNode> items = new ArrayList<>();
     private final Map<String, byte[]> audio = new HashMap<>();
+    /** What the stand-in model understood of an item's audio: the recognised phrase. */
+    private final Map<String, String> heard = new HashMap<>();
 
     String id() {
         return id;
@@ -62,6 +64,7 @@ final class Conversation {
     void remove(String itemId) {
         items.remove(require(itemId, "item_id"));
         audio.remove(itemId);
+        heard.remove(itemId);
     }
 
     List<JsonNode> items() {
@@ -74,5 +77,14 @@ final class Conversation {
 
     byte[] audio(String itemId) {
         return audio.get(itemId);
+    }
+
+    void putHeard(String itemId, String phrase) {
+        heard.put(itemId, phrase);
+    }
+
+    /** The phrase recognised in the item's audio, or null. */
+    String heard(String itemId) {
+        return heard.get(itemId);
     }
 }

@@ -15,6 +15,8 @@ import dev.agentmesh.emulator.audio.SpeechSynthesizer;
 import dev.agentmesh.emulator.audio.VoiceActivityDetector;
 import dev.agentmesh.emulator.model.Reply;
 import dev.agentmesh.emulator.model.StandInModel;
+import dev.agentmesh.emulator.transcription.PhraseBook;
+import dev.agentmesh.emulator.transcription.PhraseRecognizer;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -46,7 +48,7 @@ public final class EmulatedSession {
 
     private final SerialExecutor executor;
     private final EventWriter out;
-    private final SpeechSynthesizer voice;
+    private final PhraseBook voice;
     private final StandInModel model = new StandInModel();
     private final Options options;
     private final Consumer<String> eventTypeListener;
@@ -54,21 +56,24 @@ public final class EmulatedSession {
     private final Conversation conversation = new Conversation();
     private final InputAudioBuffer inputAudio = new InputAudioBuffer();
     private final Map<String, ResponseRun> activeResponses = new LinkedHashMap<>();
+    private final InputTranscription transcription;
     private VoiceActivityDetector vad;
     private JsonNode vadSettings;
     private String speechItemId;
 
     /**
      * @param model             the {@code model} query parameter, or {@code null} for gpt-realtime
+     * @param voice             speaks the answers and recognises the phrases it can say
      * @param eventTypeListener told the type of every client event, in arrival order
      */
-    public EmulatedSession(String model, SpeechSynthesizer voice, SerialExecutor executor, ServerEventSink sink,
+    public EmulatedSession(String model, PhraseBook voice, SerialExecutor executor, ServerEventSink sink,
             Options options, Consumer<String> eventTypeListener) {
         this.executor = executor;
         this.out = new EventWriter(JsonMapper.builder().build(), sink);
         this.voice = voice;
         this.options = options;
         this.eventTypeListener = eventTypeListener;
+        this.transcription = new InputTranscription(out, executor, conversation, options.paced());
         this.config = SessionConfig.defaults(model == null || model.isBlank() ? "gpt-realtime" : model,
                 options.defaultVoice(), Clock.systemUTC().instant());
     }
@@ -256,15 +261,26 @@ public final class EmulatedSession {
         committed.put("item_id", itemId);
         out.send(committed);
         sendItemAddedAndDone(item, previous);
-        if (config.transcriptionEnabled()) {
-            ObjectNode failed = out.event("conversation.item.input_audio_transcription.failed");
-            failed.put("item_id", itemId);
-            failed.put("content_index", 0);
-            failed.putObject("error").put("type", "server_error").put("code", "transcription_unavailable")
-                    .put("message", "Input audio transcription is not available in the offline emulator.")
-                    .putNull("param");
-            out.send(failed);
+        PhraseRecognizer.Result heard = hear(itemId, audio);
+        JsonNode settings = config.transcription();
+        if (settings != null) {
+            transcription.transcribe(itemId, heard, audio.length / config.inputBytesPerMs(), settings);
         }
+    }
+
+    /**
+     * The stand-in model "hears" user audio by recognising it (whether or not transcription is on, as the real
+     * model understands audio either way); a recognised phrase becomes the turn's text for {@link StandInModel}.
+     */
+    private PhraseRecognizer.Result hear(String itemId, byte[] audio) {
+        if (!config.inputIsPcm()) {
+            return new PhraseRecognizer.NotRecognized("Only audio/pcm input is recognised, not G.711.");
+        }
+        PhraseRecognizer.Result heard = voice.recognize(audio);
+        if (heard instanceof PhraseRecognizer.Recognized recognized) {
+            conversation.putHeard(itemId, recognized.transcript());
+        }
+        return heard;
     }
 
     private void clearAudio() {
@@ -293,7 +309,11 @@ public final class EmulatedSession {
         ItemValidation.Validated validated = ItemValidation.validate(given, conversation, out);
         String previous = conversation.insert(validated.item(), previousItemId);
         if (validated.audio() != null) {
-            conversation.putAudio(validated.item().get("id").asString(), validated.audio());
+            String itemId = validated.item().get("id").asString();
+            conversation.putAudio(itemId, validated.audio());
+            if ("user".equals(Json.string(validated.item(), "role"))) {
+                hear(itemId, validated.audio());
+            }
         }
         sendItemAddedAndDone(validated.item(), previous);
     }
@@ -417,7 +437,7 @@ public final class EmulatedSession {
         response.putNull("usage");
         response.set("metadata", overrides.has("metadata") ? overrides.get("metadata") : null);
 
-        Reply reply = model.reply(context, tools, toolChoice);
+        Reply reply = model.reply(context, tools, toolChoice, conversation::heard);
         String instructions = overrides.path("instructions").asString(config.snapshot().path("instructions").asString(""));
         ResponseRun run = new ResponseRun(response, reply, modalities.get(0).asString().equals("audio"), voice,
                 inConversation ? conversation : null, out, executor, options.paced(),

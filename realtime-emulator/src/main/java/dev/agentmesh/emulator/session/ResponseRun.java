@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 
 import dev.agentmesh.emulator.audio.SpeechSynthesizer;
 import dev.agentmesh.emulator.model.Reply;
+import dev.agentmesh.emulator.transcription.PhraseBook;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -30,7 +31,7 @@ final class ResponseRun {
     private final ObjectNode response;
     private final Reply reply;
     private final boolean audio;
-    private final SpeechSynthesizer voice;
+    private final PhraseBook voice;
     private final Conversation conversation;
     private final EventWriter out;
     private final SerialExecutor executor;
@@ -47,7 +48,7 @@ final class ResponseRun {
     private final ByteArrayOutputStream audioOut = new ByteArrayOutputStream();
     private boolean finished;
 
-    ResponseRun(ObjectNode response, Reply reply, boolean audio, SpeechSynthesizer voice, Conversation conversation,
+    ResponseRun(ObjectNode response, Reply reply, boolean audio, PhraseBook voice, Conversation conversation,
             EventWriter out, SerialExecutor executor, boolean paced, int inputTextTokens, int inputAudioTokens,
             Consumer<ResponseRun> onDone) {
         this.response = response;
@@ -134,9 +135,12 @@ final class ResponseRun {
         steps.add(new Step(Duration.ZERO, () -> closeMessage("completed")));
     }
 
-    /** Synthesises one sentence and queues its audio chunks, transcript deltas spread across them. */
+    /**
+     * Synthesises one sentence (which the emulator will then recognise when it hears it back) and queues its
+     * audio chunks, transcript deltas spread across them.
+     */
     private void speak(String sentence, List<String> transcriptDeltas) {
-        byte[] pcm = voice.synthesize(sentence);
+        byte[] pcm = voice.speak(sentence);
         int chunkBytes = AUDIO_CHUNK_MS * SpeechSynthesizer.BYTES_PER_MS;
         int chunks = Math.max(1, (pcm.length + chunkBytes - 1) / chunkBytes);
         List<Step> sentenceSteps = new ArrayList<>();

@@ -26,6 +26,11 @@ final class SessionConfig {
             "parallel_tool_calls");
     /** Present in the session object but not changeable; clients that echo a whole session send them back. */
     private static final Set<String> READ_ONLY = Set.of("model", "id", "object", "expires_at", "client_secret");
+    /** Transcription models in the GA types at the reference snapshot. */
+    static final List<String> TRANSCRIPTION_MODELS = List.of("whisper-1", "gpt-4o-transcribe", "gpt-4o-mini-transcribe",
+            "gpt-4o-mini-transcribe-2025-12-15", "gpt-4o-transcribe-diarize", "gpt-realtime-whisper");
+    private static final Set<String> TRANSCRIPTION_DELAYS = Set.of("minimal", "low", "medium", "high", "xhigh");
+    private static final java.util.regex.Pattern LANGUAGE = java.util.regex.Pattern.compile("[a-z]{2}");
     private static final Set<String> VOICES = Set.of("alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer",
             "verse", "marin", "cedar");
 
@@ -142,8 +147,8 @@ final class SessionConfig {
                     case "input.format", "output.format" -> target.set("format", format(value, param));
                     case "input.turn_detection" -> target.set("turn_detection",
                             turnDetection(target.get("turn_detection"), value));
-                    case "input.transcription", "input.noise_reduction", "output.speed" ->
-                            target.set(field.getKey(), value.deepCopy());
+                    case "input.transcription" -> target.set("transcription", transcription(value, param));
+                    case "input.noise_reduction", "output.speed" -> target.set(field.getKey(), value.deepCopy());
                     case "output.voice" -> target.set("voice", voice(value, param));
                     default -> throw new ProtocolException("unknown_parameter", "Unknown parameter: '" + param + "'.",
                             param);
@@ -167,6 +172,66 @@ final class SessionConfig {
         }
         throw ProtocolException.invalid(param, "Invalid value for '" + param
                 + "': expected {\"type\":\"audio/pcm\",\"rate\":24000}, {\"type\":\"audio/pcmu\"} or {\"type\":\"audio/pcma\"}.");
+    }
+
+    /**
+     * GA {@code {model, language, prompt}} (plus {@code delay} for gpt-realtime-whisper), or null for off.
+     * A missing model means whisper-1 (our choice; the API's default for an omitted model is not documented).
+     */
+    private static JsonNode transcription(JsonNode value, String param) {
+        if (value.isNull()) {
+            return value;
+        }
+        if (!value.isObject()) {
+            throw ProtocolException.invalid(param, "Invalid type for '" + param + "': expected an object or null.");
+        }
+        for (Map.Entry<String, JsonNode> field : value.properties()) {
+            if (!Set.of("model", "language", "prompt", "delay").contains(field.getKey())) {
+                throw new ProtocolException("unknown_parameter", "Unknown parameter: '" + param + "." + field.getKey()
+                        + "'.", param + "." + field.getKey());
+            }
+        }
+        String model = optionalString(value, "model", param);
+        if (model == null) {
+            model = "whisper-1";
+        } else if (!TRANSCRIPTION_MODELS.contains(model)) {
+            throw ProtocolException.invalid(param + ".model", "Invalid value: '" + model + "'. Supported values are: "
+                    + String.join(", ", TRANSCRIPTION_MODELS.stream().map(name -> "'" + name + "'").toList()) + ".");
+        }
+        String language = optionalString(value, "language", param);
+        if (language != null && !LANGUAGE.matcher(language).matches()) {
+            throw ProtocolException.invalid(param + ".language", "Invalid value for '" + param + ".language': '"
+                    + language + "'. Expected an ISO-639-1 language code such as 'en'.");
+        }
+        String prompt = optionalString(value, "prompt", param);
+        String delay = optionalString(value, "delay", param);
+        boolean realtimeWhisper = model.equals("gpt-realtime-whisper");
+        if (delay != null && (!realtimeWhisper || !TRANSCRIPTION_DELAYS.contains(delay))) {
+            throw ProtocolException.invalid(param + ".delay", realtimeWhisper
+                    ? "Invalid value for '" + param + ".delay': '" + delay + "'. Supported values are: 'minimal', 'low', "
+                            + "'medium', 'high' and 'xhigh'."
+                    : "'" + param + ".delay' is only supported with 'gpt-realtime-whisper'.");
+        }
+        if (prompt != null && !prompt.isEmpty() && realtimeWhisper) {
+            throw ProtocolException.invalid(param + ".prompt", "'" + param
+                    + ".prompt' is not supported with 'gpt-realtime-whisper'.");
+        }
+        ObjectNode transcription = NODES.objectNode();
+        transcription.put("model", model);
+        transcription.put("language", language);
+        transcription.put("prompt", prompt);
+        if (delay != null) {
+            transcription.put("delay", delay);
+        }
+        return transcription;
+    }
+
+    private static String optionalString(JsonNode object, String field, String param) {
+        JsonNode value = object.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        return requireString(value, param + "." + field);
     }
 
     private static JsonNode turnDetection(JsonNode current, JsonNode value) {
@@ -293,9 +358,10 @@ final class SessionConfig {
         return detection == null || detection.isNull() ? null : detection;
     }
 
-    boolean transcriptionEnabled() {
+    /** The effective transcription settings, or null when transcription is off. */
+    JsonNode transcription() {
         JsonNode transcription = session.get("audio").get("input").get("transcription");
-        return transcription != null && !transcription.isNull();
+        return transcription == null || transcription.isNull() ? null : transcription;
     }
 
     /** Bytes per millisecond of the input format: 24 kHz PCM16 or 8 kHz G.711. */

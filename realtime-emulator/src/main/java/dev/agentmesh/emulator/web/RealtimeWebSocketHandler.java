@@ -16,9 +16,9 @@ import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.AbstractWebSocketHandler;
 import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
 
-import dev.agentmesh.emulator.audio.SpeechSynthesizer;
 import dev.agentmesh.emulator.session.EmulatedSession;
 import dev.agentmesh.emulator.session.ScheduledSerialExecutor;
+import dev.agentmesh.emulator.transcription.PhraseBook;
 
 /**
  * Binds each WebSocket connection to an {@link EmulatedSession}. Text messages may arrive in parts
@@ -43,12 +43,12 @@ final class RealtimeWebSocketHandler extends AbstractWebSocketHandler implements
     }
 
     private final EmulatorProperties properties;
-    private final SpeechSynthesizer voice;
+    private final PhraseBook voice;
     private final ConnectionLog connectionLog;
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
     private final AtomicLong connectionCount = new AtomicLong();
 
-    RealtimeWebSocketHandler(EmulatorProperties properties, SpeechSynthesizer voice, ConnectionLog connectionLog) {
+    RealtimeWebSocketHandler(EmulatorProperties properties, PhraseBook voice, ConnectionLog connectionLog) {
         this.properties = properties;
         this.voice = voice;
         this.connectionLog = connectionLog;

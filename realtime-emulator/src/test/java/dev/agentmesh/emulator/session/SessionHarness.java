@@ -7,6 +7,7 @@ import java.util.Deque;
 import java.util.List;
 
 import dev.agentmesh.emulator.audio.SpeechSynthesizer;
+import dev.agentmesh.emulator.transcription.PhraseBook;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -14,7 +15,8 @@ import tools.jackson.databind.json.JsonMapper;
 final class SessionHarness implements SerialExecutor {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    static final SpeechSynthesizer VOICE = SpeechSynthesizer.bestAvailable();
+    static final PhraseBook VOICE = PhraseBook.start(SpeechSynthesizer.bestAvailable(),
+            java.util.List.of("I live in Lyon.", "What's the weather in Paris and any news about France?"), 50);
 
     private final Deque<Runnable> tasks = new ArrayDeque<>();
     private final List<JsonNode> events = new ArrayList<>();
