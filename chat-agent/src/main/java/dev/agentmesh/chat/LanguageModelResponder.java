@@ -107,9 +107,33 @@ final class LanguageModelResponder implements Responder {
         }
     }
 
+    /** What the user's profile says, for the model to adapt to (the name, the home city, units, interests). */
+    private static String about(dev.agentmesh.events.UserContext user) {
+        StringBuilder about = new StringBuilder("About the user:");
+        if (user.name() != null) {
+            about.append(" their name is ").append(user.name()).append(';');
+        }
+        if (user.homeCity() != null) {
+            about.append(" they live in ").append(user.homeCity()).append(';');
+        }
+        if (user.units() != null) {
+            about.append(" they prefer ").append(user.units()).append(" units;");
+        }
+        if (!user.interests().isEmpty()) {
+            about.append(" they follow ").append(String.join(", ", user.interests())).append(';');
+        }
+        if (user.language() != null) {
+            about.append(" answer in the language with code ").append(user.language()).append(';');
+        }
+        return about.toString();
+    }
+
     private Map<String, Object> body(AgentRequest request) {
         List<Map<String, String>> messages = new ArrayList<>();
         messages.add(Map.of("role", "system", "content", SYSTEM_PROMPT));
+        if (request.user() != null) {
+            messages.add(Map.of("role", "system", "content", about(request.user())));
+        }
         for (ContextEntry entry : request.context()) {
             String role = switch (entry.role()) {
                 case "user", "assistant" -> entry.role();

@@ -47,7 +47,11 @@ final class OfflineComposer implements Responder {
         Optional<String> weather = answerOf(request, "weather");
         Optional<String> news = answerOf(request, "news");
         if (weather.isEmpty() && news.isEmpty()) {
-            return LABEL + smallTalk(text, request.priorAnswers());
+            String name = request.user() == null ? null : request.user().name();
+            String talk = smallTalk(text, request.priorAnswers());
+            // the user's name, where a person would use it: in a greeting
+            return LABEL + (name != null && !name.isBlank() && GREETING.matcher(text).find()
+                    ? "Hello, " + name + "! " + talk : talk);
         }
         if (weather.isPresent() && news.isPresent() && RELATE.matcher(text).find()) {
             return LABEL + relate(weather.get(), news.get());

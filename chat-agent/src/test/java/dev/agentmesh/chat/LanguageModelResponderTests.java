@@ -68,6 +68,19 @@ class LanguageModelResponderTests {
     }
 
     @Test
+    void tellsTheModelWhatTheProfileSaysAboutTheUser() throws Exception {
+        answer(aResponse().withHeader("Content-Type", "application/json").withBody(COMPLETION));
+
+        responder("sk-secret-123").respond(request(Duration.ofSeconds(5)).forUser(
+                new dev.agentmesh.events.UserContext("Ana", "Lyon", "metric", java.util.List.of("Formula 1"), "fr")));
+
+        server.verify(postRequestedFor(urlEqualTo("/v1/chat/completions"))
+                .withRequestBody(matchingJsonPath("$.messages[1].content", containing("their name is Ana")))
+                .withRequestBody(containing("they live in Lyon"))
+                .withRequestBody(containing("they follow Formula 1")));
+    }
+
+    @Test
     void sendsNoAuthorizationHeaderToAServerWithoutAKey() throws Exception {
         answer(aResponse().withHeader("Content-Type", "application/json").withBody(COMPLETION));
 

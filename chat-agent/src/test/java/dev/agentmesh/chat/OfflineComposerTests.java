@@ -22,6 +22,16 @@ class OfflineComposerTests {
     private final OfflineComposer composer = new OfflineComposer();
 
     @Test
+    void greetsTheUserByTheNameTheProfileKnows() {
+        AgentRequest hello = AgentRequest.of("Hello there!", java.time.Duration.ofSeconds(5))
+                .forUser(new dev.agentmesh.events.UserContext("Ana", null, null, java.util.List.of(), null));
+
+        assertThat(composer.respond(hello)).startsWith("(offline composer) Hello, Ana! ");
+        assertThat(composer.respond(AgentRequest.of("Hello there!", java.time.Duration.ofSeconds(5))))
+                .doesNotContain("Ana");
+    }
+
+    @Test
     void saysItCannotCompareWhenTheWeatherAgentReportedNoConditions() {
         String answer = ask("Are today's news and weather related?",
                 new PriorAnswer("weather", "Which place would you like the weather for?"),

@@ -48,8 +48,18 @@ class NewsAgent implements Agent {
             return "I found nothing in the news feeds about " + String.join(", ", selector.keywords(subject).stream()
                     .limit(3).toList()) + ". The latest headlines are:\n" + list(latest) + suffix;
         }
-        String lead = selector.keywords(subject).isEmpty() ? "The latest headlines:" : "Relevant news:";
-        return lead + "\n" + list(chosen) + suffix;
+        if (selector.keywords(subject).isEmpty()) {
+            // no subject named: what the user follows comes first, if the feeds have any of it
+            List<String> interests = request.user() == null ? List.of() : request.user().interests();
+            List<NewsItem> followed = interests.isEmpty() ? List.of()
+                    : selector.select(String.join(" ", interests), items, properties.maxItems());
+            if (!followed.isEmpty()) {
+                return "Headlines on what you follow (" + String.join(", ", interests) + "):\n" + list(followed)
+                        + suffix;
+            }
+            return "The latest headlines:\n" + list(chosen) + suffix;
+        }
+        return "Relevant news:\n" + list(chosen) + suffix;
     }
 
     /** "What's in the news there?" refers to a place named earlier in the request or the conversation. */

@@ -36,6 +36,19 @@ class NewsAgentTests {
     }
 
     @Test
+    void withoutASubjectTheUsersInterestsComeFirst() throws Exception {
+        AgentRequest request = AgentRequest.of("What's new today?", Duration.ofSeconds(5))
+                .forUser(new dev.agentmesh.events.UserContext(null, null, null, List.of("tennis"), null));
+
+        assertThat(agent.handle(request)).startsWith("Headlines on what you follow (tennis):")
+                .contains("Tennis finals: Italian star wins the title in Turin").doesNotContain("energy plan");
+        // a subject the request names wins over the interests
+        assertThat(agent.handle(AgentRequest.of("Any news about France?", Duration.ofSeconds(5))
+                .forUser(new dev.agentmesh.events.UserContext(null, null, null, List.of("tennis"), null))))
+                .contains("French government").doesNotContain("Tennis finals");
+    }
+
+    @Test
     void givesTheLatestItemsWhenNoSubjectIsNamed() throws Exception {
         String answer = ask("What are today's top headlines?");
 

@@ -93,11 +93,18 @@ final class SessionConfigurer {
         }
     }
 
-    /** Objects merge field by field, as the API merges a {@code session.update}; anything else replaces. */
+    /** The containers a {@code session.update} merges into; a setting inside them (turn detection, say) replaces. */
+    private static final java.util.Set<String> CONTAINERS = java.util.Set.of("audio", "input", "output");
+
+    /**
+     * Merges an update as the API does: {@code audio.input} and {@code audio.output} field by field, and each
+     * setting as a whole, so switching from semantic to server VAD does not keep the old {@code eagerness}.
+     */
     private static void deepMerge(ObjectNode target, ObjectNode update) {
         for (var field : update.properties()) {
             JsonNode existing = target.get(field.getKey());
-            if (existing instanceof ObjectNode into && field.getValue() instanceof ObjectNode from) {
+            if (CONTAINERS.contains(field.getKey()) && existing instanceof ObjectNode into
+                    && field.getValue() instanceof ObjectNode from) {
                 deepMerge(into, from);
             } else {
                 target.set(field.getKey(), field.getValue().deepCopy());

@@ -117,6 +117,19 @@ class ClientEventPolicyTests {
     }
 
     @Test
+    void aNewUpstreamSessionGetsWhatTheClientSetWithEachSettingReplacedWhole() {
+        session("{\"type\":\"session.update\",\"session\":{\"audio\":{\"input\":{\"turn_detection\":{\"type\":"
+                + "\"semantic_vad\",\"eagerness\":\"high\"}},\"output\":{\"voice\":\"cedar\"}}}}");
+        session("{\"type\":\"session.update\",\"session\":{\"audio\":{\"input\":{\"turn_detection\":{\"type\":"
+                + "\"server_vad\"}}}}}");
+
+        JsonNode audio = RealtimeJson.MAPPER.readTree(configurer.initialUpdate()).path("session").path("audio");
+        assertThat(audio.path("input").path("turn_detection").path("type").asString()).isEqualTo("server_vad");
+        assertThat(audio.path("input").path("turn_detection").has("eagerness")).isFalse();
+        assertThat(audio.path("output").path("voice").asString()).isEqualTo("cedar");
+    }
+
+    @Test
     void anUpdateOfOtherFieldsLeavesToolsAndInstructionsAlone() {
         JsonNode session = session("{\"type\":\"session.update\",\"session\":{\"output_modalities\":[\"text\"],"
                 + "\"audio\":{\"output\":{\"voice\":\"marin\"}}}}");
