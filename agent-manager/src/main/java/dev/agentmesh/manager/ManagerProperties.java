@@ -3,6 +3,8 @@ package dev.agentmesh.manager;
 import dev.agentmesh.events.CappedText;
 import dev.agentmesh.sdk.llm.LlmEndpoint;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -42,11 +44,13 @@ public record ManagerProperties(
     }
 
     /**
-     * @param similarityThreshold the sentence-embedding similarity from which the local planner asks an agent it
-     *                            has no vocabulary for
+     * @param clauseThreshold the similarity between a clause of the request and a skill's nearest examples from
+     *                        which the local planner sends that clause to the skill's agent
+     * @param supportThreshold for a request that builds on other agents' answers, the similarity from which an
+     *                         agent is asked in stage 1 for the later stage to build on
      */
-    public record Planning(@jakarta.validation.constraints.DecimalMin("0") @jakarta.validation.constraints.DecimalMax("1")
-                           double similarityThreshold) {
+    public record Planning(@DecimalMin("0") @DecimalMax("1") double clauseThreshold,
+                           @DecimalMin("0") @DecimalMax("1") double supportThreshold) {
     }
 
     /**

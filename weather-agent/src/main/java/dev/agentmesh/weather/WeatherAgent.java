@@ -25,11 +25,6 @@ class WeatherAgent implements Agent {
     }
 
     @Override
-    public String description() {
-        return "Current weather conditions and today's forecast for a place: temperature, rain, snow, wind.";
-    }
-
-    @Override
     public String handle(AgentRequest request) throws AgentException {
         Optional<String> placeName = places.find(request.text(), request.context());
         if (placeName.isEmpty()) {

@@ -2,63 +2,56 @@ package dev.agentmesh.manager.planning;
 
 import dev.agentmesh.events.ContextEntry;
 import dev.agentmesh.manager.registry.LiveAgent;
-import dev.langchain4j.data.embedding.Embedding;
+import dev.agentmesh.manager.planning.SkillIndex.IndexedSkill;
+import dev.agentmesh.manager.planning.SkillIndex.Score;
 import dev.langchain4j.model.embedding.EmbeddingModel;
-import dev.langchain4j.store.embedding.CosineSimilarity;
 
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
- * Plans without any network call. Each live agent is matched in one of two ways: agents whose description names
- * a capability this planner has a vocabulary for (weather, news) are matched on that vocabulary; any other agent
- * is matched by the sentence-embedding similarity between the request and its description, so an agent deployed
- * later is planned from its registry description alone. The synthesising agent (its description says it
- * relates or explains other agents' answers) runs in stage 2 when the request asks to relate, explain or advise
- * on what the other agents find, and alone when no other agent matches.
+ * Plans without any network call, from the live agents' cards alone: the request and each of its clauses are
+ * embedded and compared with every skill's examples ({@link SkillIndex}). No agent is known by name here.
+ * <ul>
+ *   <li>Each clause goes to the skill nearest to it, if near enough; several clauses may name several agents
+ *       ("the forecast for Rome, and the headlines"), which then run in parallel in stage 1.</li>
+ *   <li>A skill that builds on other agents' answers ({@code AgentSkill.buildsOnOtherAgents()}) runs in stage 2 when
+ *       it is the nearest skill to the whole request, after the agents the request also touches.</li>
+ *   <li>An agent with such a skill is a generalist: it answers alone when no other agent is wanted, and is never
+ *       asked in parallel with the agents whose answers it could build on.</li>
+ *   <li>A short follow-up ("and tomorrow?", "what about Berlin?") that matches no skill by itself goes to the
+ *       agents that answered the previous delegated request, as the task's context tells.</li>
+ * </ul>
  */
 final class LocalPlanner implements Planner {
 
     static final String NAME = "local";
 
-    /** Capability vocabularies, keyed by a word that an agent's description must contain to use them. */
-    private static final Map<String, Pattern> VOCABULARIES = Map.of(
-            "weather", words("weather", "forecasts?", "rain(s|y|ing)?", "umbrella", "snow(s|y|ing)?", "hot",
-                    "cold", "warm", "temperatures?", "wind(y)?", "sunny", "sunshine", "humid(ity)?", "degrees",
-                    "storms?", "thunder(storms?)?", "fog(gy)?", "freezing", "heat(wave)?", "chilly"),
-            "news", words("news", "headlines?", "happening", "stor(y|ies)", "breaking", "elections?",
-                    "reports?", "press", "briefing"));
-
-    /** Asking to relate, explain, advise on or interpret what the data agents find. */
-    private static final Pattern SYNTHESIS = Pattern.compile(String.join("|",
-            "\\brelat(ed|e|ion|ionship)\\b", "\\bconnect(ed|ion)?\\b", "\\bexplain\\b", "\\bwhy\\b",
-            "\\b(change|affect|impact|influence|cause)s?\\b", "\\bbecause\\b",
-            "\\bshould i\\b", "\\bwhat (should|can|could) (i|we)\\b", "\\bwear\\b", "\\bpack\\b",
-            "\\bplan (a|an|my|our|the)\\b", "\\bsuits?\\b", "\\badvi[cs]e\\b", "\\brecommend",
-            "\\bwhat (it|this|that|they) means?\\b", "\\bmeans? for\\b", "\\blike i'?m\\b",
-            "\\bsummari[sz]e\\b.*\\b(and|then)\\b", "\\bcompare\\b"), Pattern.CASE_INSENSITIVE);
-
-    private static final Pattern CLAUSE_BREAK = Pattern.compile("[,;:?!.]+\\s*(?:and\\s+)?|\\s+and\\s+",
+    private static final Pattern CLAUSE_BREAK = Pattern.compile(
+            "[,;:?!.]+\\s*(?:(?:and|also|plus|then)\\s+)*|\\s+(?:and|also|plus|then|&)\\s+", Pattern.CASE_INSENSITIVE);
+    private static final Pattern FOLLOW_UP = Pattern.compile(
+            "^\\s*(and|also|what about|how about|same for|and what about|what if|und|et|y|e)\\b",
             Pattern.CASE_INSENSITIVE);
+    private static final int FOLLOW_UP_MAX_WORDS = 6;
 
-    private static final Pattern SYNTHESISER = Pattern.compile(
-            "\\b(synthes|relat|explain|conversation)", Pattern.CASE_INSENSITIVE);
+    private final SkillIndex index;
+    private final Thresholds thresholds;
 
-    private final EmbeddingModel embeddings;
-    private final double similarityThreshold;
-    private final Map<String, Embedding> descriptionEmbeddings = new ConcurrentHashMap<>();
+    /**
+     * @param clause a clause is sent to its nearest skill from this similarity on
+     * @param support with a stage-2 request, an agent is asked in stage 1 from this similarity on (any clause)
+     */
+    record Thresholds(double clause, double support) {
+    }
 
-    LocalPlanner(EmbeddingModel embeddings, double similarityThreshold) {
-        this.embeddings = embeddings;
-        this.similarityThreshold = similarityThreshold;
+    LocalPlanner(EmbeddingModel embeddings, Thresholds thresholds) {
+        this.index = new SkillIndex(embeddings);
+        this.thresholds = thresholds;
     }
 
     @Override
@@ -66,90 +59,125 @@ final class LocalPlanner implements Planner {
         if (agents.isEmpty()) {
             return new Plan(List.of(), NAME, "no agent is live");
         }
-        Optional<LiveAgent> synthesiser = synthesiser(agents);
-        List<String> data = new ArrayList<>();
+        List<IndexedSkill> skills = index.skillsOf(agents);
+        List<Score> whole = index.rank(index.embed(request), skills);
+        List<List<Score>> clauses = clauses(request).stream().map(clause -> index.rank(index.embed(clause), skills))
+                .toList();
+
+        Optional<Plan> followUp = followUp(request, context, agents, whole);
+        if (followUp.isPresent()) {
+            return followUp.get();
+        }
+        Score nearest = whole.getFirst();
+        boolean buildOn = nearest.skill().buildsOnOtherAgents();
+        Set<String> generalists = generalists(agents);
+        Set<String> first = new LinkedHashSet<>();
         List<String> reasons = new ArrayList<>();
-        List<Embedding> requestEmbeddings = null;
-        for (LiveAgent agent : agents) {
-            if (synthesiser.filter(agent::equals).isPresent()) {
-                continue;
+        if (!generalists.contains(nearest.agent())) {
+            first.add(nearest.agent());
+            reasons.add(reason("request", nearest));
+        }
+        for (List<Score> clause : clauses) {
+            Score best = clause.getFirst();
+            boolean specialist = !generalists.contains(best.agent());
+            if (specialist && best.similarity() >= thresholds.clause() && first.add(best.agent())) {
+                reasons.add(reason("clause", best));
             }
-            Optional<Pattern> vocabulary = vocabularyOf(agent);
-            if (vocabulary.isPresent()) {
-                if (vocabulary.get().matcher(request).find()) {
-                    data.add(agent.name());
-                    reasons.add(agent.name() + " by vocabulary");
+        }
+        if (buildOn) {
+            List<List<Score>> segments = new ArrayList<>(clauses);
+            segments.add(whole);
+            for (List<Score> segment : segments) {
+                for (Score score : segment) {
+                    if (!generalists.contains(score.agent()) && !score.skill().buildsOnOtherAgents()
+                            && score.similarity() >= thresholds.support() && first.add(score.agent())) {
+                        reasons.add(reason("support", score));
+                    }
                 }
-                continue;
-            }
-            if (requestEmbeddings == null) {
-                requestEmbeddings = clauses(request).stream().map(clause -> embeddings.embed(clause).content())
-                        .toList();
-            }
-            Embedding description = descriptionEmbedding(agent);
-            double similarity = requestEmbeddings.stream()
-                    .mapToDouble(clause -> CosineSimilarity.between(clause, description)).max().orElse(0);
-            if (similarity >= similarityThreshold) {
-                data.add(agent.name());
-                reasons.add(String.format(Locale.ROOT, "%s by similarity %.2f", agent.name(), similarity));
             }
         }
-        if (data.isEmpty()) {
-            String fallback = synthesiser.map(LiveAgent::name).orElseGet(() -> mostSimilar(request, agents));
-            return new Plan(List.of(List.of(fallback)), NAME, "no data agent matched; " + fallback + " answers");
+        if (first.isEmpty()) {
+            return new Plan(List.of(List.of(nearest.agent())), NAME, reason("alone", nearest));
         }
-        if (synthesiser.isPresent() && SYNTHESIS.matcher(request).find()) {
-            return new Plan(List.of(data, List.of(synthesiser.get().name())), NAME,
-                    String.join(", ", reasons) + "; " + synthesiser.get().name() + " relates their answers");
+        if (buildOn) {
+            return new Plan(List.of(List.copyOf(first), List.of(nearest.agent())), NAME,
+                    String.join(", ", reasons) + "; then " + reason("builds on them", nearest));
         }
-        return new Plan(List.of(data), NAME, String.join(", ", reasons));
+        return new Plan(List.of(List.copyOf(first)), NAME, String.join(", ", reasons));
     }
 
-    /** The whole request and each of its clauses: "X, and Y?" asks for X and for Y. */
+    /**
+     * A short continuation that matches no specialist by itself takes the agents of the previous delegated
+     * request, named in the latest agent result of the context ({@code "<agent>: <answer>"} lines).
+     */
+    private Optional<Plan> followUp(String request, List<ContextEntry> context, List<LiveAgent> agents,
+                                    List<Score> whole) {
+        if (!FOLLOW_UP.matcher(request).find() || request.strip().split("\\s+").length > FOLLOW_UP_MAX_WORDS) {
+            return Optional.empty();
+        }
+        Set<String> generalists = generalists(agents);
+        Score nearest = whole.getFirst();
+        if (!generalists.contains(nearest.agent()) && nearest.similarity() >= thresholds.clause()) {
+            return Optional.empty();
+        }
+        List<String> previous = previousAgents(context, agents);
+        if (previous.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> specialists = previous.stream().filter(agent -> !generalists.contains(agent)).toList();
+        List<List<String>> stages = specialists.isEmpty() ? List.of(previous) : List.of(specialists);
+        return Optional.of(new Plan(stages, NAME, "a follow-up of the previous request, which " + previous
+                + " answered"));
+    }
+
+    private static List<String> previousAgents(List<ContextEntry> context, List<LiveAgent> agents) {
+        for (int i = context.size() - 1; i >= 0; i--) {
+            ContextEntry entry = context.get(i);
+            if (!entry.role().equals("agent")) {
+                continue;
+            }
+            Set<String> named = new LinkedHashSet<>();
+            for (String line : entry.text().split("\n")) {
+                int colon = line.indexOf(':');
+                if (colon > 0) {
+                    String agent = line.substring(0, colon).strip();
+                    if (agents.stream().anyMatch(live -> live.name().equals(agent))) {
+                        named.add(agent);
+                    }
+                }
+            }
+            if (!named.isEmpty()) {
+                return List.copyOf(named);
+            }
+        }
+        return List.of();
+    }
+
+    /** Agents whose card says they build on other agents' answers. */
+    private static Set<String> generalists(List<LiveAgent> agents) {
+        Set<String> names = new LinkedHashSet<>();
+        agents.stream().filter(agent -> agent.card().buildsOnOtherAgents()).forEach(agent -> names.add(agent.name()));
+        return names;
+    }
+
+    /** Each clause of the request, when it has more than one: "X, and Y?" asks for X and for Y. */
     static List<String> clauses(String request) {
         List<String> clauses = new ArrayList<>();
-        clauses.add(request);
         for (String clause : CLAUSE_BREAK.split(request)) {
-            if (!clause.isBlank() && !clause.strip().equals(request.strip())) {
+            if (clause.strip().split("\\s+").length >= 2) {
                 clauses.add(clause.strip());
             }
         }
-        return clauses;
+        return clauses.size() > 1 ? clauses : List.of();
     }
 
     /** Loads the model's weights now instead of on the first request. */
     void warmUp() {
-        embeddings.embed("warm up");
+        index.embed("warm up");
     }
 
-    private static Optional<LiveAgent> synthesiser(List<LiveAgent> agents) {
-        return agents.stream().filter(agent -> SYNTHESISER.matcher(agent.description()).find()).findFirst();
-    }
-
-    private static Optional<Pattern> vocabularyOf(LiveAgent agent) {
-        String text = (agent.name() + " " + agent.description()).toLowerCase(Locale.ROOT);
-        return VOCABULARIES.entrySet().stream()
-                .filter(entry -> Pattern.compile("\\b" + entry.getKey() + "\\b").matcher(text).find())
-                .sorted(Map.Entry.comparingByKey())
-                .map(Map.Entry::getValue)
-                .findFirst();
-    }
-
-    private String mostSimilar(String request, List<LiveAgent> agents) {
-        Embedding requestEmbedding = embeddings.embed(request).content();
-        return agents.stream()
-                .max(Comparator.comparingDouble(agent ->
-                        CosineSimilarity.between(requestEmbedding, descriptionEmbedding(agent))))
-                .orElseThrow().name();
-    }
-
-    private Embedding descriptionEmbedding(LiveAgent agent) {
-        return descriptionEmbeddings.computeIfAbsent(agent.name() + "\u0000" + agent.description(),
-                key -> embeddings.embed(agent.name() + ": " + agent.description()).content());
-    }
-
-    private static Pattern words(String... words) {
-        return Pattern.compile(Set.of(words).stream().sorted().collect(Collectors.joining("|", "\\b(", ")\\b")),
-                Pattern.CASE_INSENSITIVE);
+    private static String reason(String by, Score score) {
+        return String.format(Locale.ROOT, "%s/%s by %s %.2f", score.agent(), score.skill().skill().id(), by,
+                score.similarity());
     }
 }

@@ -1,6 +1,7 @@
 package dev.agentmesh.manager.planning;
 
 import dev.agentmesh.manager.ManagerProperties;
+import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,10 +14,17 @@ class PlanningConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(PlanningConfiguration.class);
 
+    /** The thresholds application.yml sets, for tools and tests that build the planner without Spring. */
+    static final LocalPlanner.Thresholds DEFAULT_THRESHOLDS = new LocalPlanner.Thresholds(0.45, 0.40);
+
     @Bean
     LocalPlanner localPlanner(ManagerProperties properties) {
-        LocalPlanner planner = new LocalPlanner(new AllMiniLmL6V2QuantizedEmbeddingModel(),
-                properties.planning().similarityThreshold());
+        return localPlanner(new AllMiniLmL6V2QuantizedEmbeddingModel(), new LocalPlanner.Thresholds(
+                properties.planning().clauseThreshold(), properties.planning().supportThreshold()));
+    }
+
+    static LocalPlanner localPlanner(EmbeddingModel model, LocalPlanner.Thresholds thresholds) {
+        LocalPlanner planner = new LocalPlanner(model, thresholds);
         planner.warmUp();
         return planner;
     }

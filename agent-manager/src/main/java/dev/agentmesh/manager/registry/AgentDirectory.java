@@ -44,8 +44,8 @@ public class AgentDirectory {
                 (old, fresh) -> fresh.occurredAt().isAfter(old.occurredAt()) ? fresh : old);
         Instant now = clock.instant();
         if ((before == null || !isLive(before, now)) && isLive(registered, now)) {
-            log.info("Agent '{}' is live (instance {}, requests on {})", registered.agent(),
-                    registered.instanceId(), registered.requestTopic());
+            log.info("Agent '{}' is live (instance {}, requests on {}, {} skills)", registered.agent(),
+                    registered.instanceId(), registered.requestTopic(), registered.skills().size());
         }
     }
 
@@ -59,8 +59,7 @@ public class AgentDirectory {
         return latest.values().stream()
                 .filter(registered -> isLive(registered, now))
                 .sorted(Comparator.comparing(AgentRegistered::agent))
-                .map(registered -> new LiveAgent(registered.agent(), registered.description(),
-                        registered.requestTopic()))
+                .map(LiveAgent::of)
                 .toList();
     }
 
