@@ -44,13 +44,13 @@ public record ManagerProperties(
     }
 
     /**
-     * @param clauseThreshold the similarity between a clause of the request and a skill's nearest examples from
-     *                        which the local planner sends that clause to the skill's agent
-     * @param supportThreshold for a request that builds on other agents' answers, the similarity from which an
-     *                         agent is asked in stage 1 for the later stage to build on
+     * @param skillThreshold the probability (of the local planner's per-skill model) from which an agent is asked,
+     *                       judged on the whole request and on each of its clauses
+     * @param buildOnThreshold the probability from which an agent whose skill builds on other agents' answers runs
+     *                         in stage 2 after them
      */
-    public record Planning(@DecimalMin("0") @DecimalMax("1") double clauseThreshold,
-                           @DecimalMin("0") @DecimalMax("1") double supportThreshold) {
+    public record Planning(@DecimalMin("0") @DecimalMax("1") double skillThreshold,
+                           @DecimalMin("0") @DecimalMax("1") double buildOnThreshold) {
     }
 
     /**

@@ -3,13 +3,14 @@ package dev.agentmesh.manager.planning;
 import dev.agentmesh.events.ContextEntry;
 import dev.agentmesh.manager.registry.LiveAgent;
 import dev.agentmesh.manager.planning.SkillIndex.IndexedSkill;
-import dev.agentmesh.manager.planning.SkillIndex.Score;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -43,10 +44,10 @@ final class LocalPlanner implements Planner {
     private final Thresholds thresholds;
 
     /**
-     * @param clause a clause is sent to its nearest skill from this similarity on
-     * @param support with a stage-2 request, an agent is asked in stage 1 from this similarity on (any clause)
+     * @param skill an agent is asked from this probability on, for the whole request or any of its clauses
+     * @param buildOn an agent that builds on other agents' answers runs in stage 2 from this probability on
      */
-    record Thresholds(double clause, double support) {
+    record Thresholds(double skill, double buildOn) {
     }
 
     LocalPlanner(EmbeddingModel embeddings, Thresholds thresholds) {
@@ -59,51 +60,56 @@ final class LocalPlanner implements Planner {
         if (agents.isEmpty()) {
             return new Plan(List.of(), NAME, "no agent is live");
         }
-        List<IndexedSkill> skills = index.skillsOf(agents);
-        List<Score> whole = index.rank(index.embed(request), skills);
-        List<List<Score>> clauses = clauses(request).stream().map(clause -> index.rank(index.embed(clause), skills))
-                .toList();
+        SkillIndex.Catalogue catalogue = index.catalogueOf(agents);
+        float[] whole = index.embed(request);
+        List<float[]> segments = new ArrayList<>();
+        segments.add(whole);
+        clauses(request).forEach(clause -> segments.add(index.embed(clause)));
+        Set<String> generalists = generalists(agents);
 
-        Optional<Plan> followUp = followUp(request, context, agents, whole);
+        Map<String, Double> specialists = new LinkedHashMap<>();
+        Map<String, String> reasons = new LinkedHashMap<>();
+        Likelihood builder = null;
+        Likelihood nearest = null;
+        for (IndexedSkill skill : catalogue.skills()) {
+            double onWhole = catalogue.classifier().probability(skill, whole);
+            if (nearest == null || onWhole > nearest.probability()) {
+                nearest = new Likelihood(skill, onWhole);
+            }
+            if (skill.buildsOnOtherAgents()) {
+                if (builder == null || onWhole > builder.probability()) {
+                    builder = new Likelihood(skill, onWhole);
+                }
+                continue;
+            }
+            if (generalists.contains(skill.agent().name())) {
+                continue;
+            }
+            double best = segments.stream().mapToDouble(segment -> catalogue.classifier().probability(skill, segment))
+                    .max().orElse(0);
+            if (best >= thresholds.skill() && best > specialists.getOrDefault(skill.agent().name(), 0.0)) {
+                specialists.put(skill.agent().name(), best);
+                reasons.put(skill.agent().name(), reason(skill, best));
+            }
+        }
+        Optional<Plan> followUp = followUp(request, context, agents, specialists.keySet());
         if (followUp.isPresent()) {
             return followUp.get();
         }
-        Score nearest = whole.getFirst();
-        boolean buildOn = nearest.skill().buildsOnOtherAgents();
-        Set<String> generalists = generalists(agents);
-        Set<String> first = new LinkedHashSet<>();
-        List<String> reasons = new ArrayList<>();
-        if (!generalists.contains(nearest.agent())) {
-            first.add(nearest.agent());
-            reasons.add(reason("request", nearest));
+        if (specialists.isEmpty()) {
+            return new Plan(List.of(List.of(nearest.skill().agent().name())), NAME,
+                    reason(nearest.skill(), nearest.probability()) + ", alone");
         }
-        for (List<Score> clause : clauses) {
-            Score best = clause.getFirst();
-            boolean specialist = !generalists.contains(best.agent());
-            if (specialist && best.similarity() >= thresholds.clause() && first.add(best.agent())) {
-                reasons.add(reason("clause", best));
-            }
+        List<String> first = List.copyOf(specialists.keySet());
+        String why = String.join(", ", reasons.values());
+        if (builder != null && builder.probability() >= thresholds.buildOn()) {
+            return new Plan(List.of(first, List.of(builder.skill().agent().name())), NAME,
+                    why + "; then " + reason(builder.skill(), builder.probability()) + " on their answers");
         }
-        if (buildOn) {
-            List<List<Score>> segments = new ArrayList<>(clauses);
-            segments.add(whole);
-            for (List<Score> segment : segments) {
-                for (Score score : segment) {
-                    if (!generalists.contains(score.agent()) && !score.skill().buildsOnOtherAgents()
-                            && score.similarity() >= thresholds.support() && first.add(score.agent())) {
-                        reasons.add(reason("support", score));
-                    }
-                }
-            }
-        }
-        if (first.isEmpty()) {
-            return new Plan(List.of(List.of(nearest.agent())), NAME, reason("alone", nearest));
-        }
-        if (buildOn) {
-            return new Plan(List.of(List.copyOf(first), List.of(nearest.agent())), NAME,
-                    String.join(", ", reasons) + "; then " + reason("builds on them", nearest));
-        }
-        return new Plan(List.of(List.copyOf(first)), NAME, String.join(", ", reasons));
+        return new Plan(List.of(first), NAME, why);
+    }
+
+    private record Likelihood(IndexedSkill skill, double probability) {
     }
 
     /**
@@ -111,19 +117,16 @@ final class LocalPlanner implements Planner {
      * request, named in the latest agent result of the context ({@code "<agent>: <answer>"} lines).
      */
     private Optional<Plan> followUp(String request, List<ContextEntry> context, List<LiveAgent> agents,
-                                    List<Score> whole) {
-        if (!FOLLOW_UP.matcher(request).find() || request.strip().split("\\s+").length > FOLLOW_UP_MAX_WORDS) {
-            return Optional.empty();
-        }
-        Set<String> generalists = generalists(agents);
-        Score nearest = whole.getFirst();
-        if (!generalists.contains(nearest.agent()) && nearest.similarity() >= thresholds.clause()) {
+                                    Set<String> matched) {
+        if (!matched.isEmpty() || !FOLLOW_UP.matcher(request).find()
+                || request.strip().split("\\s+").length > FOLLOW_UP_MAX_WORDS) {
             return Optional.empty();
         }
         List<String> previous = previousAgents(context, agents);
         if (previous.isEmpty()) {
             return Optional.empty();
         }
+        Set<String> generalists = generalists(agents);
         List<String> specialists = previous.stream().filter(agent -> !generalists.contains(agent)).toList();
         List<List<String>> stages = specialists.isEmpty() ? List.of(previous) : List.of(specialists);
         return Optional.of(new Plan(stages, NAME, "a follow-up of the previous request, which " + previous
@@ -176,8 +179,7 @@ final class LocalPlanner implements Planner {
         index.embed("warm up");
     }
 
-    private static String reason(String by, Score score) {
-        return String.format(Locale.ROOT, "%s/%s by %s %.2f", score.agent(), score.skill().skill().id(), by,
-                score.similarity());
+    private static String reason(IndexedSkill skill, double probability) {
+        return String.format(Locale.ROOT, "%s/%s %.2f", skill.agent().name(), skill.skill().id(), probability);
     }
 }

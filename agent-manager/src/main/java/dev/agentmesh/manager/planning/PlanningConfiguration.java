@@ -15,12 +15,12 @@ class PlanningConfiguration {
     private static final Logger log = LoggerFactory.getLogger(PlanningConfiguration.class);
 
     /** The thresholds application.yml sets, for tools and tests that build the planner without Spring. */
-    static final LocalPlanner.Thresholds DEFAULT_THRESHOLDS = new LocalPlanner.Thresholds(0.45, 0.40);
+    static final LocalPlanner.Thresholds DEFAULT_THRESHOLDS = new LocalPlanner.Thresholds(0.5, 0.5);
 
     @Bean
     LocalPlanner localPlanner(ManagerProperties properties) {
         return localPlanner(new AllMiniLmL6V2QuantizedEmbeddingModel(), new LocalPlanner.Thresholds(
-                properties.planning().clauseThreshold(), properties.planning().supportThreshold()));
+                properties.planning().skillThreshold(), properties.planning().buildOnThreshold()));
     }
 
     static LocalPlanner localPlanner(EmbeddingModel model, LocalPlanner.Thresholds thresholds) {

@@ -1,5 +1,6 @@
 package dev.agentmesh.manager.planning;
 
+import dev.agentmesh.events.AgentCard;
 import dev.agentmesh.events.AgentSkill;
 import dev.agentmesh.manager.registry.LiveAgent;
 import dev.langchain4j.model.embedding.EmbeddingModel;
@@ -21,7 +22,7 @@ final class SkillIndex {
     private static final int NEAREST = 3;
 
     /** One skill of one live agent, with the embeddings of what its card says it answers. */
-    record IndexedSkill(LiveAgent agent, AgentSkill skill, List<float[]> examples) {
+    record IndexedSkill(LiveAgent agent, AgentSkill skill, List<String> texts, List<float[]> examples) {
 
         boolean buildsOnOtherAgents() {
             return skill.buildsOnOtherAgents();
@@ -43,7 +44,25 @@ final class SkillIndex {
         this.model = model;
     }
 
-    List<IndexedSkill> skillsOf(List<LiveAgent> agents) {
+    /** The live agents' skills and the classifier trained on them; rebuilt only when the cards change. */
+    record Catalogue(List<AgentCard> cards, List<IndexedSkill> skills, SkillClassifier classifier) {
+    }
+
+    private volatile Catalogue latest;
+
+    Catalogue catalogueOf(List<LiveAgent> agents) {
+        List<AgentCard> cards = agents.stream().map(LiveAgent::card).toList();
+        Catalogue current = latest;
+        if (current != null && current.cards().equals(cards)) {
+            return current;
+        }
+        List<IndexedSkill> skills = skillsOf(agents);
+        Catalogue trained = new Catalogue(cards, skills, SkillClassifier.train(skills, this::embed));
+        latest = trained;
+        return trained;
+    }
+
+    private List<IndexedSkill> skillsOf(List<LiveAgent> agents) {
         List<IndexedSkill> skills = new ArrayList<>();
         for (LiveAgent agent : agents) {
             List<AgentSkill> declared = agent.card().skills();
@@ -53,10 +72,11 @@ final class SkillIndex {
                         null));
             }
             for (AgentSkill skill : declared) {
+                List<String> texts = new ArrayList<>(skill.examples());
                 List<float[]> examples = new ArrayList<>();
                 examples.add(embed(skill.description()));
-                skill.examples().forEach(example -> examples.add(embed(example)));
-                skills.add(new IndexedSkill(agent, skill, examples));
+                texts.forEach(example -> examples.add(embed(example)));
+                skills.add(new IndexedSkill(agent, skill, List.copyOf(texts), examples));
             }
         }
         return skills;

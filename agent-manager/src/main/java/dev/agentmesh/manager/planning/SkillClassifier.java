@@ -1,0 +1,144 @@
+package dev.agentmesh.manager.planning;
+
+import dev.agentmesh.manager.planning.SkillIndex.IndexedSkill;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Function;
+
+/**
+ * One small logistic-regression model per skill, trained on the live cards' examples alone (one versus the rest),
+ * over sentence embeddings: the probability that a request wants that skill. Trained when the set of cards
+ * changes, in well under a second.
+ * <ul>
+ *   <li>A skill's examples are its positives; every other skill's examples are its negatives, except that the
+ *       examples of skills that build on other agents' answers are neither for the others (they mention the other
+ *       agents' subjects on purpose).</li>
+ *   <li>Requests for two agents at once are made up from the cards: an example of one agent joined to an example
+ *       of another ("X, and Y"). They are positives for both agents' skills and negatives for the skills that build
+ *       on other agents' answers, which learn that asking two things is not asking to relate them.</li>
+ * </ul>
+ */
+final class SkillClassifier {
+
+    private static final int EPOCHS = 400;
+    private static final double LEARNING_RATE = 2.0;
+    private static final double L2 = 1e-4;
+    private static final int PAIRS_PER_AGENT_PAIR = 60;
+
+    private record Sample(float[] features, IndexedSkill from, List<IndexedSkill> alsoFrom) {
+    }
+
+    private final Map<IndexedSkill, double[]> weights = new IdentityHashMap<>();
+
+    private SkillClassifier() {
+    }
+
+    static SkillClassifier train(List<IndexedSkill> skills, Function<String, float[]> embed) {
+        List<Sample> samples = new ArrayList<>();
+        for (IndexedSkill skill : skills) {
+            for (float[] example : skill.examples()) {
+                samples.add(new Sample(example, skill, List.of()));
+            }
+        }
+        samples.addAll(joinedRequests(skills, embed));
+        SkillClassifier classifier = new SkillClassifier();
+        for (IndexedSkill skill : skills) {
+            classifier.weights.put(skill, fit(skill, samples));
+        }
+        return classifier;
+    }
+
+    /** The probability that a request with these features wants this skill. */
+    double probability(IndexedSkill skill, float[] features) {
+        double[] w = weights.get(skill);
+        if (w == null) {
+            throw new IllegalArgumentException("not trained for skill " + skill.skill().id());
+        }
+        return sigmoid(logit(w, features));
+    }
+
+    /** "X, and Y" for examples of two different agents' skills that answer on their own. */
+    private static List<Sample> joinedRequests(List<IndexedSkill> skills, Function<String, float[]> embed) {
+        List<IndexedSkill> alone = skills.stream().filter(skill -> !skill.buildsOnOtherAgents()
+                && !skill.agent().card().buildsOnOtherAgents()).toList();
+        Random random = new Random(42);
+        List<Sample> joined = new ArrayList<>();
+        for (int i = 0; i < alone.size(); i++) {
+            for (int j = i + 1; j < alone.size(); j++) {
+                IndexedSkill a = alone.get(i);
+                IndexedSkill b = alone.get(j);
+                if (a.agent().name().equals(b.agent().name()) || a.texts().isEmpty() || b.texts().isEmpty()) {
+                    continue;
+                }
+                for (int n = 0; n < PAIRS_PER_AGENT_PAIR; n++) {
+                    String first = a.texts().get(random.nextInt(a.texts().size()));
+                    String second = b.texts().get(random.nextInt(b.texts().size()));
+                    String text = random.nextBoolean() ? join(first, second) : join(second, first);
+                    joined.add(new Sample(embed.apply(text), a, List.of(b)));
+                }
+            }
+        }
+        return joined;
+    }
+
+    private static String join(String first, String second) {
+        String head = first.replaceAll("[?.!]+$", "");
+        String tail = second.isEmpty() ? second : Character.toLowerCase(second.charAt(0)) + second.substring(1);
+        return head + ", and " + tail;
+    }
+
+    private static double[] fit(IndexedSkill skill, List<Sample> samples) {
+        List<float[]> features = new ArrayList<>();
+        List<Boolean> labels = new ArrayList<>();
+        for (Sample sample : samples) {
+            boolean positive = sample.from() == skill || sample.alsoFrom().contains(skill);
+            boolean fromBuilder = sample.from().buildsOnOtherAgents();
+            if (!positive && fromBuilder && !skill.buildsOnOtherAgents()) {
+                continue;
+            }
+            features.add(sample.features());
+            labels.add(positive);
+        }
+        long positives = labels.stream().filter(label -> label).count();
+        double positiveWeight = positives == 0 ? 1 : (double) (labels.size() - positives) / positives;
+        int dimensions = features.getFirst().length;
+        double[] w = new double[dimensions + 1];
+        double[] gradient = new double[dimensions + 1];
+        for (int epoch = 0; epoch < EPOCHS; epoch++) {
+            java.util.Arrays.fill(gradient, 0);
+            double totalWeight = 0;
+            for (int i = 0; i < features.size(); i++) {
+                float[] x = features.get(i);
+                boolean label = labels.get(i);
+                double weight = label ? positiveWeight : 1;
+                double error = (sigmoid(logit(w, x)) - (label ? 1 : 0)) * weight;
+                for (int d = 0; d < dimensions; d++) {
+                    gradient[d] += error * x[d];
+                }
+                gradient[dimensions] += error;
+                totalWeight += weight;
+            }
+            for (int d = 0; d <= dimensions; d++) {
+                double regularisation = d < dimensions ? L2 * w[d] : 0;
+                w[d] -= LEARNING_RATE * (gradient[d] / totalWeight + regularisation);
+            }
+        }
+        return w;
+    }
+
+    private static double logit(double[] w, float[] x) {
+        double sum = w[x.length];
+        for (int d = 0; d < x.length; d++) {
+            sum += w[d] * x[d];
+        }
+        return sum;
+    }
+
+    private static double sigmoid(double z) {
+        return 1 / (1 + Math.exp(-z));
+    }
+}
