@@ -61,8 +61,8 @@ final class LocalPlanner implements Planner {
             return new Plan(List.of(), NAME, "no agent is live");
         }
         SkillIndex.Catalogue catalogue = index.catalogueOf(agents);
-        float[] whole = index.embed(request);
-        List<float[]> segments = new ArrayList<>();
+        Features whole = index.embed(request);
+        List<Features> segments = new ArrayList<>();
         segments.add(whole);
         clauses(request).forEach(clause -> segments.add(index.embed(clause)));
         Set<String> generalists = generalists(agents);

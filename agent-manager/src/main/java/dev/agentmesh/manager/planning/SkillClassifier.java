@@ -24,12 +24,12 @@ import java.util.function.Function;
  */
 final class SkillClassifier {
 
-    private static final int EPOCHS = 400;
+    private static final int EPOCHS = 1000;
     private static final double LEARNING_RATE = 2.0;
     private static final double L2 = 1e-4;
-    private static final int PAIRS_PER_AGENT_PAIR = 60;
+    private static final int PAIRS_PER_AGENT_PAIR = 120;
 
-    private record Sample(float[] features, IndexedSkill from, List<IndexedSkill> alsoFrom) {
+    private record Sample(Features features, IndexedSkill from, List<IndexedSkill> alsoFrom) {
     }
 
     private final Map<IndexedSkill, double[]> weights = new IdentityHashMap<>();
@@ -37,10 +37,10 @@ final class SkillClassifier {
     private SkillClassifier() {
     }
 
-    static SkillClassifier train(List<IndexedSkill> skills, Function<String, float[]> embed) {
+    static SkillClassifier train(List<IndexedSkill> skills, Function<String, Features> embed) {
         List<Sample> samples = new ArrayList<>();
         for (IndexedSkill skill : skills) {
-            for (float[] example : skill.examples()) {
+            for (Features example : skill.examples()) {
                 samples.add(new Sample(example, skill, List.of()));
             }
         }
@@ -53,7 +53,7 @@ final class SkillClassifier {
     }
 
     /** The probability that a request with these features wants this skill. */
-    double probability(IndexedSkill skill, float[] features) {
+    double probability(IndexedSkill skill, Features features) {
         double[] w = weights.get(skill);
         if (w == null) {
             throw new IllegalArgumentException("not trained for skill " + skill.skill().id());
@@ -62,7 +62,7 @@ final class SkillClassifier {
     }
 
     /** "X, and Y" for examples of two different agents' skills that answer on their own. */
-    private static List<Sample> joinedRequests(List<IndexedSkill> skills, Function<String, float[]> embed) {
+    private static List<Sample> joinedRequests(List<IndexedSkill> skills, Function<String, Features> embed) {
         List<IndexedSkill> alone = skills.stream().filter(skill -> !skill.buildsOnOtherAgents()
                 && !skill.agent().card().buildsOnOtherAgents()).toList();
         Random random = new Random(42);
@@ -82,6 +82,20 @@ final class SkillClassifier {
                 }
             }
         }
+        // "X, and <something that builds on it>": both skills are wanted, the builder in a later stage.
+        List<IndexedSkill> builders = skills.stream().filter(IndexedSkill::buildsOnOtherAgents).toList();
+        for (IndexedSkill builder : builders) {
+            for (IndexedSkill data : alone) {
+                if (builder.texts().isEmpty() || data.texts().isEmpty()) {
+                    continue;
+                }
+                for (int n = 0; n < PAIRS_PER_AGENT_PAIR / 2; n++) {
+                    String first = data.texts().get(random.nextInt(data.texts().size()));
+                    String second = builder.texts().get(random.nextInt(builder.texts().size()));
+                    joined.add(new Sample(embed.apply(join(first, second)), builder, List.of(data)));
+                }
+            }
+        }
         return joined;
     }
 
@@ -92,7 +106,7 @@ final class SkillClassifier {
     }
 
     private static double[] fit(IndexedSkill skill, List<Sample> samples) {
-        List<float[]> features = new ArrayList<>();
+        List<Features> features = new ArrayList<>();
         List<Boolean> labels = new ArrayList<>();
         for (Sample sample : samples) {
             boolean positive = sample.from() == skill || sample.alsoFrom().contains(skill);
@@ -103,37 +117,48 @@ final class SkillClassifier {
             features.add(sample.features());
             labels.add(positive);
         }
+        // Weigh the few positives as much as the many negatives.
         long positives = labels.stream().filter(label -> label).count();
         double positiveWeight = positives == 0 ? 1 : (double) (labels.size() - positives) / positives;
-        int dimensions = features.getFirst().length;
-        double[] w = new double[dimensions + 1];
-        double[] gradient = new double[dimensions + 1];
+        int dense = features.getFirst().embedding().length;
+        // dense weights, then the grams' weights, then the bias
+        double[] w = new double[dense + Features.GRAM_SPACE + 1];
+        double[] gradient = new double[w.length];
+        int bias = w.length - 1;
         for (int epoch = 0; epoch < EPOCHS; epoch++) {
             java.util.Arrays.fill(gradient, 0);
             double totalWeight = 0;
             for (int i = 0; i < features.size(); i++) {
-                float[] x = features.get(i);
+                Features x = features.get(i);
                 boolean label = labels.get(i);
                 double weight = label ? positiveWeight : 1;
                 double error = (sigmoid(logit(w, x)) - (label ? 1 : 0)) * weight;
-                for (int d = 0; d < dimensions; d++) {
-                    gradient[d] += error * x[d];
+                float[] embedding = x.embedding();
+                for (int d = 0; d < dense; d++) {
+                    gradient[d] += error * embedding[d];
                 }
-                gradient[dimensions] += error;
+                for (int gram : x.grams()) {
+                    gradient[dense + gram] += error * x.gramWeight();
+                }
+                gradient[bias] += error;
                 totalWeight += weight;
             }
-            for (int d = 0; d <= dimensions; d++) {
-                double regularisation = d < dimensions ? L2 * w[d] : 0;
+            for (int d = 0; d < w.length; d++) {
+                double regularisation = d < bias ? L2 * w[d] : 0;
                 w[d] -= LEARNING_RATE * (gradient[d] / totalWeight + regularisation);
             }
         }
         return w;
     }
 
-    private static double logit(double[] w, float[] x) {
-        double sum = w[x.length];
-        for (int d = 0; d < x.length; d++) {
-            sum += w[d] * x[d];
+    private static double logit(double[] w, Features x) {
+        float[] embedding = x.embedding();
+        double sum = w[w.length - 1];
+        for (int d = 0; d < embedding.length; d++) {
+            sum += w[d] * embedding[d];
+        }
+        for (int gram : x.grams()) {
+            sum += w[embedding.length + gram] * x.gramWeight();
         }
         return sum;
     }

@@ -6,39 +6,27 @@ import dev.agentmesh.manager.registry.LiveAgent;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The live agents' skills as sentence embeddings of their examples (and their descriptions), so a request can be
- * scored against each skill by its nearest examples. Embeddings are cached by text: a heartbeat that repeats a
- * card costs nothing, a new or changed card is embedded once.
+ * The live agents' skills with the {@link Features} of their examples (and descriptions), and the
+ * {@link SkillClassifier} trained on them. Features are cached by text and the classifier by the set of cards: a
+ * heartbeat that repeats a card costs nothing, a new or changed card is embedded and trained on once.
  */
 final class SkillIndex {
 
-    /** How many of a skill's nearest examples make its score: robust to one odd example, sharp enough for few. */
-    private static final int NEAREST = 3;
-
     /** One skill of one live agent, with the embeddings of what its card says it answers. */
-    record IndexedSkill(LiveAgent agent, AgentSkill skill, List<String> texts, List<float[]> examples) {
+    record IndexedSkill(LiveAgent agent, AgentSkill skill, List<String> texts, List<Features> examples) {
 
         boolean buildsOnOtherAgents() {
             return skill.buildsOnOtherAgents();
         }
     }
 
-    /** How close a text is to one skill. */
-    record Score(IndexedSkill skill, double similarity) {
-
-        String agent() {
-            return skill.agent().name();
-        }
-    }
-
     private final EmbeddingModel model;
-    private final Map<String, float[]> cache = new ConcurrentHashMap<>();
+    private final Map<String, Features> cache = new ConcurrentHashMap<>();
 
     SkillIndex(EmbeddingModel model) {
         this.model = model;
@@ -73,7 +61,7 @@ final class SkillIndex {
             }
             for (AgentSkill skill : declared) {
                 List<String> texts = new ArrayList<>(skill.examples());
-                List<float[]> examples = new ArrayList<>();
+                List<Features> examples = new ArrayList<>();
                 examples.add(embed(skill.description()));
                 texts.forEach(example -> examples.add(embed(example)));
                 skills.add(new IndexedSkill(agent, skill, List.copyOf(texts), examples));
@@ -82,44 +70,8 @@ final class SkillIndex {
         return skills;
     }
 
-    /** Every skill scored against the text, best first. */
-    List<Score> rank(float[] text, List<IndexedSkill> skills) {
-        return skills.stream().map(skill -> new Score(skill, similarity(text, skill.examples())))
-                .sorted(Comparator.comparingDouble(Score::similarity).reversed()).toList();
-    }
-
-    float[] embed(String text) {
-        return cache.computeIfAbsent(text, key -> normalised(model.embed(key).content().vector()));
-    }
-
-    private static double similarity(float[] text, List<float[]> examples) {
-        double[] nearest = new double[Math.min(NEAREST, examples.size())];
-        java.util.Arrays.fill(nearest, -1);
-        for (float[] example : examples) {
-            double similarity = dot(text, example);
-            int lowest = 0;
-            for (int i = 1; i < nearest.length; i++) {
-                if (nearest[i] < nearest[lowest]) {
-                    lowest = i;
-                }
-            }
-            if (similarity > nearest[lowest]) {
-                nearest[lowest] = similarity;
-            }
-        }
-        double sum = 0;
-        for (double value : nearest) {
-            sum += value;
-        }
-        return nearest.length == 0 ? 0 : sum / nearest.length;
-    }
-
-    private static double dot(float[] a, float[] b) {
-        double sum = 0;
-        for (int i = 0; i < a.length; i++) {
-            sum += a[i] * b[i];
-        }
-        return sum;
+    Features embed(String text) {
+        return cache.computeIfAbsent(text, key -> Features.of(normalised(model.embed(key).content().vector()), key));
     }
 
     private static float[] normalised(float[] vector) {
