@@ -48,9 +48,12 @@ public record ManagerProperties(
      *                       judged on the whole request and on each of its clauses
      * @param buildOnThreshold the probability from which an agent whose skill builds on other agents' answers runs
      *                         in stage 2 after them
+     * @param modelShare the percentage of a task's remaining time the planning model may use (and never more than
+     *                   {@code llm.timeout}) before the local planner decides instead
      */
     public record Planning(@DecimalMin("0") @DecimalMax("1") double skillThreshold,
-                           @DecimalMin("0") @DecimalMax("1") double buildOnThreshold) {
+                           @DecimalMin("0") @DecimalMax("1") double buildOnThreshold,
+                           @Min(1) @Max(90) int modelShare) {
     }
 
     /**

@@ -1,14 +1,27 @@
 package dev.agentmesh.manager.planning;
 
+import dev.agentmesh.events.Event;
 import dev.agentmesh.manager.ManagerProperties;
+import dev.agentmesh.manager.registry.AgentDirectory;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.core.KafkaTemplate;
 
-/** The LLM planner when a language model is configured, with the local planner behind it; else the local one. */
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The LLM planner when a language model is configured, with the local planner behind it; else the local one. Both
+ * run in the planning stage, off the aggregation's stream thread.
+ */
 @Configuration(proxyBeanMethods = false)
 class PlanningConfiguration {
 
@@ -27,6 +40,21 @@ class PlanningConfiguration {
         LocalPlanner planner = new LocalPlanner(model, thresholds);
         planner.warmUp();
         return planner;
+    }
+
+    @Bean(destroyMethod = "close")
+    ExecutorService planningWorkers() {
+        return Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("planning-", 0).factory());
+    }
+
+    @Bean
+    PlanningStage planningStage(Planner planner, LocalPlanner localPlanner, AgentDirectory directory,
+                                KafkaTemplate<String, Event> eventTemplate, ExecutorService planningWorkers,
+                                ManagerProperties properties, MeterRegistry meters,
+                                ObjectProvider<ObservationRegistry> observations) {
+        return new KafkaPlanningStage(planner, localPlanner, directory, eventTemplate, planningWorkers,
+                new KafkaPlanningStage.Budget(properties.planning().modelShare(), properties.llm().timeout()), meters,
+                observations.getIfAvailable(() -> ObservationRegistry.NOOP), Clock.systemUTC());
     }
 
     @Bean
