@@ -25,8 +25,8 @@ import java.util.regex.Pattern;
  *       it is the nearest skill to the whole request, after the agents the request also touches.</li>
  *   <li>An agent with such a skill is a generalist: it answers alone when no other agent is wanted, and is never
  *       asked in parallel with the agents whose answers it could build on.</li>
- *   <li>A short follow-up ("and tomorrow?", "what about Berlin?") that matches no skill by itself goes to the
- *       agents that answered the previous delegated request, as the task's context tells.</li>
+ *   <li>A short follow-up ("and tomorrow?", "what about Berlin?") that is not near-certain about a skill by itself
+ *       goes to the agents that answered the previous delegated request, as the task's context tells.</li>
  * </ul>
  */
 final class LocalPlanner implements Planner {
@@ -39,6 +39,8 @@ final class LocalPlanner implements Planner {
             "^\\s*(and|also|what about|how about|same for|and what about|what if|und|et|y|e)\\b",
             Pattern.CASE_INSENSITIVE);
     private static final int FOLLOW_UP_MAX_WORDS = 6;
+    /** A follow-up that names its own subject ("and the news there?") is near-certain about that skill. */
+    private static final double NAMES_ITS_SUBJECT = 0.9;
 
     private final SkillIndex index;
     private final Thresholds thresholds;
@@ -92,7 +94,7 @@ final class LocalPlanner implements Planner {
                 reasons.put(skill.agent().name(), reason(skill, best));
             }
         }
-        Optional<Plan> followUp = followUp(request, context, agents, specialists.keySet());
+        Optional<Plan> followUp = followUp(request, context, agents, specialists);
         if (followUp.isPresent()) {
             return followUp.get();
         }
@@ -117,8 +119,9 @@ final class LocalPlanner implements Planner {
      * request, named in the latest agent result of the context ({@code "<agent>: <answer>"} lines).
      */
     private Optional<Plan> followUp(String request, List<ContextEntry> context, List<LiveAgent> agents,
-                                    Set<String> matched) {
-        if (!matched.isEmpty() || !FOLLOW_UP.matcher(request).find()
+                                    Map<String, Double> matched) {
+        boolean namesItsSubject = matched.values().stream().anyMatch(p -> p >= NAMES_ITS_SUBJECT);
+        if (namesItsSubject || !FOLLOW_UP.matcher(request).find()
                 || request.strip().split("\\s+").length > FOLLOW_UP_MAX_WORDS) {
             return Optional.empty();
         }

@@ -17,9 +17,11 @@ import java.util.function.Function;
  *   <li>A skill's examples are its positives; every other skill's examples are its negatives, except that the
  *       examples of skills that build on other agents' answers are neither for the others (they mention the other
  *       agents' subjects on purpose).</li>
- *   <li>Requests for two agents at once are made up from the cards: an example of one agent joined to an example
- *       of another ("X, and Y"). They are positives for both agents' skills and negatives for the skills that build
- *       on other agents' answers, which learn that asking two things is not asking to relate them.</li>
+ *   <li>Requests for two things at once are made up from the cards: an example of one agent joined to an example
+ *       of another ("X, and Y"), positive for both skills and negative for the skills that build on other agents'
+ *       answers, which learn that asking two things is not asking to relate them; an example joined to small talk,
+ *       positive for its skill only, so the joining words are no sign of any agent; and an example joined to one of
+ *       a skill that builds on it, positive for both.</li>
  * </ul>
  */
 final class SkillClassifier {
@@ -79,6 +81,22 @@ final class SkillClassifier {
                     String second = b.texts().get(random.nextInt(b.texts().size()));
                     String text = random.nextBoolean() ? join(first, second) : join(second, first);
                     joined.add(new Sample(embed.apply(text), a, List.of(b)));
+                }
+            }
+        }
+        // "X, and <small talk>": X's agent is wanted and no other specialist, whatever the joining words.
+        List<IndexedSkill> talk = skills.stream().filter(skill -> !skill.buildsOnOtherAgents()
+                && skill.agent().card().buildsOnOtherAgents()).toList();
+        for (IndexedSkill chat : talk) {
+            for (IndexedSkill data : alone) {
+                if (chat.texts().isEmpty() || data.texts().isEmpty()) {
+                    continue;
+                }
+                for (int n = 0; n < PAIRS_PER_AGENT_PAIR / 2; n++) {
+                    String first = data.texts().get(random.nextInt(data.texts().size()));
+                    String second = chat.texts().get(random.nextInt(chat.texts().size()));
+                    String text = random.nextBoolean() ? join(first, second) : join(second, first);
+                    joined.add(new Sample(embed.apply(text), data, List.of(chat)));
                 }
             }
         }

@@ -1,5 +1,7 @@
 package dev.agentmesh.manager.planning;
 
+import dev.agentmesh.events.AgentSkill;
+import dev.agentmesh.events.ContextEntry;
 import dev.agentmesh.manager.registry.LiveAgent;
 import org.junit.jupiter.api.Test;
 
@@ -19,6 +21,43 @@ class LocalPlannerTests {
         Plan plan = planner.plan("What's the weather in Paris and any news about France?", List.of(), onlyChat);
 
         assertThat(plan.agents()).containsExactly("chat");
+    }
+
+    @Test
+    void aFollowUpThatNamesNoSubjectGoesToThePreviousRequestsAgent() {
+        List<ContextEntry> context = List.of(new ContextEntry("user", "What's the weather in Paris?"),
+                new ContextEntry("agent", "weather: Paris, France: light rain, 9 °C."));
+
+        assertThat(planner.plan("and tomorrow?", context, agents).stages()).containsExactly(List.of("weather"));
+        assertThat(planner.plan("What about Berlin?", context, agents).stages()).containsExactly(List.of("weather"));
+        assertThat(planner.plan("And the news there?", context, agents).stages().getFirst()).containsExactly("news");
+    }
+
+    @Test
+    void withoutAPreviousAgentResultAFollowUpIsPlannedOnItsOwn() {
+        Plan plan = planner.plan("what about Berlin?", List.of(new ContextEntry("user", "Hi")), agents);
+
+        assertThat(plan.rationale()).doesNotContain("follow-up");
+    }
+
+    @Test
+    void routesANewAgentFromItsCardAlone() {
+        List<LiveAgent> withCurrency = new java.util.ArrayList<>(agents);
+        withCurrency.add(LiveAgent.of("currency", "Exchange rates and currency conversion.", List.of(new AgentSkill(
+                "convert", "Convert currencies", "Converts an amount between currencies at today's rate",
+                List.of("fx"), List.of("How many euros is 100 dollars?", "What's the exchange rate between the pound "
+                + "and the yen?", "Convert 40 GBP to EUR", "Is the dollar stronger than the euro today?",
+                "How much is 5000 yen in pounds?", "How many rupees do I get for 200 euros?"),
+                List.of(AgentSkill.TEXT_MODE), List.of(AgentSkill.TEXT_MODE)))));
+
+        assertThat(planner.plan("What would 300 Australian dollars be in euros?", List.of(), withCurrency).stages())
+                .containsExactly(List.of("currency"));
+        assertThat(planner.plan("How many yen would I get for 80 dollars?", List.of(), withCurrency).agents())
+                .containsExactly("currency");
+        assertThat(planner.plan("Tell me a joke about penguins", List.of(), withCurrency).agents())
+                .containsExactly("chat");
+        assertThat(planner.plan("What's the weather in Oslo?", List.of(), withCurrency).agents())
+                .containsExactly("weather");
     }
 
     @Test

@@ -1,7 +1,7 @@
 package dev.agentmesh.manager.planning;
 
 import dev.agentmesh.manager.registry.LiveAgent;
-import dev.agentmesh.sdk.AgentCardFile;
+import dev.agentmesh.manager.ShippedCards;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -168,7 +168,6 @@ final class RoutingEvaluation {
         }
     }
 
-    private static List<LiveAgent> shipped;
     private static LocalPlanner localPlanner;
 
     /** The local planner with application.yml's thresholds, loaded once per test JVM (the model takes a while). */
@@ -182,36 +181,8 @@ final class RoutingEvaluation {
     }
 
     /** Every card an agent module of this repository ships, read the way the SDK reads it. */
-    static synchronized List<LiveAgent> shippedAgents() {
-        if (shipped == null) {
-            shipped = readShippedAgents();
-        }
-        return shipped;
-    }
-
-    private static List<LiveAgent> readShippedAgents() {
-        Path root = findUp("agent-manager").getParent();
-        List<LiveAgent> agents = new ArrayList<>();
-        try (Stream<Path> modules = Files.list(root)) {
-            for (Path module : modules.sorted().toList()) {
-                Path cards = module.resolve("src/main/resources/agent-cards");
-                if (!Files.isDirectory(cards)) {
-                    continue;
-                }
-                try (Stream<Path> files = Files.list(cards)) {
-                    for (Path file : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
-                        String name = file.getFileName().toString().replace(".json", "");
-                        try (InputStream in = Files.newInputStream(file)) {
-                            AgentCardFile card = AgentCardFile.read(in, file.toString());
-                            agents.add(LiveAgent.of(name, card.description(), card.skills()));
-                        }
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return List.copyOf(agents);
+    static List<LiveAgent> shippedAgents() {
+        return ShippedCards.liveAgents();
     }
 
     private static Path findUp(String relative) {
