@@ -43,6 +43,7 @@ final class KafkaPlanningStage implements PlanningStage {
     private final AgentDirectory directory;
     private final KafkaTemplate<String, Event> template;
     private final ExecutorService workers;
+    private final ExecutorService localWorkers;
     private final Budget budget;
     private final MeterRegistry meters;
     private final ObservationRegistry observations;
@@ -61,13 +62,14 @@ final class KafkaPlanningStage implements PlanningStage {
     }
 
     KafkaPlanningStage(Planner preferred, Planner local, AgentDirectory directory, KafkaTemplate<String, Event> template,
-                       ExecutorService workers, Budget budget, MeterRegistry meters, ObservationRegistry observations,
-                       Clock clock) {
+                       ExecutorService workers, ExecutorService localWorkers, Budget budget, MeterRegistry meters,
+                       ObservationRegistry observations, Clock clock) {
         this.preferred = preferred;
         this.local = local;
         this.directory = directory;
         this.template = template;
         this.workers = workers;
+        this.localWorkers = localWorkers;
         this.budget = budget;
         this.meters = meters;
         this.observations = observations;
@@ -98,7 +100,7 @@ final class KafkaPlanningStage implements PlanningStage {
         try (Observation.Scope ignored = observation.openScope()) {
             Duration allowed = budget.of(Duration.between(started, request.deadline()));
             if (preferred == local || allowed.compareTo(TOO_LITTLE) < 0) {
-                plan = local.plan(request.request(), request.context(), agents);
+                plan = planLocally(request, agents);
             } else {
                 Future<Plan> asked = workers.submit(() -> preferred.plan(request.request(), request.context(), agents));
                 try {
@@ -136,8 +138,19 @@ final class KafkaPlanningStage implements PlanningStage {
     private Plan fallback(Request request, List<LiveAgent> agents, String why) {
         log.warn("Planning locally instead: taskId={} conversationId={}: {}", request.taskId(),
                 request.conversationId(), why);
-        Plan plan = local.plan(request.request(), request.context(), agents);
+        Plan plan = planLocally(request, agents);
         return new Plan(plan.stages(), plan.planner(), plan.rationale() + " (" + why + ")");
+    }
+
+    private Plan planLocally(Request request, List<LiveAgent> agents) {
+        try {
+            return localWorkers.submit(() -> local.plan(request.request(), request.context(), agents)).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while planning", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the local planner failed", e.getCause());
+        }
     }
 
     private void publish(Request request, Plan plan) {

@@ -182,6 +182,13 @@ final class LocalPlanner implements Planner {
         index.embed("warm up");
     }
 
+    /** Trains on these agents' cards now, so the first request after an agent joins does not wait for it. */
+    void prepare(List<LiveAgent> agents) {
+        if (!agents.isEmpty()) {
+            index.catalogueOf(agents);
+        }
+    }
+
     private static String reason(IndexedSkill skill, double probability) {
         return String.format(Locale.ROOT, "%s/%s %.2f", skill.agent().name(), skill.skill().id(), probability);
     }

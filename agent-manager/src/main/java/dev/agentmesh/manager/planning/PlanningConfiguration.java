@@ -42,18 +42,30 @@ class PlanningConfiguration {
         return planner;
     }
 
+    /** Waits for planning models: virtual threads, one per task. */
     @Bean(destroyMethod = "close")
     ExecutorService planningWorkers() {
         return Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("planning-", 0).factory());
     }
 
+    /**
+     * Runs the local planner: two platform threads, since embedding is CPU work that would hold a virtual thread's
+     * carrier. The planner learns a new card when the registry announces it, before the agent counts as live.
+     */
+    @Bean(destroyMethod = "close")
+    ExecutorService localPlanningWorkers(LocalPlanner localPlanner, AgentDirectory directory) {
+        directory.onChange(localPlanner::prepare);
+        return Executors.newFixedThreadPool(2, Thread.ofPlatform().daemon().name("local-planner-", 0).factory());
+    }
+
     @Bean
     PlanningStage planningStage(Planner planner, LocalPlanner localPlanner, AgentDirectory directory,
                                 KafkaTemplate<String, Event> eventTemplate, ExecutorService planningWorkers,
+                                ExecutorService localPlanningWorkers,
                                 ManagerProperties properties, MeterRegistry meters,
                                 ObjectProvider<ObservationRegistry> observations) {
         return new KafkaPlanningStage(planner, localPlanner, directory, eventTemplate, planningWorkers,
-                new KafkaPlanningStage.Budget(properties.planning().modelShare(), properties.llm().timeout()), meters,
+                localPlanningWorkers, new KafkaPlanningStage.Budget(properties.planning().modelShare(), properties.llm().timeout()), meters,
                 observations.getIfAvailable(() -> ObservationRegistry.NOOP), Clock.systemUTC());
     }
 

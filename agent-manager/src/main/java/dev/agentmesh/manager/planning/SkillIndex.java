@@ -36,17 +36,39 @@ final class SkillIndex {
     record Catalogue(List<AgentCard> cards, List<IndexedSkill> skills, SkillClassifier classifier) {
     }
 
-    private volatile Catalogue latest;
+    /** The few card sets seen last (agents come and go, and come back); training happens once per set. */
+    private static final int CATALOGUES_KEPT = 8;
+    private final Map<List<AgentCard>, Catalogue> catalogues = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<List<AgentCard>, Catalogue> eldest) {
+            return size() > CATALOGUES_KEPT;
+        }
+    };
 
-    Catalogue catalogueOf(List<LiveAgent> agents) {
+    /**
+     * The catalogue for these agents: one already trained on exactly their cards, or on more cards (an agent
+     * dropped out: its skills are left out, the others' models stay valid), or else trained now. One training at a
+     * time: concurrent plans for a new card set wait for the same training.
+     */
+    synchronized Catalogue catalogueOf(List<LiveAgent> agents) {
         List<AgentCard> cards = agents.stream().map(LiveAgent::card).toList();
-        Catalogue current = latest;
-        if (current != null && current.cards().equals(cards)) {
-            return current;
+        Catalogue known = catalogues.get(cards);
+        if (known != null) {
+            return known;
+        }
+        List<Catalogue> recentFirst = new ArrayList<>(catalogues.values());
+        java.util.Collections.reverse(recentFirst);
+        for (Catalogue larger : recentFirst) {
+            if (larger.cards().containsAll(cards)) {
+                Catalogue subset = new Catalogue(cards, larger.skills().stream()
+                        .filter(skill -> cards.contains(skill.agent().card())).toList(), larger.classifier());
+                catalogues.put(cards, subset);
+                return subset;
+            }
         }
         List<IndexedSkill> skills = skillsOf(agents);
         Catalogue trained = new Catalogue(cards, skills, SkillClassifier.train(skills, this::embed));
-        latest = trained;
+        catalogues.put(cards, trained);
         return trained;
     }
 

@@ -56,6 +56,9 @@ class ManagerFlowIT {
         results = EventProbe.on(Topics.AGENT_RESULTS);
         conversation = EventProbe.on(Topics.CONVERSATION_EVENTS);
         publisher = new EventPublisher();
+        // the first task may wait for the local planner to learn the cards; the timings below are about the rest
+        String warmUp = ask("What's the weather in Bern?", Duration.ofSeconds(20));
+        results.awaitEvent(AgentTaskCompleted.class, r -> r.taskId().equals(warmUp), Duration.ofSeconds(30));
     }
 
     @AfterAll
