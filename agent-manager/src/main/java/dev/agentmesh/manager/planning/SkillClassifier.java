@@ -26,8 +26,8 @@ import java.util.function.Function;
  */
 final class SkillClassifier {
 
-    private static final int EPOCHS = 300;
-    private static final double LEARNING_RATE = 5.0;
+    private static final int EPOCHS = 1000;
+    private static final double LEARNING_RATE = 2.0;
     private static final double L2 = 1e-4;
     private static final int PAIRS_PER_AGENT_PAIR = 120;
 

@@ -54,7 +54,9 @@ class RoutingAccuracyTests {
         report("%s%n%s%s", report.summary(), report.table(), "misses:\n  " + String.join("\n  ", report.misses));
 
         assertThat(report.total).isGreaterThanOrEqualTo(140);
-        assertThat(report.exactSetRate()).isGreaterThanOrEqualTo(0.0);
+        // a regression gate a little under the measured figures (README), not the targets
+        assertThat(report.exactSetRate()).isGreaterThanOrEqualTo(0.85);
+        assertThat(report.stageRate()).isGreaterThanOrEqualTo(0.85);
     }
 
     @Test
@@ -65,7 +67,9 @@ class RoutingAccuracyTests {
         report("%s%n%s", report.summary(), report.table());
 
         assertThat(report.total).isGreaterThanOrEqualTo(150);
-        assertThat(report.exactSetRate()).isGreaterThanOrEqualTo(0.0);
+        // a regression gate a little under the measured figures (README); the target is 0.95 and 0.90
+        assertThat(report.exactSetRate()).isGreaterThanOrEqualTo(0.88);
+        assertThat(report.stageRate()).isGreaterThanOrEqualTo(0.88);
     }
 
     private static void report(String format, Object... arguments) {
