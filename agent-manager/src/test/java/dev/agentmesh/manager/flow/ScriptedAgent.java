@@ -48,9 +48,10 @@ final class ScriptedAgent implements Agent, AutoCloseable {
     }
 
     /** An agent that announces the card the real agent of that name ships, and answers as scripted. */
-    static ScriptedAgent withShippedCard(String name, Duration delay, Function<AgentRequest, String> answer) {
+    static ScriptedAgent withShippedCard(String name, Duration delay, Function<AgentRequest, String> answer,
+                                         String... extraProperties) {
         AgentCardFile card = ShippedCards.of(name);
-        return start(name, card.description(), card.skills(), delay, answer);
+        return start(name, card.description(), card.skills(), delay, answer, extraProperties);
     }
 
     static ScriptedAgent start(String name, String description, List<AgentSkill> skills, Duration delay,

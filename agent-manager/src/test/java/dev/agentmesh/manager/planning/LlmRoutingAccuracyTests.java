@@ -29,8 +29,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The LLM planner on the same evaluation set. By default against a scripted OpenAI-compatible server that answers
  * each request with its labelled plan as a {@code plan_agents} tool call in the chat.completion format: the
  * figure measures the planner's own work (prompt, tool schema, reading and checking the tool call), not a model.
- * With {@code -Drouting.llm.base-url=https://api.openai.com/v1} (and {@code OPENAI_API_KEY} in the environment,
- * {@code -Drouting.llm.model=...} optionally) it measures that real model instead; never in CI.
+ * With {@code -Drouting.llm.base-url=https://api.openai.com/v1} (and {@code OPENAI_API_KEY} in the environment, or
+ * {@code LLM_API_KEY} for another OpenAI-compatible endpoint; {@code -Drouting.llm.model=...} optionally) it
+ * measures that real model instead; never in CI.
  */
 class LlmRoutingAccuracyTests {
 
@@ -55,8 +56,9 @@ class LlmRoutingAccuracyTests {
             baseUrl = fake.baseUrl() + "/v1";
         }
         try {
-            String key = realModel == null ? "sk-fake" : System.getenv().getOrDefault("OPENAI_API_KEY", "");
-            LlmPlanner planner = new LlmPlanner(new ManagerProperties.Llm(key, baseUrl,
+            String llmKey = realModel == null ? "" : System.getenv().getOrDefault("LLM_API_KEY", "");
+            String openAiKey = realModel == null ? "" : System.getenv().getOrDefault("OPENAI_API_KEY", "");
+            LlmPlanner planner = new LlmPlanner(new ManagerProperties.Llm(llmKey, openAiKey, baseUrl,
                     System.getProperty("routing.llm.model", "gpt-4.1-mini"), Duration.ofSeconds(20)));
             String against = realModel == null ? "scripted fake" : realModel;
             Report devReport = RoutingEvaluation.measure("llm planner (" + against + "), development part", planner,

@@ -15,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class AgentCardFactoryTests {
 
-    private static final AgentProperties PROPERTIES = new AgentProperties(1, Duration.ofSeconds(5), "1.2.3", "");
+    private static final AgentProperties PROPERTIES = new AgentProperties(1, Duration.ofSeconds(5), "1.2.3", "",
+            org.springframework.util.unit.DataSize.ofKilobytes(16));
 
     @Test
     void anAgentWithoutACardFileIsAnnouncedWithOneSkillMadeOfItsDescription() {
