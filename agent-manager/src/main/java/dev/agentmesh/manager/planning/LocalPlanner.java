@@ -39,7 +39,7 @@ final class LocalPlanner implements Planner {
             "^\\s*(and|also|what about|how about|same for|and what about|what if|und|et|y|e)\\b",
             Pattern.CASE_INSENSITIVE);
     private static final int FOLLOW_UP_MAX_WORDS = 6;
-    /** A follow-up that names its own subject ("and the news there?") is near-certain about that skill. */
+    /** A follow-up that names its own subject ("and the news there?") is near-certain about that one skill. */
     private static final double NAMES_ITS_SUBJECT = 0.9;
 
     private final SkillIndex index;
@@ -120,7 +120,9 @@ final class LocalPlanner implements Planner {
      */
     private Optional<Plan> followUp(String request, List<ContextEntry> context, List<LiveAgent> agents,
                                     Map<String, Double> matched) {
-        boolean namesItsSubject = matched.values().stream().anyMatch(p -> p >= NAMES_ITS_SUBJECT);
+        // one specialist, near-certain: "and the news there?"; several at once is no subject of its own
+        boolean namesItsSubject = matched.size() == 1
+                && matched.values().stream().allMatch(p -> p >= NAMES_ITS_SUBJECT);
         if (namesItsSubject || !FOLLOW_UP.matcher(request).find()
                 || request.strip().split("\\s+").length > FOLLOW_UP_MAX_WORDS) {
             return Optional.empty();
