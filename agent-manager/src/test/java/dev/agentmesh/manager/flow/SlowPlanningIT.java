@@ -53,8 +53,7 @@ class SlowPlanningIT {
         model.stubFor(post("/v1/chat/completions").willReturn(planResponse().withFixedDelay(50)));
         model.stubFor(post("/v1/chat/completions").withRequestBody(containing("think slowly"))
                 .willReturn(planResponse().withFixedDelay((int) MODEL_DELAY.toMillis())));
-        weather = ScriptedAgent.start("weather", "Current weather for a place", Duration.ofMillis(100),
-                request -> "Sunny, 21 °C");
+        weather = ScriptedAgent.withShippedCard("weather", Duration.ofMillis(100), request -> "Sunny, 21 °C");
         manager = ManagerInstance.start("slow-planning-manager", "manager.llm.base-url=" + model.baseUrl() + "/v1",
                 "manager.llm.timeout=4s", "mesh.kafka.partitions=" + PARTITIONS);
         manager.awaitRunning();
