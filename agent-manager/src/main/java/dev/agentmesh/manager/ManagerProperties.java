@@ -3,6 +3,8 @@ package dev.agentmesh.manager;
 import dev.agentmesh.events.CappedText;
 import dev.agentmesh.sdk.llm.LlmEndpoint;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -42,11 +44,16 @@ public record ManagerProperties(
     }
 
     /**
-     * @param similarityThreshold the sentence-embedding similarity from which the local planner asks an agent it
-     *                            has no vocabulary for
+     * @param skillThreshold the probability (of the local planner's per-skill model) from which an agent is asked,
+     *                       judged on the whole request and on each of its clauses
+     * @param buildOnThreshold the probability from which an agent whose skill builds on other agents' answers runs
+     *                         in stage 2 after them
+     * @param modelShare the percentage of a task's remaining time the planning model may use (and never more than
+     *                   {@code llm.timeout}) before the local planner decides instead
      */
-    public record Planning(@jakarta.validation.constraints.DecimalMin("0") @jakarta.validation.constraints.DecimalMax("1")
-                           double similarityThreshold) {
+    public record Planning(@DecimalMin("0") @DecimalMax("1") double skillThreshold,
+                           @DecimalMin("0") @DecimalMax("1") double buildOnThreshold,
+                           @Min(1) @Max(90) int modelShare) {
     }
 
     /**

@@ -21,12 +21,6 @@ class ChatAgent implements Agent {
     }
 
     @Override
-    public String description() {
-        return "Conversation, general knowledge and writing help; relates, explains and synthesises other agents' "
-                + "answers.";
-    }
-
-    @Override
     public String handle(AgentRequest request) throws AgentException {
         return responder.respond(request);
     }

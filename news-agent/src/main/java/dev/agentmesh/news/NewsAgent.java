@@ -30,11 +30,6 @@ class NewsAgent implements Agent {
     }
 
     @Override
-    public String description() {
-        return "Latest news headlines from RSS and Atom feeds, on a topic, place or keyword, with sources.";
-    }
-
-    @Override
     public String handle(AgentRequest request) throws AgentException {
         String subject = withPlaceFromContext(request.text(), request.context());
         List<NewsItem> items = feeds.items();

@@ -12,6 +12,12 @@ public final class Topics {
     /** Manager to gateways: {@link AgentTaskCompleted}, keyed by task id. */
     public static final String AGENT_RESULTS = "agent-results";
 
+    /**
+     * Manager to itself: {@link TaskPlanned}, keyed by task id and partitioned like agent-tasks. Planning runs off
+     * the aggregation's stream thread and hands its plan back through this topic.
+     */
+    public static final String AGENT_PLANS = "agent-plans";
+
     /** Compacted: {@link AgentRegistered} heartbeats, keyed by agent name. */
     public static final String AGENT_REGISTRY = "agent-registry";
 

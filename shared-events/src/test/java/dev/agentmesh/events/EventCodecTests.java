@@ -53,7 +53,11 @@ class EventCodecTests {
                                 "1. Headline — Wire… [truncated: 20 of 2097152 bytes]", null, 95L, 1, true)), 120)},
                 new Object[] {"agent-registered.json", new AgentRegistered("e-7", AT, 1, "weather",
                         "Current weather and today's forecast for a place", "weather-requests", "0.1.0",
-                        "weather-7f9c", 5000)},
+                        "weather-7f9c", 5000, List.of("text/plain"), List.of("text/plain"), List.of(new AgentSkill(
+                        "current-weather", "Current weather and forecast",
+                        "Conditions now and today's forecast for a named place", List.of("weather", "forecast"),
+                        List.of("Do I need an umbrella in Oslo?", "frost tonight?"), List.of("text/plain"),
+                        List.of("text/plain"))))},
                 new Object[] {"task-planned.json", new TaskPlanned("e-8", AT, 1, "t-1", "c-1",
                         "Are today's news and weather related?", List.of(List.of("weather", "news"), List.of("chat")),
                         "local", "weather and news first; chat relates them")},
@@ -99,6 +103,33 @@ class EventCodecTests {
 
         assertThat(decoded.schemaVersion()).isEqualTo(2);
         assertThat(decoded.answer()).isEqualTo("sunny");
+    }
+
+    @Test
+    void readsARegistrationFromAnAgentThatPublishesNoSkillsYet() {
+        String json = """
+                {"type":"agent-registered","eventId":"e-7","occurredAt":"2026-11-24T10:15:30.123Z",
+                 "schemaVersion":1,"agent":"stocks","description":"Share prices","requestTopic":"stocks-requests",
+                 "version":"0.0.9","instanceId":"stocks-1","heartbeatIntervalMs":5000}
+                """;
+
+        AgentCard card = EventCodec.decode(json, AgentRegistered.class).card();
+
+        assertThat(card.name()).isEqualTo("stocks");
+        assertThat(card.description()).isEqualTo("Share prices");
+        assertThat(card.skills()).isEmpty();
+        assertThat(card.buildsOnOtherAgents()).isFalse();
+    }
+
+    @Test
+    void aSkillThatReadsOtherAgentsAnswersSaysSo() {
+        AgentSkill relate = new AgentSkill("relate", "Relate answers", "Relates other agents' answers", null, null,
+                List.of(AgentSkill.TEXT_MODE, AgentSkill.AGENT_ANSWERS_MODE), List.of(AgentSkill.TEXT_MODE));
+        AgentSkill alone = new AgentSkill("talk", "Talk", "Small talk", null, null, null, null);
+
+        assertThat(relate.buildsOnOtherAgents()).isTrue();
+        assertThat(alone.buildsOnOtherAgents()).isFalse();
+        assertThat(alone.examples()).isEmpty();
     }
 
     @Test

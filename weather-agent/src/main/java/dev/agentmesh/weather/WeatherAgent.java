@@ -26,11 +26,6 @@ class WeatherAgent implements Agent {
     }
 
     @Override
-    public String description() {
-        return "Current weather conditions and today's forecast for a place: temperature, rain, snow, wind.";
-    }
-
-    @Override
     public String handle(AgentRequest request) throws AgentException {
         UserContext user = request.user();
         // a place the request (or the conversation) names wins; else the user's home city, if the profile has one

@@ -7,7 +7,11 @@ import dev.agentmesh.testing.EventProbe;
 import dev.agentmesh.testing.EventPublisher;
 import dev.agentmesh.testing.KafkaIntegrationTest;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.setup.MockMvcBuilders;
+import org.springframework.web.context.WebApplicationContext;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -15,11 +19,29 @@ import java.util.List;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /** The weather service answers a subtask from its request topic on agent-replies, through a real broker. */
 @KafkaIntegrationTest
 @TestPropertySource(properties = {"weather.provider=offline", "spring.kafka.consumer.auto-offset-reset=earliest"})
 class WeatherAgentIT {
+
+    @Autowired
+    WebApplicationContext web;
+
+    @Test
+    void servesItsCardWhereA2aClientsLookForIt() throws Exception {
+        MockMvc mvc = MockMvcBuilders.webAppContextSetup(web).build();
+
+        mvc.perform(get("/.well-known/agent-card.json"))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.name").value("weather"))
+                .andExpect(jsonPath("$.skills[0].id").value("current-weather"))
+                .andExpect(jsonPath("$.skills[0].examples[0]").isString())
+                .andExpect(jsonPath("$.agentMesh.requestTopic").value("weather-requests"));
+    }
 
     @Test
     void answersASubtaskFromItsRequestTopic() {

@@ -7,8 +7,7 @@ import dev.agentmesh.events.TaskPlanned;
 import dev.agentmesh.events.Topics;
 import dev.agentmesh.events.kafka.EventSerde;
 import dev.agentmesh.manager.ManagerProperties;
-import dev.agentmesh.manager.planning.Planner;
-import dev.agentmesh.manager.registry.AgentDirectory;
+import dev.agentmesh.manager.planning.PlanningStage;
 import dev.agentmesh.sdk.kafka.MeshKafkaProperties;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.serialization.Serdes;
@@ -29,8 +28,8 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * The aggregation topology: agent-tasks and agent-replies, both keyed by task id and equally partitioned, flow
- * into one {@link TaskAggregator} per partition; what it emits is routed by type to the agents' request topics,
+ * The aggregation topology: agent-tasks, agent-replies and agent-plans, all keyed by task id and equally
+ * partitioned, flow into one {@link TaskAggregator} per partition; what it emits is routed by type to the agents' request topics,
  * agent-results and conversation-events. Records that cannot be decoded go to {@code <topic>-dlt}
  * ({@link DeadLetteringDeserializationHandler}), and so do records too large for the broker
  * ({@link DeadLetteringProductionHandler}).
@@ -45,23 +44,25 @@ class AggregationConfiguration {
                 topic(Topics.AGENT_TASKS, mesh), topic(Topics.deadLetterFor(Topics.AGENT_TASKS), mesh),
                 topic(Topics.AGENT_REPLIES, mesh), topic(Topics.deadLetterFor(Topics.AGENT_REPLIES), mesh),
                 topic(Topics.AGENT_RESULTS, mesh), topic(Topics.CONVERSATION_EVENTS, mesh),
+                topic(Topics.AGENT_PLANS, mesh), topic(Topics.deadLetterFor(Topics.AGENT_PLANS), mesh),
                 TopicBuilder.name(Topics.AGENT_REGISTRY).partitions(1).compact()
                         .replicas(mesh.replicationFactor()).build(),
                 topic(Topics.deadLetterFor(Topics.AGENT_REGISTRY), mesh));
     }
 
     @Bean
-    KStream<String, Event> aggregation(StreamsBuilder builder, Planner planner, AgentDirectory directory,
+    KStream<String, Event> aggregation(StreamsBuilder builder, PlanningStage planningStage,
                                        ManagerProperties properties, ManagerMetrics metrics) {
         AggregationSettings settings = AggregationSettings.from(properties);
-        return define(builder, () -> new TaskAggregator(planner, directory, settings, metrics, Clock.systemUTC()));
+        return define(builder, () -> new TaskAggregator(planningStage, settings, metrics, Clock.systemUTC()));
     }
 
     static KStream<String, Event> define(StreamsBuilder builder, Supplier<TaskAggregator> aggregator) {
         EventSerde events = new EventSerde();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(TaskAggregator.STORE),
                 Serdes.String(), new TaskStateSerde()));
-        KStream<String, Event> input = builder.stream(List.of(Topics.AGENT_TASKS, Topics.AGENT_REPLIES),
+        KStream<String, Event> input = builder.stream(List.of(Topics.AGENT_TASKS, Topics.AGENT_REPLIES,
+                        Topics.AGENT_PLANS),
                 Consumed.with(Serdes.String(), events));
         input.process(aggregator::get, TaskAggregator.STORE)
                 .to((key, event, context) -> destinationOf(event), Produced.with(Serdes.String(), events));

@@ -11,8 +11,7 @@ import dev.agentmesh.events.SubtaskFailed;
 import dev.agentmesh.events.SubtaskRequested;
 import dev.agentmesh.events.TaskPlanned;
 import dev.agentmesh.manager.planning.Plan;
-import dev.agentmesh.manager.planning.Planner;
-import dev.agentmesh.manager.registry.AgentDirectory;
+import dev.agentmesh.manager.planning.PlanningStage;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -36,8 +35,8 @@ import java.util.PriorityQueue;
 import java.util.List;
 
 /**
- * The manager's core, one instance per stream task (partition): plans each requested task, fans out stage by
- * stage, collects replies by task id and publishes exactly one result, when every planned agent has replied or
+ * The manager's core, one instance per stream task (partition): hands each requested task to the planning stage
+ * (which plans off this thread and sends the plan back on agent-plans), then fans out stage by stage, collects replies by task id and publishes exactly one result, when every planned agent has replied or
  * at the deadline, naming who failed or timed out and why. Duplicate and late replies are ignored; a
  * cancelled task publishes nothing. Its state lives in a store backed by a changelog topic, so when an instance
  * stops, another one restores the open tasks and finishes them.
@@ -63,17 +62,14 @@ final class TaskAggregator extends ContextualProcessor<String, Event, String, Ev
 
     private static final Logger log = LoggerFactory.getLogger(TaskAggregator.class);
 
-    private final Planner planner;
-    private final AgentDirectory directory;
+    private final PlanningStage planning;
     private final AggregationSettings settings;
     private final ManagerMetrics metrics;
     private final Clock clock;
     private KeyValueStore<String, TaskState> tasks;
 
-    TaskAggregator(Planner planner, AgentDirectory directory, AggregationSettings settings, ManagerMetrics metrics,
-                   Clock clock) {
-        this.planner = planner;
-        this.directory = directory;
+    TaskAggregator(PlanningStage planning, AggregationSettings settings, ManagerMetrics metrics, Clock clock) {
+        this.planning = planning;
         this.settings = settings;
         this.metrics = metrics;
         this.clock = clock;
@@ -83,11 +79,16 @@ final class TaskAggregator extends ContextualProcessor<String, Event, String, Ev
     public void init(ProcessorContext<String, Event> context) {
         super.init(context);
         tasks = context.getStateStore(STORE);
-        // The store is restored from its changelog before processors start: index the open tasks it holds.
+        // The store is restored from its changelog before processors start: index the open tasks it holds, and
+        // plan again those whose plan had not come back (a plan the previous owner did publish is read once and
+        // the second one ignored).
         try (KeyValueIterator<String, TaskState> all = tasks.all()) {
             all.forEachRemaining(entry -> {
                 if (entry.value.isOpen()) {
                     deadlines.add(new Due(entry.value.stageDeadline(), entry.key));
+                }
+                if (entry.value.isPlanning()) {
+                    submitPlanning(entry.value, List.of());
                 }
             });
         }
@@ -123,6 +124,7 @@ final class TaskAggregator extends ContextualProcessor<String, Event, String, Ev
             case AgentTaskRequested requested -> onRequested(requested, now);
             case AgentTaskCancelled cancelled -> onCancelled(cancelled, now);
             case AgentReply reply -> onReply(reply, now);
+            case TaskPlanned planned -> onPlanned(planned, now);
             case null -> log.debug("Ignoring a tombstone for key {}", record.key());
             default -> log.warn("Ignoring an unexpected {} for key {}",
                     record.value().getClass().getSimpleName(), record.key());
@@ -138,19 +140,35 @@ final class TaskAggregator extends ContextualProcessor<String, Event, String, Ev
         }
         Instant latest = now.plus(settings.maxDeadline());
         Instant deadline = request.deadline().isAfter(latest) ? latest : request.deadline();
-        Plan plan = planner.plan(request.request(), request.context(), directory.live());
-        metrics.planned(plan);
-        log.info("Planned taskId={} conversationId={} stages={} by {} planner: {}", request.taskId(),
-                request.conversationId(), plan.stages(), plan.planner(), plan.rationale());
-        forward(request.conversationId(), TaskPlanned.of(request.taskId(), request.conversationId(),
-                request.request(), plan.stages(), plan.planner(), plan.rationale()), now);
+        TaskState state = TaskState.planning(request, now, deadline);
+        save(state);
+        submitPlanning(state, trace);
+    }
 
-        TaskState state = TaskState.open(request, now, deadline, plan.stages());
-        if (plan.stages().isEmpty()) {
-            complete(state, now);
+    /** Planning runs elsewhere; the plan comes back on agent-plans ({@link #onPlanned}). */
+    private void submitPlanning(TaskState state, List<Header> traceHeaders) {
+        planning.submit(new PlanningStage.Request(state.taskId(), state.conversationId(), state.request(),
+                state.context(), state.deadline(), traceHeaders == null ? List.of() : traceHeaders));
+    }
+
+    private void onPlanned(TaskPlanned planned, Instant now) {
+        TaskState state = tasks.get(planned.taskId());
+        if (state == null || !state.isPlanning()) {
+            log.debug("Ignoring a plan for taskId={} that is not waiting for one", planned.taskId());
             return;
         }
-        save(startStage(state, 1, now));
+        Plan plan = new Plan(planned.stages(), planned.planner(), planned.rationale());
+        metrics.planned(plan);
+        log.info("Running the plan for taskId={} conversationId={}: stages={} by {} planner, {} ms after the request",
+                state.taskId(), state.conversationId(), plan.stages(), plan.planner(),
+                Duration.between(state.requestedAt(), now).toMillis());
+        forward(state.conversationId(), planned, now);
+        TaskState open = state.planned(plan.stages());
+        if (plan.stages().isEmpty()) {
+            complete(open, now);
+            return;
+        }
+        save(startStage(open, 1, now));
     }
 
     private void onCancelled(AgentTaskCancelled cancelled, Instant now) {
@@ -212,8 +230,13 @@ final class TaskAggregator extends ContextualProcessor<String, Event, String, Ev
                 metrics.outcome(outcome);
                 timedOut = timedOut.withOutcome(outcome);
             }
-            log.info("Deadline passed for stage {} of taskId={} conversationId={}: timed out {}", state.stage(),
-                    state.taskId(), state.conversationId(), state.missingInStage());
+            if (state.isPlanning()) {
+                log.warn("Deadline passed before a plan came back: taskId={} conversationId={}", state.taskId(),
+                        state.conversationId());
+            } else {
+                log.info("Deadline passed for stage {} of taskId={} conversationId={}: timed out {}", state.stage(),
+                        state.taskId(), state.conversationId(), state.missingInStage());
+            }
             advance(timedOut, now);
         }
     }

@@ -23,7 +23,8 @@ record TaskState(String taskId, String conversationId, String request, List<Cont
                  Instant requestedAt, Instant deadline, List<List<String>> stages, int stage, Instant stageDeadline,
                  Map<String, AgentOutcome> outcomes, Status status, Instant closedAt) {
 
-    enum Status { OPEN, COMPLETED, CANCELLED }
+    /** PLANNING until the plan comes back from the planning stage, then OPEN until the result is published. */
+    enum Status { PLANNING, OPEN, COMPLETED, CANCELLED }
 
     TaskState {
         context = context == null ? List.of() : List.copyOf(context);
@@ -31,9 +32,19 @@ record TaskState(String taskId, String conversationId, String request, List<Cont
         outcomes = outcomes == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(outcomes));
     }
 
-    static TaskState open(AgentTaskRequested request, Instant now, Instant deadline, List<List<String>> stages) {
+    /** Waiting for its plan; the deadline applies already. */
+    static TaskState planning(AgentTaskRequested request, Instant now, Instant deadline) {
         return new TaskState(request.taskId(), request.conversationId(), request.request(), request.context(),
-                request.replyTo(), now, deadline, stages, 0, now, Map.of(), Status.OPEN, null);
+                request.replyTo(), now, deadline, List.of(), 0, deadline, Map.of(), Status.PLANNING, null);
+    }
+
+    boolean isPlanning() {
+        return status == Status.PLANNING;
+    }
+
+    TaskState planned(List<List<String>> plannedStages) {
+        return new TaskState(taskId, conversationId, request, context, replyTo, requestedAt, deadline, plannedStages,
+                0, stageDeadline, outcomes, Status.OPEN, closedAt);
     }
 
     static TaskState cancelledBeforeRequest(String taskId, String conversationId, Instant now) {
@@ -41,8 +52,9 @@ record TaskState(String taskId, String conversationId, String request, List<Cont
                 Status.CANCELLED, now);
     }
 
+    /** Not finished: planning or waiting for agents. */
     boolean isOpen() {
-        return status == Status.OPEN;
+        return status == Status.OPEN || status == Status.PLANNING;
     }
 
     List<String> agentsInStage(int number) {

@@ -28,6 +28,8 @@ final class LlmPlanner implements Planner {
 
     static final String NAME = "llm";
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** Examples per skill in the prompt: enough to show the model the card, few enough to keep the prompt short. */
+    private static final int EXAMPLES_PER_SKILL = 5;
     private static final String SYSTEM_PROMPT = """
             You route a user's request to agents. Call plan_agents with the stages to run. Stage 1 agents run in \
             parallel; put an agent in stage 2 only when it needs stage-1 answers (for example to relate, explain \
@@ -67,8 +69,20 @@ final class LlmPlanner implements Planner {
     private Map<String, Object> body(String request, List<ContextEntry> context, List<LiveAgent> agents) {
         List<String> names = agents.stream().map(LiveAgent::name).toList();
         StringBuilder catalogue = new StringBuilder("Agents:\n");
-        agents.forEach(agent -> catalogue.append("- ").append(agent.name()).append(": ")
-                .append(agent.description()).append('\n'));
+        agents.forEach(agent -> {
+            catalogue.append("- ").append(agent.name()).append(": ").append(agent.description()).append('\n');
+            agent.card().skills().forEach(skill -> {
+                catalogue.append("  - skill ").append(skill.name()).append(": ").append(skill.description());
+                if (skill.buildsOnOtherAgents()) {
+                    catalogue.append(" [works on other agents' answers: stage 2 only]");
+                }
+                if (!skill.examples().isEmpty()) {
+                    catalogue.append(" Examples: ").append(String.join(" | ", skill.examples().stream()
+                            .limit(EXAMPLES_PER_SKILL).toList()));
+                }
+                catalogue.append('\n');
+            });
+        });
         List<Map<String, Object>> messages = new ArrayList<>();
         messages.add(Map.of("role", "system", "content", SYSTEM_PROMPT + "\n" + catalogue));
         context.stream().filter(entry -> entry.role().equals("user") || entry.role().equals("assistant"))

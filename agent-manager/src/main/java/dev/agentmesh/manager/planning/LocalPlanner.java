@@ -2,63 +2,59 @@ package dev.agentmesh.manager.planning;
 
 import dev.agentmesh.events.ContextEntry;
 import dev.agentmesh.manager.registry.LiveAgent;
-import dev.langchain4j.data.embedding.Embedding;
+import dev.agentmesh.manager.planning.SkillIndex.IndexedSkill;
 import dev.langchain4j.model.embedding.EmbeddingModel;
-import dev.langchain4j.store.embedding.CosineSimilarity;
 
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
- * Plans without any network call. Each live agent is matched in one of two ways: agents whose description names
- * a capability this planner has a vocabulary for (weather, news) are matched on that vocabulary; any other agent
- * is matched by the sentence-embedding similarity between the request and its description, so an agent deployed
- * later is planned from its registry description alone. The synthesising agent (its description says it
- * relates or explains other agents' answers) runs in stage 2 when the request asks to relate, explain or advise
- * on what the other agents find, and alone when no other agent matches.
+ * Plans without any network call, from the live agents' cards alone: the request and each of its clauses are
+ * embedded and compared with every skill's examples ({@link SkillIndex}). No agent is known by name here.
+ * <ul>
+ *   <li>Each clause goes to the skill nearest to it, if near enough; several clauses may name several agents
+ *       ("the forecast for Rome, and the headlines"), which then run in parallel in stage 1.</li>
+ *   <li>A skill that builds on other agents' answers ({@code AgentSkill.buildsOnOtherAgents()}) runs in stage 2 when
+ *       it is the nearest skill to the whole request, after the agents the request also touches.</li>
+ *   <li>An agent with such a skill is a generalist: it answers alone when no other agent is wanted, and is never
+ *       asked in parallel with the agents whose answers it could build on.</li>
+ *   <li>A short follow-up ("and tomorrow?", "what about Berlin?") that is not near-certain about a skill by itself
+ *       goes to the agents that answered the previous delegated request, as the task's context tells.</li>
+ * </ul>
  */
 final class LocalPlanner implements Planner {
 
     static final String NAME = "local";
 
-    /** Capability vocabularies, keyed by a word that an agent's description must contain to use them. */
-    private static final Map<String, Pattern> VOCABULARIES = Map.of(
-            "weather", words("weather", "forecasts?", "rain(s|y|ing)?", "umbrella", "snow(s|y|ing)?", "hot",
-                    "cold", "warm", "temperatures?", "wind(y)?", "sunny", "sunshine", "humid(ity)?", "degrees",
-                    "storms?", "thunder(storms?)?", "fog(gy)?", "freezing", "heat(wave)?", "chilly"),
-            "news", words("news", "headlines?", "happening", "stor(y|ies)", "breaking", "elections?",
-                    "reports?", "press", "briefing"));
-
-    /** Asking to relate, explain, advise on or interpret what the data agents find. */
-    private static final Pattern SYNTHESIS = Pattern.compile(String.join("|",
-            "\\brelat(ed|e|ion|ionship)\\b", "\\bconnect(ed|ion)?\\b", "\\bexplain\\b", "\\bwhy\\b",
-            "\\b(change|affect|impact|influence|cause)s?\\b", "\\bbecause\\b",
-            "\\bshould i\\b", "\\bwhat (should|can|could) (i|we)\\b", "\\bwear\\b", "\\bpack\\b",
-            "\\bplan (a|an|my|our|the)\\b", "\\bsuits?\\b", "\\badvi[cs]e\\b", "\\brecommend",
-            "\\bwhat (it|this|that|they) means?\\b", "\\bmeans? for\\b", "\\blike i'?m\\b",
-            "\\bsummari[sz]e\\b.*\\b(and|then)\\b", "\\bcompare\\b"), Pattern.CASE_INSENSITIVE);
-
-    private static final Pattern CLAUSE_BREAK = Pattern.compile("[,;:?!.]+\\s*(?:and\\s+)?|\\s+and\\s+",
+    private static final Pattern CLAUSE_BREAK = Pattern.compile(
+            "[,;:?!.]+\\s*(?:(?:and|also|plus|then)\\s+)*|\\s+(?:and|also|plus|then|&)\\s+", Pattern.CASE_INSENSITIVE);
+    private static final Pattern FOLLOW_UP = Pattern.compile(
+            "^\\s*(and|also|what about|how about|same for|and what about|what if|und|et|y|e)\\b",
             Pattern.CASE_INSENSITIVE);
+    private static final int FOLLOW_UP_MAX_WORDS = 6;
+    /** A follow-up that names its own subject ("and the news there?") is near-certain about that one skill. */
+    private static final double NAMES_ITS_SUBJECT = 0.9;
 
-    private static final Pattern SYNTHESISER = Pattern.compile(
-            "\\b(synthes|relat|explain|conversation)", Pattern.CASE_INSENSITIVE);
+    private final SkillIndex index;
+    private final Thresholds thresholds;
 
-    private final EmbeddingModel embeddings;
-    private final double similarityThreshold;
-    private final Map<String, Embedding> descriptionEmbeddings = new ConcurrentHashMap<>();
+    /**
+     * @param skill an agent is asked from this probability on, for the whole request or any of its clauses
+     * @param buildOn an agent that builds on other agents' answers runs in stage 2 from this probability on
+     */
+    record Thresholds(double skill, double buildOn) {
+    }
 
-    LocalPlanner(EmbeddingModel embeddings, double similarityThreshold) {
-        this.embeddings = embeddings;
-        this.similarityThreshold = similarityThreshold;
+    LocalPlanner(EmbeddingModel embeddings, Thresholds thresholds) {
+        this.index = new SkillIndex(embeddings);
+        this.thresholds = thresholds;
     }
 
     @Override
@@ -66,90 +62,136 @@ final class LocalPlanner implements Planner {
         if (agents.isEmpty()) {
             return new Plan(List.of(), NAME, "no agent is live");
         }
-        Optional<LiveAgent> synthesiser = synthesiser(agents);
-        List<String> data = new ArrayList<>();
-        List<String> reasons = new ArrayList<>();
-        List<Embedding> requestEmbeddings = null;
-        for (LiveAgent agent : agents) {
-            if (synthesiser.filter(agent::equals).isPresent()) {
-                continue;
+        SkillIndex.Catalogue catalogue = index.catalogueOf(agents);
+        Features whole = index.embed(request);
+        List<Features> segments = new ArrayList<>();
+        segments.add(whole);
+        clauses(request).forEach(clause -> segments.add(index.embed(clause)));
+        Set<String> generalists = generalists(agents);
+
+        Map<String, Double> specialists = new LinkedHashMap<>();
+        Map<String, String> reasons = new LinkedHashMap<>();
+        Likelihood builder = null;
+        Likelihood nearest = null;
+        for (IndexedSkill skill : catalogue.skills()) {
+            double onWhole = catalogue.classifier().probability(skill, whole);
+            if (nearest == null || onWhole > nearest.probability()) {
+                nearest = new Likelihood(skill, onWhole);
             }
-            Optional<Pattern> vocabulary = vocabularyOf(agent);
-            if (vocabulary.isPresent()) {
-                if (vocabulary.get().matcher(request).find()) {
-                    data.add(agent.name());
-                    reasons.add(agent.name() + " by vocabulary");
+            if (skill.buildsOnOtherAgents()) {
+                if (builder == null || onWhole > builder.probability()) {
+                    builder = new Likelihood(skill, onWhole);
                 }
                 continue;
             }
-            if (requestEmbeddings == null) {
-                requestEmbeddings = clauses(request).stream().map(clause -> embeddings.embed(clause).content())
-                        .toList();
+            if (generalists.contains(skill.agent().name())) {
+                continue;
             }
-            Embedding description = descriptionEmbedding(agent);
-            double similarity = requestEmbeddings.stream()
-                    .mapToDouble(clause -> CosineSimilarity.between(clause, description)).max().orElse(0);
-            if (similarity >= similarityThreshold) {
-                data.add(agent.name());
-                reasons.add(String.format(Locale.ROOT, "%s by similarity %.2f", agent.name(), similarity));
+            double best = segments.stream().mapToDouble(segment -> catalogue.classifier().probability(skill, segment))
+                    .max().orElse(0);
+            if (best >= thresholds.skill() && best > specialists.getOrDefault(skill.agent().name(), 0.0)) {
+                specialists.put(skill.agent().name(), best);
+                reasons.put(skill.agent().name(), reason(skill, best));
             }
         }
-        if (data.isEmpty()) {
-            String fallback = synthesiser.map(LiveAgent::name).orElseGet(() -> mostSimilar(request, agents));
-            return new Plan(List.of(List.of(fallback)), NAME, "no data agent matched; " + fallback + " answers");
+        Optional<Plan> followUp = followUp(request, context, agents, specialists);
+        if (followUp.isPresent()) {
+            return followUp.get();
         }
-        if (synthesiser.isPresent() && SYNTHESIS.matcher(request).find()) {
-            return new Plan(List.of(data, List.of(synthesiser.get().name())), NAME,
-                    String.join(", ", reasons) + "; " + synthesiser.get().name() + " relates their answers");
+        if (specialists.isEmpty()) {
+            return new Plan(List.of(List.of(nearest.skill().agent().name())), NAME,
+                    reason(nearest.skill(), nearest.probability()) + ", alone");
         }
-        return new Plan(List.of(data), NAME, String.join(", ", reasons));
+        List<String> first = List.copyOf(specialists.keySet());
+        String why = String.join(", ", reasons.values());
+        if (builder != null && builder.probability() >= thresholds.buildOn()) {
+            return new Plan(List.of(first, List.of(builder.skill().agent().name())), NAME,
+                    why + "; then " + reason(builder.skill(), builder.probability()) + " on their answers");
+        }
+        return new Plan(List.of(first), NAME, why);
     }
 
-    /** The whole request and each of its clauses: "X, and Y?" asks for X and for Y. */
+    private record Likelihood(IndexedSkill skill, double probability) {
+    }
+
+    /**
+     * A short continuation that matches no specialist by itself takes the agents of the previous delegated
+     * request, named in the latest agent result of the context ({@code "<agent>: <answer>"} lines).
+     */
+    private Optional<Plan> followUp(String request, List<ContextEntry> context, List<LiveAgent> agents,
+                                    Map<String, Double> matched) {
+        // one specialist, near-certain: "and the news there?"; several at once is no subject of its own
+        boolean namesItsSubject = matched.size() == 1
+                && matched.values().stream().allMatch(p -> p >= NAMES_ITS_SUBJECT);
+        if (namesItsSubject || !FOLLOW_UP.matcher(request).find()
+                || request.strip().split("\\s+").length > FOLLOW_UP_MAX_WORDS) {
+            return Optional.empty();
+        }
+        List<String> previous = previousAgents(context, agents);
+        if (previous.isEmpty()) {
+            return Optional.empty();
+        }
+        Set<String> generalists = generalists(agents);
+        List<String> specialists = previous.stream().filter(agent -> !generalists.contains(agent)).toList();
+        List<List<String>> stages = specialists.isEmpty() ? List.of(previous) : List.of(specialists);
+        return Optional.of(new Plan(stages, NAME, "a follow-up of the previous request, which " + previous
+                + " answered"));
+    }
+
+    private static List<String> previousAgents(List<ContextEntry> context, List<LiveAgent> agents) {
+        for (int i = context.size() - 1; i >= 0; i--) {
+            ContextEntry entry = context.get(i);
+            if (!entry.role().equals("agent")) {
+                continue;
+            }
+            Set<String> named = new LinkedHashSet<>();
+            for (String line : entry.text().split("\n")) {
+                int colon = line.indexOf(':');
+                if (colon > 0) {
+                    String agent = line.substring(0, colon).strip();
+                    if (agents.stream().anyMatch(live -> live.name().equals(agent))) {
+                        named.add(agent);
+                    }
+                }
+            }
+            if (!named.isEmpty()) {
+                return List.copyOf(named);
+            }
+        }
+        return List.of();
+    }
+
+    /** Agents whose card says they build on other agents' answers. */
+    private static Set<String> generalists(List<LiveAgent> agents) {
+        Set<String> names = new LinkedHashSet<>();
+        agents.stream().filter(agent -> agent.card().buildsOnOtherAgents()).forEach(agent -> names.add(agent.name()));
+        return names;
+    }
+
+    /** Each clause of the request, when it has more than one: "X, and Y?" asks for X and for Y. */
     static List<String> clauses(String request) {
         List<String> clauses = new ArrayList<>();
-        clauses.add(request);
         for (String clause : CLAUSE_BREAK.split(request)) {
-            if (!clause.isBlank() && !clause.strip().equals(request.strip())) {
+            if (clause.strip().split("\\s+").length >= 2) {
                 clauses.add(clause.strip());
             }
         }
-        return clauses;
+        return clauses.size() > 1 ? clauses : List.of();
     }
 
     /** Loads the model's weights now instead of on the first request. */
     void warmUp() {
-        embeddings.embed("warm up");
+        index.embed("warm up");
     }
 
-    private static Optional<LiveAgent> synthesiser(List<LiveAgent> agents) {
-        return agents.stream().filter(agent -> SYNTHESISER.matcher(agent.description()).find()).findFirst();
+    /** Trains on these agents' cards now, so the first request after an agent joins does not wait for it. */
+    void prepare(List<LiveAgent> agents) {
+        if (!agents.isEmpty()) {
+            index.catalogueOf(agents);
+        }
     }
 
-    private static Optional<Pattern> vocabularyOf(LiveAgent agent) {
-        String text = (agent.name() + " " + agent.description()).toLowerCase(Locale.ROOT);
-        return VOCABULARIES.entrySet().stream()
-                .filter(entry -> Pattern.compile("\\b" + entry.getKey() + "\\b").matcher(text).find())
-                .sorted(Map.Entry.comparingByKey())
-                .map(Map.Entry::getValue)
-                .findFirst();
-    }
-
-    private String mostSimilar(String request, List<LiveAgent> agents) {
-        Embedding requestEmbedding = embeddings.embed(request).content();
-        return agents.stream()
-                .max(Comparator.comparingDouble(agent ->
-                        CosineSimilarity.between(requestEmbedding, descriptionEmbedding(agent))))
-                .orElseThrow().name();
-    }
-
-    private Embedding descriptionEmbedding(LiveAgent agent) {
-        return descriptionEmbeddings.computeIfAbsent(agent.name() + "\u0000" + agent.description(),
-                key -> embeddings.embed(agent.name() + ": " + agent.description()).content());
-    }
-
-    private static Pattern words(String... words) {
-        return Pattern.compile(Set.of(words).stream().sorted().collect(Collectors.joining("|", "\\b(", ")\\b")),
-                Pattern.CASE_INSENSITIVE);
+    private static String reason(IndexedSkill skill, double probability) {
+        return String.format(Locale.ROOT, "%s/%s %.2f", skill.agent().name(), skill.skill().id(), probability);
     }
 }

@@ -1,24 +1,72 @@
 package dev.agentmesh.manager.planning;
 
+import dev.agentmesh.events.Event;
 import dev.agentmesh.manager.ManagerProperties;
+import dev.agentmesh.manager.registry.AgentDirectory;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
+import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.core.KafkaTemplate;
 
-/** The LLM planner when a language model is configured, with the local planner behind it; else the local one. */
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The LLM planner when a language model is configured, with the local planner behind it; else the local one. Both
+ * run in the planning stage, off the aggregation's stream thread.
+ */
 @Configuration(proxyBeanMethods = false)
 class PlanningConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(PlanningConfiguration.class);
 
+    /** The thresholds application.yml sets, for tools and tests that build the planner without Spring. */
+    static final LocalPlanner.Thresholds DEFAULT_THRESHOLDS = new LocalPlanner.Thresholds(0.5, 0.6);
+
     @Bean
     LocalPlanner localPlanner(ManagerProperties properties) {
-        LocalPlanner planner = new LocalPlanner(new AllMiniLmL6V2QuantizedEmbeddingModel(),
-                properties.planning().similarityThreshold());
+        return localPlanner(new AllMiniLmL6V2QuantizedEmbeddingModel(), new LocalPlanner.Thresholds(
+                properties.planning().skillThreshold(), properties.planning().buildOnThreshold()));
+    }
+
+    static LocalPlanner localPlanner(EmbeddingModel model, LocalPlanner.Thresholds thresholds) {
+        LocalPlanner planner = new LocalPlanner(model, thresholds);
         planner.warmUp();
         return planner;
+    }
+
+    /** Waits for planning models: virtual threads, one per task. */
+    @Bean(destroyMethod = "close")
+    ExecutorService planningWorkers() {
+        return Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("planning-", 0).factory());
+    }
+
+    /**
+     * Runs the local planner: two platform threads, since embedding is CPU work that would hold a virtual thread's
+     * carrier. The planner learns a new card when the registry announces it, before the agent counts as live.
+     */
+    @Bean(destroyMethod = "close")
+    ExecutorService localPlanningWorkers(LocalPlanner localPlanner, AgentDirectory directory) {
+        directory.onChange(localPlanner::prepare);
+        return Executors.newFixedThreadPool(2, Thread.ofPlatform().daemon().name("local-planner-", 0).factory());
+    }
+
+    @Bean
+    PlanningStage planningStage(Planner planner, LocalPlanner localPlanner, AgentDirectory directory,
+                                KafkaTemplate<String, Event> eventTemplate, ExecutorService planningWorkers,
+                                ExecutorService localPlanningWorkers,
+                                ManagerProperties properties, MeterRegistry meters,
+                                ObjectProvider<ObservationRegistry> observations) {
+        return new KafkaPlanningStage(planner, localPlanner, directory, eventTemplate, planningWorkers,
+                localPlanningWorkers, new KafkaPlanningStage.Budget(properties.planning().modelShare(), properties.llm().timeout()), meters,
+                observations.getIfAvailable(() -> ObservationRegistry.NOOP), Clock.systemUTC());
     }
 
     @Bean

@@ -14,6 +14,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * The agents the manager may plan with: every agent whose latest heartbeat is younger than the liveness
@@ -25,6 +27,7 @@ public class AgentDirectory {
     private static final Logger log = LoggerFactory.getLogger(AgentDirectory.class);
 
     private final Map<String, AgentRegistered> latest = new ConcurrentHashMap<>();
+    private final List<Consumer<List<LiveAgent>>> listeners = new CopyOnWriteArrayList<>();
     private final Duration livenessTimeout;
     private final Clock clock;
 
@@ -38,15 +41,36 @@ public class AgentDirectory {
         this.clock = clock;
     }
 
+    /**
+     * Takes a heartbeat in. When it brings a new agent or a changed card, the listeners (the local planner, which
+     * learns the cards) are told first, so that the agent is planned with once its card has been learned.
+     */
     public void heard(AgentRegistered registered) {
         AgentRegistered before = latest.get(registered.agent());
+        if (before != null && !registered.occurredAt().isAfter(before.occurredAt())) {
+            return;
+        }
+        Instant now = clock.instant();
+        boolean joined = (before == null || !isLive(before, now)) && isLive(registered, now);
+        boolean changedCard = before != null && !before.card().equals(registered.card());
+        if (joined || changedCard) {
+            List<LiveAgent> live = new java.util.ArrayList<>(live().stream()
+                    .filter(agent -> !agent.name().equals(registered.agent())).toList());
+            live.add(LiveAgent.of(registered));
+            live.sort(Comparator.comparing(LiveAgent::name));
+            listeners.forEach(listener -> listener.accept(List.copyOf(live)));
+        }
         latest.merge(registered.agent(), registered,
                 (old, fresh) -> fresh.occurredAt().isAfter(old.occurredAt()) ? fresh : old);
-        Instant now = clock.instant();
-        if ((before == null || !isLive(before, now)) && isLive(registered, now)) {
-            log.info("Agent '{}' is live (instance {}, requests on {})", registered.agent(),
-                    registered.instanceId(), registered.requestTopic());
+        if (joined) {
+            log.info("Agent '{}' is live (instance {}, requests on {}, {} skills)", registered.agent(),
+                    registered.instanceId(), registered.requestTopic(), registered.skills().size());
         }
+    }
+
+    /** Told the live agents whenever one joins or announces a different card, on the registry reader's thread. */
+    public void onChange(Consumer<List<LiveAgent>> listener) {
+        listeners.add(listener);
     }
 
     void forget(String agent) {
@@ -59,8 +83,7 @@ public class AgentDirectory {
         return latest.values().stream()
                 .filter(registered -> isLive(registered, now))
                 .sorted(Comparator.comparing(AgentRegistered::agent))
-                .map(registered -> new LiveAgent(registered.agent(), registered.description(),
-                        registered.requestTopic()))
+                .map(LiveAgent::of)
                 .toList();
     }
 

@@ -12,8 +12,7 @@ import dev.agentmesh.events.SubtaskRequested;
 import dev.agentmesh.events.TaskPlanned;
 import dev.agentmesh.events.Topics;
 import dev.agentmesh.events.kafka.EventSerde;
-import dev.agentmesh.manager.planning.Plan;
-import dev.agentmesh.manager.registry.AgentDirectory;
+import dev.agentmesh.manager.planning.PlanningStage;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -46,16 +45,17 @@ class TaskAggregatorTests {
     private TopologyTestDriver driver;
     private TestInputTopic<String, Event> tasks;
     private TestInputTopic<String, Event> replies;
+    private TestInputTopic<String, Event> plans;
+    /** What the aggregator handed to the planning stage; the test answers with {@link #nextPlan} on agent-plans. */
+    private final List<PlanningStage.Request> planningRequests = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeEach
     void startTopology() {
         AggregationSettings settings = new AggregationSettings(Duration.ofSeconds(30), 60, Duration.ofMillis(50),
                 Duration.ofMinutes(10));
-        AgentDirectory directory = new AgentDirectory(Duration.ofSeconds(20), clock);
         StreamsBuilder builder = new StreamsBuilder();
-        AggregationConfiguration.define(builder, () -> new TaskAggregator(
-                (request, context, agents) -> new Plan(nextPlan.get(), "test", "fixed by the test"),
-                directory, settings, new ManagerMetrics(meters), clock));
+        AggregationConfiguration.define(builder, () -> new TaskAggregator(planningRequests::add, settings,
+                new ManagerMetrics(meters), clock));
         Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, "aggregator-tests");
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -63,6 +63,7 @@ class TaskAggregatorTests {
         EventSerde serde = new EventSerde();
         tasks = driver.createInputTopic(Topics.AGENT_TASKS, Serdes.String().serializer(), serde.serializer());
         replies = driver.createInputTopic(Topics.AGENT_REPLIES, Serdes.String().serializer(), serde.serializer());
+        plans = driver.createInputTopic(Topics.AGENT_PLANS, Serdes.String().serializer(), serde.serializer());
     }
 
     @AfterEach
@@ -99,6 +100,11 @@ class TaskAggregatorTests {
                 "question", List.of(), clock.instant().plusSeconds(8), "gateway-1"),
                 new org.apache.kafka.common.header.internals.RecordHeaders().add("traceparent",
                         gatewayTrace.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        // the planning stage carries the request's trace onto the plan record
+        var planHeaders = new org.apache.kafka.common.header.internals.RecordHeaders();
+        planningRequests.getLast().trace().forEach(planHeaders::add);
+        plans.pipeInput(new org.apache.kafka.streams.test.TestRecord<>("t9", TaskPlanned.of("t9", "c1", "question",
+                List.of(List.of("weather")), "test", "fixed"), planHeaders));
         var subtask = driver.createOutputTopic(Topics.requestsFor("weather"), Serdes.String().deserializer(),
                 new EventSerde().deserializer()).readRecord();
         replies.pipeInput(new org.apache.kafka.streams.test.TestRecord<>("t9",
@@ -215,6 +221,42 @@ class TaskAggregatorTests {
     }
 
     @Test
+    void waitsForThePlanWithoutBlockingAndIgnoresASecondPlan() {
+        plan(List.of(List.of("weather")));
+        tasks.pipeInput("p1", AgentTaskRequested.of("p1", "c1", "question", List.of(), clock.instant().plusSeconds(8),
+                "gateway-1"));
+
+        assertThat(planningRequests).singleElement().satisfies(r -> assertThat(r.taskId()).isEqualTo("p1"));
+        assertThat(subtasks("weather")).isEmpty();
+        plans.pipeInput("p1", TaskPlanned.of("p1", "c1", "question", List.of(List.of("weather")), "llm", "first"));
+        plans.pipeInput("p1", TaskPlanned.of("p1", "c1", "question", List.of(List.of("news")), "local", "second"));
+
+        assertThat(subtasks("weather")).hasSize(1);
+        assertThat(subtasks("news")).isEmpty();
+    }
+
+    @Test
+    void publishesAnEmptyResultAtTheDeadlineWhenNoPlanCameBack() {
+        tasks.pipeInput("p2", AgentTaskRequested.of("p2", "c1", "question", List.of(), clock.instant().plusSeconds(3),
+                "gateway-1"));
+
+        advance(Duration.ofMillis(3_100));
+
+        assertThat(single(results()).outcomes()).isEmpty();
+    }
+
+    @Test
+    void aPlanForACancelledTaskAsksNobody() {
+        tasks.pipeInput("p3", AgentTaskRequested.of("p3", "c1", "question", List.of(), clock.instant().plusSeconds(8),
+                "gateway-1"));
+        tasks.pipeInput("p3", AgentTaskCancelled.of("p3", "c1", "barge-in"));
+        plans.pipeInput("p3", TaskPlanned.of("p3", "c1", "question", List.of(List.of("weather")), "local", "late"));
+
+        assertThat(subtasks("weather")).isEmpty();
+        assertThat(results()).isEmpty();
+    }
+
+    @Test
     void logsThePlanToTheConversation() {
         plan(List.of(List.of("weather"), List.of("chat")));
 
@@ -230,9 +272,15 @@ class TaskAggregatorTests {
         nextPlan.set(stages);
     }
 
+    /** A request, and the plan for it as the planning stage would send it back. */
     private void request(String taskId, Duration within) {
+        int before = planningRequests.size();
         tasks.pipeInput(taskId, AgentTaskRequested.of(taskId, "c1", "question", List.of(), clock.instant().plus(within),
                 "gateway-1"));
+        if (planningRequests.size() > before) {
+            plans.pipeInput(taskId, TaskPlanned.of(taskId, "c1", "question", nextPlan.get(), "test",
+                    "fixed by the test"));
+        }
     }
 
     private void advance(Duration by) {

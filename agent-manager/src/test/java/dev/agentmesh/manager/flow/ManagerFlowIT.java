@@ -1,6 +1,8 @@
 package dev.agentmesh.manager.flow;
 
 import dev.agentmesh.events.AgentOutcome;
+import dev.agentmesh.events.AgentSkill;
+import dev.agentmesh.events.ContextEntry;
 import dev.agentmesh.events.AgentTaskCompleted;
 import dev.agentmesh.events.AgentTaskRequested;
 import dev.agentmesh.events.PriorAnswer;
@@ -43,12 +45,9 @@ class ManagerFlowIT {
 
     @BeforeAll
     static void startManagerAndAgents() {
-        weather = ScriptedAgent.start("weather", "Current weather conditions and today's forecast for a place: "
-                + "temperature, rain, snow, wind.", WORK, request -> "Rome, Italy: thunderstorm, 14 °C.");
-        news = ScriptedAgent.start("news", "Latest news headlines from RSS and Atom feeds, on a topic, place or "
-                + "keyword, with sources.", WORK, request -> "1. Storm Elena hits Rome — Wire (https://w/1)");
-        chat = ScriptedAgent.start("chat", "Conversation, general knowledge and writing help; relates, explains "
-                + "and synthesises other agents' answers.", WORK, request -> "Related: " + request.priorAnswers()
+        weather = ScriptedAgent.withShippedCard("weather", WORK, request -> "Rome, Italy: thunderstorm, 14 °C.");
+        news = ScriptedAgent.withShippedCard("news", WORK, request -> "1. Storm Elena hits Rome — Wire (https://w/1)");
+        chat = ScriptedAgent.withShippedCard("chat", WORK, request -> "Related: " + request.priorAnswers()
                 .stream().map(PriorAnswer::agent).sorted().toList());
         manager = ManagerInstance.start("flow-manager");
         manager.awaitRunning();
@@ -57,6 +56,9 @@ class ManagerFlowIT {
         results = EventProbe.on(Topics.AGENT_RESULTS);
         conversation = EventProbe.on(Topics.CONVERSATION_EVENTS);
         publisher = new EventPublisher();
+        // the first task may wait for the local planner to learn the cards; the timings below are about the rest
+        String warmUp = ask("What's the weather in Bern?", Duration.ofSeconds(20));
+        results.awaitEvent(AgentTaskCompleted.class, r -> r.taskId().equals(warmUp), Duration.ofSeconds(30));
     }
 
     @AfterAll
@@ -93,7 +95,9 @@ class ManagerFlowIT {
     @Test
     void publishesAPartialResultNamingAnAgentThatNeverAnswers() {
         ScriptedAgent stocks = ScriptedAgent.start("stocks", "Share prices and market indices for a company or "
-                + "ticker symbol.", WORK, request -> "AAPL 230");
+                + "ticker symbol.", List.of(skill("quotes", "Share prices and indices", "How are Tesla shares doing?",
+                "What's the Microsoft share price?", "Is Amazon stock up today?", "Where is the S&P 500 at?",
+                "Price of NVDA right now")), WORK, request -> "AAPL 230");
         await().atMost(Duration.ofSeconds(30)).until(() -> manager.bean(AgentDirectory.class).live().stream()
                 .anyMatch(agent -> agent.name().equals("stocks")));
         stocks.close();
@@ -109,6 +113,49 @@ class ManagerFlowIT {
     }
 
     @Test
+    void routesAnAgentDefinedOnlyInThisTestFromItsCardWithNoManagerChange() {
+        ScriptedAgent currency = ScriptedAgent.start("currency", "Exchange rates and currency conversion.",
+                List.of(skill("convert", "Convert currencies", "How many euros is 100 dollars?",
+                        "What's the exchange rate between the pound and the yen?", "Convert 40 GBP to EUR",
+                        "Is the dollar stronger than the euro today?", "How much is 5000 yen in pounds?",
+                        "How many rupees do I get for 200 euros?", "What's the current rate for the Canadian dollar?")),
+                WORK, request -> "300 AUD = 183 EUR");
+        try (currency) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> manager.bean(AgentDirectory.class).live().stream()
+                    .anyMatch(agent -> agent.name().equals("currency")));
+
+            String alone = ask("What would 300 Australian dollars be in euros?", Duration.ofSeconds(8));
+            String withWeather = ask("Change 75 pounds into Swiss francs, and what's the weather in Zurich?",
+                    Duration.ofSeconds(8));
+
+            assertThat(results.awaitEvent(AgentTaskCompleted.class, r -> r.taskId().equals(alone),
+                    Duration.ofSeconds(20)).outcomes()).extracting(AgentOutcome::agent, AgentOutcome::answer)
+                    .containsExactly(tuple("currency", "300 AUD = 183 EUR"));
+            assertThat(results.awaitEvent(AgentTaskCompleted.class, r -> r.taskId().equals(withWeather),
+                    Duration.ofSeconds(20)).outcomes()).extracting(AgentOutcome::agent)
+                    .containsExactlyInAnyOrder("currency", "weather");
+        }
+    }
+
+    @Test
+    void aFollowUpGoesToTheAgentOfThePreviousRequestWithTheConversationAsContext() {
+        List<ContextEntry> context = List.of(new ContextEntry("user", "What's the weather in Rome?"),
+                new ContextEntry("assistant", "Stormy, 14 degrees."),
+                new ContextEntry("agent", "weather: Rome, Italy: thunderstorm, 14 °C."),
+                new ContextEntry("user", "And tomorrow?"));
+        String taskId = UUID.randomUUID().toString();
+        publisher.publish(Topics.AGENT_TASKS, taskId, AgentTaskRequested.of(taskId, "conversation-it", "And tomorrow?",
+                context, Instant.now().plusSeconds(8), "gateway-it"));
+
+        AgentTaskCompleted result = results.awaitEvent(AgentTaskCompleted.class, r -> r.taskId().equals(taskId),
+                Duration.ofSeconds(20));
+
+        assertThat(result.outcomes()).extracting(AgentOutcome::agent).containsExactly("weather");
+        assertThat(weather.received).filteredOn(request -> request.taskId().equals(taskId)).singleElement()
+                .satisfies(request -> assertThat(request.context()).isEqualTo(context));
+    }
+
+    @Test
     void deadLettersAPoisonTaskAndServesTheNextOne() {
         String poisonKey = "poison-" + UUID.randomUUID();
         try (EventProbe deadLetters = EventProbe.on(Topics.deadLetterFor(Topics.AGENT_TASKS))) {
@@ -120,6 +167,11 @@ class ManagerFlowIT {
             await().atMost(Duration.ofSeconds(20)).until(() -> deadLetters.records().stream()
                     .anyMatch(record -> poisonKey.equals(record.key())));
         }
+    }
+
+    private static AgentSkill skill(String id, String name, String... examples) {
+        return new AgentSkill(id, name, name, List.of(), List.of(examples), List.of(AgentSkill.TEXT_MODE),
+                List.of(AgentSkill.TEXT_MODE));
     }
 
     private static String ask(String request, Duration deadline) {

@@ -48,15 +48,12 @@ class OversizedRecordsIT {
     @BeforeAll
     static void startManagerAndAgents() {
         // weather's SDK cap is raised to its maximum, so the manager's own cap is what cuts its answer
-        weather = ScriptedAgent.start("weather", "Current weather conditions and today's forecast for a place: "
-                        + "temperature, rain, snow, wind.", Duration.ofMillis(50),
+        weather = ScriptedAgent.withShippedCard("weather", Duration.ofMillis(50),
                 request -> weatherAnswersHuge.get() ? TWO_MEGABYTES : "Rome, Italy: thunderstorm, 14 °C.",
                 "agent.max-answer-size=256KB");
-        news = ScriptedAgent.start("news", "Latest news headlines from RSS and Atom feeds, on a topic, place or "
-                        + "keyword, with sources.", Duration.ofMillis(50),
+        news = ScriptedAgent.withShippedCard("news", Duration.ofMillis(50),
                 request -> newsAnswersLong.get() ? "n".repeat(12 * 1024) : "1. Storm Elena hits Rome — Wire");
-        chat = ScriptedAgent.start("chat", "Conversation, general knowledge and writing help; relates, explains "
-                + "and synthesises other agents' answers.", Duration.ofMillis(50), request -> "Related: "
+        chat = ScriptedAgent.withShippedCard("chat", Duration.ofMillis(50), request -> "Related: "
                 + request.priorAnswers().stream().map(PriorAnswer::agent).sorted().toList());
         manager = ManagerInstance.start("oversized-manager");
         manager.awaitRunning();

@@ -1,6 +1,9 @@
 package dev.agentmesh.manager.flow;
 
+import dev.agentmesh.events.AgentSkill;
+import dev.agentmesh.manager.ShippedCards;
 import dev.agentmesh.sdk.Agent;
+import dev.agentmesh.sdk.AgentCardFile;
 import dev.agentmesh.sdk.AgentRequest;
 import dev.agentmesh.testing.TestKafka;
 import org.springframework.boot.SpringBootConfiguration;
@@ -28,16 +31,32 @@ final class ScriptedAgent implements Agent, AutoCloseable {
     final List<java.time.Instant> receivedAt = new CopyOnWriteArrayList<>();
     private ConfigurableApplicationContext context;
 
-    private ScriptedAgent(String name, String description, Duration delay, Function<AgentRequest, String> answer) {
+    private final List<AgentSkill> skills;
+
+    private ScriptedAgent(String name, String description, List<AgentSkill> skills, Duration delay,
+                          Function<AgentRequest, String> answer) {
         this.name = name;
         this.description = description;
+        this.skills = skills;
         this.delay = delay;
         this.answer = answer;
     }
 
     static ScriptedAgent start(String name, String description, Duration delay,
                                Function<AgentRequest, String> answer, String... extraProperties) {
-        ScriptedAgent agent = new ScriptedAgent(name, description, delay, answer);
+        return start(name, description, List.of(), delay, answer, extraProperties);
+    }
+
+    /** An agent that announces the card the real agent of that name ships, and answers as scripted. */
+    static ScriptedAgent withShippedCard(String name, Duration delay, Function<AgentRequest, String> answer,
+                                         String... extraProperties) {
+        AgentCardFile card = ShippedCards.of(name);
+        return start(name, card.description(), card.skills(), delay, answer, extraProperties);
+    }
+
+    static ScriptedAgent start(String name, String description, List<AgentSkill> skills, Duration delay,
+                               Function<AgentRequest, String> answer, String... extraProperties) {
+        ScriptedAgent agent = new ScriptedAgent(name, description, skills, delay, answer);
         List<String> arguments = new java.util.ArrayList<>(List.of(
                 "--spring.kafka.bootstrap-servers=" + TestKafka.bootstrapServers(),
                 "--spring.application.name=" + name + "-agent",
@@ -64,6 +83,11 @@ final class ScriptedAgent implements Agent, AutoCloseable {
     @Override
     public String description() {
         return description;
+    }
+
+    @Override
+    public List<AgentSkill> skills() {
+        return skills;
     }
 
     @Override

@@ -49,7 +49,7 @@ class LlmPlannerCredentialsTests {
         ManagerProperties.Llm llm = new ManagerProperties.Llm(llmKey, openAiKey,
                 "http://127.0.0.1:" + server.port() + "/v1", "test-model", Duration.ofSeconds(2));
 
-        Plan plan = new LlmPlanner(llm).plan("Hello", List.of(), RoutingAccuracyTests.AGENTS);
+        Plan plan = new LlmPlanner(llm).plan("Hello", List.of(), RoutingEvaluation.shippedAgents());
 
         assertThat(plan.stages()).containsExactly(List.of("chat"));
         assertThat(server.findAll(anyRequestedFor(anyUrl()))).singleElement().satisfies(request -> assertThat(

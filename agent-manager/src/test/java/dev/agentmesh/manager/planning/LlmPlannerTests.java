@@ -40,7 +40,7 @@ class LlmPlannerTests {
         answerWithPlan("[[\\\"weather\\\",\\\"news\\\"],[\\\"chat\\\"]]");
 
         Plan plan = planner("sk-test").plan("Are today's news and weather related?", List.of(),
-                RoutingAccuracyTests.AGENTS);
+                RoutingEvaluation.shippedAgents());
 
         assertThat(plan.stages()).containsExactly(List.of("weather", "news"), List.of("chat"));
         assertThat(plan.planner()).isEqualTo("llm");
@@ -57,7 +57,7 @@ class LlmPlannerTests {
     void sendsNoAuthorizationHeaderWithoutAKey() {
         answerWithPlan("[[\\\"chat\\\"]]");
 
-        planner("").plan("Hello", List.of(), RoutingAccuracyTests.AGENTS);
+        planner("").plan("Hello", List.of(), RoutingEvaluation.shippedAgents());
 
         server.verify(postRequestedFor(urlEqualTo("/v1/chat/completions")).withHeader("Authorization", absent()));
     }
@@ -66,7 +66,7 @@ class LlmPlannerTests {
     void rejectsAnAgentThatIsNotLive() {
         answerWithPlan("[[\\\"stocks\\\"]]");
 
-        assertThatThrownBy(() -> planner("k").plan("Apple stock?", List.of(), RoutingAccuracyTests.AGENTS))
+        assertThatThrownBy(() -> planner("k").plan("Apple stock?", List.of(), RoutingEvaluation.shippedAgents()))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("not live: stocks");
     }
 
@@ -75,16 +75,16 @@ class LlmPlannerTests {
         Planner local = (request, context, agents) -> new Plan(List.of(List.of("weather")), "local", "fallback");
 
         server.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(500)));
-        assertThat(new FallbackPlanner(planner("k"), local).plan("rain?", List.of(), RoutingAccuracyTests.AGENTS)
+        assertThat(new FallbackPlanner(planner("k"), local).plan("rain?", List.of(), RoutingEvaluation.shippedAgents())
                 .planner()).isEqualTo("local");
 
         server.stubFor(post("/v1/chat/completions").willReturn(aResponse().withFixedDelay(3_000).withBody("{}")));
-        assertThat(new FallbackPlanner(planner("k"), local).plan("rain?", List.of(), RoutingAccuracyTests.AGENTS)
+        assertThat(new FallbackPlanner(planner("k"), local).plan("rain?", List.of(), RoutingEvaluation.shippedAgents())
                 .planner()).isEqualTo("local");
 
         server.stubFor(post("/v1/chat/completions").willReturn(aResponse().withHeader("Content-Type",
                 "application/json").withBody("{\"choices\": [{\"message\": {\"content\": \"I think weather\"}}]}")));
-        assertThat(new FallbackPlanner(planner("k"), local).plan("rain?", List.of(), RoutingAccuracyTests.AGENTS)
+        assertThat(new FallbackPlanner(planner("k"), local).plan("rain?", List.of(), RoutingEvaluation.shippedAgents())
                 .planner()).isEqualTo("local");
     }
 

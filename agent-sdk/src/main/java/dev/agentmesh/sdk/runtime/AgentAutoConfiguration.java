@@ -1,5 +1,6 @@
 package dev.agentmesh.sdk.runtime;
 
+import dev.agentmesh.events.AgentCard;
 import dev.agentmesh.events.Event;
 import dev.agentmesh.events.SubtaskRequested;
 import dev.agentmesh.events.Topics;
@@ -27,7 +28,7 @@ import java.util.concurrent.Executors;
 /**
  * Turns the application's one {@link Agent} bean into a running agent service: a listener container on
  * {@code <name>-requests} in consumer group {@code <name>-agent}, replies on agent-replies, registry
- * heartbeats, dead-lettering and metrics.
+ * heartbeats carrying the agent's card, dead-lettering and metrics.
  */
 @AutoConfiguration(after = EventKafkaAutoConfiguration.class)
 @ConditionalOnSingleCandidate(Agent.class)
@@ -65,10 +66,16 @@ public class AgentAutoConfiguration {
         return container;
     }
 
+    /** The card this instance announces, built once from the agent bean and its card file. */
     @Bean
-    RegistryHeartbeat registryHeartbeat(Agent agent, AgentProperties properties,
+    AgentCard agentCard(Agent agent, AgentProperties properties) {
+        return AgentCardFactory.cardOf(agent, properties);
+    }
+
+    @Bean
+    RegistryHeartbeat registryHeartbeat(Agent agent, AgentCard agentCard, AgentProperties properties,
                                         KafkaTemplate<String, Event> eventTemplate) {
-        return new RegistryHeartbeat(agent, properties, instanceId(agent, properties), eventTemplate);
+        return new RegistryHeartbeat(agentCard, properties, instanceId(agent, properties), eventTemplate);
     }
 
     @Bean

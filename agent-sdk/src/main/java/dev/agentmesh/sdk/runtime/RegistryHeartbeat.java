@@ -1,9 +1,9 @@
 package dev.agentmesh.sdk.runtime;
 
+import dev.agentmesh.events.AgentCard;
 import dev.agentmesh.events.AgentRegistered;
 import dev.agentmesh.events.Event;
 import dev.agentmesh.events.Topics;
-import dev.agentmesh.sdk.Agent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -14,23 +14,23 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Announces the agent in the compacted registry topic at start and then every heartbeat interval. The manager
- * plans only with agents whose last heartbeat is recent, so a stopped agent drops out by itself.
+ * Announces the agent's card in the compacted registry topic at start and then every heartbeat interval. The
+ * manager plans only with agents whose last heartbeat is recent, so a stopped agent drops out by itself.
  */
 final class RegistryHeartbeat implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(RegistryHeartbeat.class);
 
-    private final Agent agent;
+    private final AgentCard card;
     private final AgentProperties properties;
     private final String instanceId;
     private final KafkaTemplate<String, Event> template;
     private ScheduledExecutorService scheduler;
     private volatile boolean failing;
 
-    RegistryHeartbeat(Agent agent, AgentProperties properties, String instanceId,
+    RegistryHeartbeat(AgentCard card, AgentProperties properties, String instanceId,
                       KafkaTemplate<String, Event> template) {
-        this.agent = agent;
+        this.card = card;
         this.properties = properties;
         this.instanceId = instanceId;
         this.template = template;
@@ -42,19 +42,19 @@ final class RegistryHeartbeat implements SmartLifecycle {
                 Thread.ofPlatform().daemon().name("registry-heartbeat").factory());
         long interval = properties.heartbeatInterval().toMillis();
         scheduler.scheduleAtFixedRate(this::beat, 0, interval, TimeUnit.MILLISECONDS);
-        log.info("Agent '{}' announcing itself every {} ms as instance {}", agent.name(), interval, instanceId);
+        log.info("Agent '{}' announcing its card ({} skills) every {} ms as instance {}", card.name(),
+                card.skills().size(), interval, instanceId);
     }
 
     private void beat() {
-        AgentRegistered registered = AgentRegistered.of(agent.name(), agent.description(), properties.version(),
-                instanceId, properties.heartbeatInterval().toMillis());
-        template.send(Topics.AGENT_REGISTRY, agent.name(), registered).whenComplete((result, error) -> {
+        AgentRegistered registered = AgentRegistered.of(card, instanceId, properties.heartbeatInterval().toMillis());
+        template.send(Topics.AGENT_REGISTRY, card.name(), registered).whenComplete((result, error) -> {
             if (error != null && !failing) {
                 failing = true;
-                log.warn("Heartbeat for agent '{}' failed: {}", agent.name(), error.getMessage());
+                log.warn("Heartbeat for agent '{}' failed: {}", card.name(), error.getMessage());
             } else if (error == null && failing) {
                 failing = false;
-                log.info("Heartbeat for agent '{}' delivered again", agent.name());
+                log.info("Heartbeat for agent '{}' delivered again", card.name());
             }
         });
     }

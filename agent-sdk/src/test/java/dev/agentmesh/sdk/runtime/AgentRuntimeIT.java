@@ -202,6 +202,10 @@ class AgentRuntimeIT {
 
         assertThat(registered.requestTopic()).isEqualTo("echo-requests");
         assertThat(registered.description()).isEqualTo("Repeats the request in capitals");
+        assertThat(registered.card().skills()).singleElement().satisfies(skill -> {
+            assertThat(skill.id()).isEqualTo("shout");
+            assertThat(skill.examples()).containsExactly("say hello loudly", "repeat this in capitals");
+        });
     }
 
     private static String publish(String text, Duration within) {

@@ -3,20 +3,25 @@ package dev.agentmesh.gateway.realtime;
 import dev.agentmesh.events.AgentOutcome;
 import dev.agentmesh.events.AgentTaskCompleted;
 import dev.agentmesh.gateway.tasks.AgentCatalog;
+import dev.agentmesh.gateway.tasks.LiveAgent;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
+import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * The one server-owned function tool, {@code ask_agents}: its definition (naming the agents live right now),
+ * The one server-owned function tool, {@code ask_agents}: its definition (the agents live right now, as their cards
+ * describe them),
  * its argument, and the JSON its calls are answered with.
  */
 final class AgentTool {
 
     static final String NAME = "ask_agents";
+    /** Enough to show the model what an agent takes, few enough to keep the session's instructions short. */
+    private static final int EXAMPLES_PER_SKILL = 2;
 
     private final AgentCatalog catalog;
 
@@ -28,9 +33,7 @@ final class AgentTool {
         ObjectNode tool = RealtimeJson.object();
         tool.put("type", "function");
         tool.put("name", NAME);
-        String agents = catalog.live().stream()
-                .map(agent -> agent.name() + " (" + agent.description() + ")")
-                .collect(Collectors.joining("; "));
+        String agents = catalog.live().stream().map(AgentTool::describe).collect(Collectors.joining("; "));
         tool.put("description", "Ask the live agents for up-to-date information and wait for their answers. Use it "
                 + "whenever the user wants live data: weather, news, or how such facts relate. Agents live now: "
                 + (agents.isEmpty() ? "none have announced themselves yet" : agents) + ".");
@@ -42,6 +45,22 @@ final class AgentTool {
                 + "instead of pronouns.");
         parameters.putArray("required").add("request");
         return tool;
+    }
+
+    /** One agent as its card describes it: description, skill names and a couple of example requests. */
+    static String describe(LiveAgent agent) {
+        StringBuilder text = new StringBuilder(agent.name()).append(" (").append(agent.description());
+        List<String> skills = agent.skills().stream().map(LiveAgent.Skill::name).toList();
+        if (!skills.isEmpty()) {
+            text.append(" Skills: ").append(String.join(", ", skills)).append('.');
+        }
+        List<String> examples = agent.skills().stream().flatMap(skill -> skill.examples().stream()
+                .limit(EXAMPLES_PER_SKILL)).toList();
+        if (!examples.isEmpty()) {
+            text.append(" For example: ").append(examples.stream().map(example -> "\"" + example + "\"")
+                    .collect(Collectors.joining(", "))).append('.');
+        }
+        return text.append(')').toString();
     }
 
     /** The {@code request} argument of a call, or an IllegalArgumentException that says what is wrong. */

@@ -14,8 +14,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The agents live in the registry, as this gateway last heard them: named in the {@code ask_agents} tool's
- * description and on the status page. The manager keeps its own view and decides who is really asked.
+ * The agents live in the registry, as this gateway last heard them, with their cards: named in the
+ * {@code ask_agents} tool's description and shown on the status page. The manager keeps its own view and decides who is really asked.
  */
 @Component
 public class AgentCatalog {
@@ -44,7 +44,7 @@ public class AgentCatalog {
         return latest.values().stream()
                 .filter(registered -> registered.occurredAt().isAfter(oldest))
                 .sorted(Comparator.comparing(AgentRegistered::agent))
-                .map(registered -> new LiveAgent(registered.agent(), registered.description()))
+                .map(registered -> LiveAgent.of(registered.card()))
                 .toList();
     }
 }

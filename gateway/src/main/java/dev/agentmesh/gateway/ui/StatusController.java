@@ -9,7 +9,10 @@ import org.springframework.web.bind.annotation.RestController;
 
 import java.util.List;
 
-/** What the page shows besides the conversation: offline or not, and the agents live right now. No secrets. */
+/**
+ * What the page shows besides the conversation: offline or not, and the agents live right now with what their cards
+ * say (description, version, skills with examples). No secrets.
+ */
 @RestController
 class StatusController {
 

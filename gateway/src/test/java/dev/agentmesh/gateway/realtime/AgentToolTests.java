@@ -2,6 +2,7 @@ package dev.agentmesh.gateway.realtime;
 
 import dev.agentmesh.events.AgentOutcome;
 import dev.agentmesh.events.AgentTaskCompleted;
+import dev.agentmesh.gateway.tasks.LiveAgent;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -11,6 +12,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class AgentToolTests {
+
+    @Test
+    void describesAnAgentFromItsCardWithSkillsAndAFewExamples() {
+        LiveAgent weather = new LiveAgent("weather", "Weather for a place.", "0.1.0", List.of(new LiveAgent.Skill(
+                "current-weather", "Weather now", "Conditions now", List.of("frost tonight?", "Umbrella in Oslo?",
+                "Wind in Galway?"))));
+
+        String text = AgentTool.describe(weather);
+
+        assertThat(text).isEqualTo("weather (Weather for a place. Skills: Weather now. For example: \"frost tonight?\", "
+                + "\"Umbrella in Oslo?\".)");
+    }
 
     @Test
     void readsTheRequestArgument() {

@@ -1,0 +1,111 @@
+package dev.agentmesh.manager.planning;
+
+import dev.agentmesh.events.AgentCard;
+import dev.agentmesh.events.AgentSkill;
+import dev.agentmesh.manager.registry.LiveAgent;
+import dev.langchain4j.model.embedding.EmbeddingModel;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The live agents' skills with the {@link Features} of their examples (and descriptions), and the
+ * {@link SkillClassifier} trained on them. Features are cached by text and the classifier by the set of cards: a
+ * heartbeat that repeats a card costs nothing, a new or changed card is embedded and trained on once.
+ */
+final class SkillIndex {
+
+    /** One skill of one live agent, with the embeddings of what its card says it answers. */
+    record IndexedSkill(LiveAgent agent, AgentSkill skill, List<String> texts, List<Features> examples) {
+
+        boolean buildsOnOtherAgents() {
+            return skill.buildsOnOtherAgents();
+        }
+    }
+
+    private final EmbeddingModel model;
+    private final Map<String, Features> cache = new ConcurrentHashMap<>();
+
+    SkillIndex(EmbeddingModel model) {
+        this.model = model;
+    }
+
+    /** The live agents' skills and the classifier trained on them; rebuilt only when the cards change. */
+    record Catalogue(List<AgentCard> cards, List<IndexedSkill> skills, SkillClassifier classifier) {
+    }
+
+    /** The few card sets seen last (agents come and go, and come back); training happens once per set. */
+    private static final int CATALOGUES_KEPT = 8;
+    private final Map<List<AgentCard>, Catalogue> catalogues = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<List<AgentCard>, Catalogue> eldest) {
+            return size() > CATALOGUES_KEPT;
+        }
+    };
+
+    /**
+     * The catalogue for these agents: one already trained on exactly their cards, or on more cards (an agent
+     * dropped out: its skills are left out, the others' models stay valid), or else trained now. One training at a
+     * time: concurrent plans for a new card set wait for the same training.
+     */
+    synchronized Catalogue catalogueOf(List<LiveAgent> agents) {
+        List<AgentCard> cards = agents.stream().map(LiveAgent::card).toList();
+        Catalogue known = catalogues.get(cards);
+        if (known != null) {
+            return known;
+        }
+        List<Catalogue> recentFirst = new ArrayList<>(catalogues.values());
+        java.util.Collections.reverse(recentFirst);
+        for (Catalogue larger : recentFirst) {
+            if (larger.cards().containsAll(cards)) {
+                Catalogue subset = new Catalogue(cards, larger.skills().stream()
+                        .filter(skill -> cards.contains(skill.agent().card())).toList(), larger.classifier());
+                catalogues.put(cards, subset);
+                return subset;
+            }
+        }
+        List<IndexedSkill> skills = skillsOf(agents);
+        Catalogue trained = new Catalogue(cards, skills, SkillClassifier.train(skills, this::embed));
+        catalogues.put(cards, trained);
+        return trained;
+    }
+
+    private List<IndexedSkill> skillsOf(List<LiveAgent> agents) {
+        List<IndexedSkill> skills = new ArrayList<>();
+        for (LiveAgent agent : agents) {
+            List<AgentSkill> declared = agent.card().skills();
+            if (declared.isEmpty()) {
+                // An agent from before cards: its description is all there is to learn from.
+                declared = List.of(new AgentSkill(agent.name(), agent.name(), agent.description(), null, null, null,
+                        null));
+            }
+            for (AgentSkill skill : declared) {
+                List<String> texts = new ArrayList<>(skill.examples());
+                List<Features> examples = new ArrayList<>();
+                examples.add(embed(skill.description()));
+                texts.forEach(example -> examples.add(embed(example)));
+                skills.add(new IndexedSkill(agent, skill, List.copyOf(texts), examples));
+            }
+        }
+        return skills;
+    }
+
+    Features embed(String text) {
+        return cache.computeIfAbsent(text, key -> Features.of(normalised(model.embed(key).content().vector()), key));
+    }
+
+    private static float[] normalised(float[] vector) {
+        double norm = 0;
+        for (float value : vector) {
+            norm += value * value;
+        }
+        float[] unit = new float[vector.length];
+        double length = Math.sqrt(norm);
+        for (int i = 0; i < vector.length; i++) {
+            unit[i] = (float) (vector[i] / (length == 0 ? 1 : length));
+        }
+        return unit;
+    }
+}
