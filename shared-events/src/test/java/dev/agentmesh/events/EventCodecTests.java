@@ -31,6 +31,9 @@ class EventCodecTests {
         return Stream.of(
                 new Object[] {"agent-task-requested.json", new AgentTaskRequested("e-1", AT, 1, "t-1", "c-1",
                         "What's the weather in Paris?", context, DEADLINE, "gateway-a")},
+                new Object[] {"agent-task-requested-for-user.json", new AgentTaskRequested("e-15", AT, 1, "t-1", "c-1",
+                        "Do I need an umbrella?", context, DEADLINE, "gateway-a",
+                        new UserContext("Ana", "Lyon", "metric", List.of("Formula 1"), "fr"))},
                 new Object[] {"agent-task-cancelled.json", new AgentTaskCancelled("e-2", AT, 1, "t-1", "c-1",
                         "barge-in")},
                 new Object[] {"subtask-requested.json", new SubtaskRequested("e-3", AT, 1, "t-1", "c-1", "chat",

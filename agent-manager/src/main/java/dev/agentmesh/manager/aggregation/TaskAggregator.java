@@ -271,7 +271,7 @@ final class TaskAggregator extends ContextualProcessor<String, Event, String, Ev
         for (String agent : state.agentsInStage(number)) {
             forward(state.taskId(), SubtaskRequested.of(state.taskId(), state.conversationId(), agent,
                     state.request(), state.context(), settings.answerCaps().priorAnswersWithinTotal(
-                            state.priorAnswers()), number, until), now);
+                            state.priorAnswers()), number, until, state.user()), now);
         }
         return state.withStage(number, until);
     }

@@ -4,6 +4,7 @@ import dev.agentmesh.events.AgentOutcome;
 import dev.agentmesh.events.AgentTaskRequested;
 import dev.agentmesh.events.ContextEntry;
 import dev.agentmesh.events.PriorAnswer;
+import dev.agentmesh.events.UserContext;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -18,10 +19,11 @@ import java.util.Map;
  * @param stageDeadline when the running stage gives up on its missing agents
  * @param outcomes per agent, in the order they arrived
  * @param closedAt when the result was published or the task cancelled; null while open
+ * @param user what the user's profile says, from the task, for every subtask; null when unknown
  */
 record TaskState(String taskId, String conversationId, String request, List<ContextEntry> context, String replyTo,
                  Instant requestedAt, Instant deadline, List<List<String>> stages, int stage, Instant stageDeadline,
-                 Map<String, AgentOutcome> outcomes, Status status, Instant closedAt) {
+                 Map<String, AgentOutcome> outcomes, Status status, Instant closedAt, UserContext user) {
 
     /** PLANNING until the plan comes back from the planning stage, then OPEN until the result is published. */
     enum Status { PLANNING, OPEN, COMPLETED, CANCELLED }
@@ -35,7 +37,7 @@ record TaskState(String taskId, String conversationId, String request, List<Cont
     /** Waiting for its plan; the deadline applies already. */
     static TaskState planning(AgentTaskRequested request, Instant now, Instant deadline) {
         return new TaskState(request.taskId(), request.conversationId(), request.request(), request.context(),
-                request.replyTo(), now, deadline, List.of(), 0, deadline, Map.of(), Status.PLANNING, null);
+                request.replyTo(), now, deadline, List.of(), 0, deadline, Map.of(), Status.PLANNING, null, request.user());
     }
 
     boolean isPlanning() {
@@ -44,12 +46,12 @@ record TaskState(String taskId, String conversationId, String request, List<Cont
 
     TaskState planned(List<List<String>> plannedStages) {
         return new TaskState(taskId, conversationId, request, context, replyTo, requestedAt, deadline, plannedStages,
-                0, stageDeadline, outcomes, Status.OPEN, closedAt);
+                0, stageDeadline, outcomes, Status.OPEN, closedAt, user);
     }
 
     static TaskState cancelledBeforeRequest(String taskId, String conversationId, Instant now) {
         return new TaskState(taskId, conversationId, "", List.of(), null, now, now, List.of(), 0, now, Map.of(),
-                Status.CANCELLED, now);
+                Status.CANCELLED, now, null);
     }
 
     /** Not finished: planning or waiting for agents. */
@@ -101,18 +103,18 @@ record TaskState(String taskId, String conversationId, String request, List<Cont
 
     TaskState withStage(int number, Instant until) {
         return new TaskState(taskId, conversationId, request, context, replyTo, requestedAt, deadline, stages, number,
-                until, outcomes, status, closedAt);
+                until, outcomes, status, closedAt, user);
     }
 
     TaskState withOutcome(AgentOutcome outcome) {
         Map<String, AgentOutcome> next = new LinkedHashMap<>(outcomes);
         next.put(outcome.agent(), outcome);
         return new TaskState(taskId, conversationId, request, context, replyTo, requestedAt, deadline, stages, stage,
-                stageDeadline, next, status, closedAt);
+                stageDeadline, next, status, closedAt, user);
     }
 
     TaskState closed(Status closing, Instant now) {
         return new TaskState(taskId, conversationId, request, context, replyTo, requestedAt, deadline, stages, stage,
-                stageDeadline, outcomes, closing, now);
+                stageDeadline, outcomes, closing, now, user);
     }
 }

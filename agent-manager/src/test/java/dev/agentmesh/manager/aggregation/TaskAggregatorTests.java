@@ -139,6 +139,23 @@ class TaskAggregatorTests {
     }
 
     @Test
+    void theUsersProfileTravelsFromTheTaskIntoEverySubtaskAndSurvivesTheStore() {
+        plan(List.of(List.of("weather"), List.of("chat")));
+        dev.agentmesh.events.UserContext ana = new dev.agentmesh.events.UserContext("Ana", "Lyon", "metric",
+                List.of("Formula 1"), "fr");
+
+        tasks.pipeInput("u1", AgentTaskRequested.of("u1", "c1", "Do I need an umbrella?", List.of(),
+                clock.instant().plusSeconds(8), "gateway-a", ana));
+        plans.pipeInput("u1", TaskPlanned.of("u1", "c1", "Do I need an umbrella?", nextPlan.get(), "test",
+                "fixed by the test"));
+        assertThat(single(subtasks("weather")).user()).isEqualTo(ana);
+        // stage two starts from the state read back from the store
+        replies.pipeInput("u1", SubtaskCompleted.of("u1", "c1", "weather", "Lyon: cloudy", 40));
+
+        assertThat(single(subtasks("chat")).user()).isEqualTo(ana);
+    }
+
+    @Test
     void publishesAPartialResultAtTheDeadlineNamingTheSilentAgent() {
         plan(List.of(List.of("weather", "news")));
         request("t3", Duration.ofSeconds(8));

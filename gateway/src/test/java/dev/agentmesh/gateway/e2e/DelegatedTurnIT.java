@@ -248,6 +248,11 @@ class DelegatedTurnIT {
                     Duration.ofSeconds(10)));
             assertThat(restored.path("conversation_id").asString()).isEqualTo(conversationId);
             assertThat(restored.path("restored").findValuesAsString("text")).contains("I live in Lyon.");
+
+            // the weather agent answers for the home city the profile knows, without being told it again
+            again.sendText("What's the weather like today?");
+            String completed = again.awaitEvent("agent_mesh.task.completed", event -> true, Duration.ofSeconds(45));
+            assertThat(completed).contains("\"agent\":\"weather\"", "Lyon, France");
         }
         // another user cannot take that conversation over
         try (RealtimeTestClient stranger = RealtimeTestClient.connect(mesh.realtimeUrl()
