@@ -1,6 +1,7 @@
 // Against a real gateway with its memory store (deploy/local/up.sh, or the in-process mesh of
 // DelegatedTurnIT): choose a voice, say where you live, see the learned fact with its sentence in
-// the memory panel, reload, and see the conversation and the voice come back.
+// the memory panel, reload, see the conversation and the voice come back, and get the weather for
+// the home city without naming it.
 //
 //   node resume-check.mjs <baseUrl> <screenshotPath>
 //
@@ -78,9 +79,18 @@ async function main() {
   if (!new URL(sockets.at(-1).url).searchParams.get('conversation_id')) throw new Error('the reload did not ask to resume');
   const voice = sockets.at(-1).sent[0]?.session?.audio?.output?.voice;
   if (voice !== 'cedar' || await page.inputValue('#voice') !== 'cedar') throw new Error(`after reload the voice is ${voice}`);
+
+  step = 'asking for the weather without naming the city';
+  const before = await page.$$eval('#transcript li[data-role="assistant"][data-final="true"]', (ns) => ns.length);
+  await page.fill('#message', "What's the weather like today?");
+  await page.press('#message', 'Enter');
+  await page.waitForFunction((n) => document.querySelectorAll('#transcript li[data-role="assistant"][data-final="true"]').length > n
+      && /Lyon/.test([...document.querySelectorAll('#transcript li[data-role="assistant"][data-final="true"] .msg-text')].at(-1).textContent),
+    before, { timeout: 45_000, polling: 250 });
+  const weather = await page.$$eval('#transcript li[data-role="assistant"][data-final="true"] .msg-text', (ns) => ns.at(-1).textContent);
   await page.screenshot({ path: screenshotPath, fullPage: true });
 
-  console.log(JSON.stringify({ ok: true, voice, learned: from, restored_user_turns: users }));
+  console.log(JSON.stringify({ ok: true, voice, learned: from, restored_user_turns: users, weather: weather.slice(0, 120) }));
 }
 
 let exitCode = 0;

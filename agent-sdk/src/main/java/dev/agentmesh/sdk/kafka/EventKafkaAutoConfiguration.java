@@ -115,8 +115,16 @@ public class EventKafkaAutoConfiguration {
         return factory;
     }
 
+    /**
+     * Observed, and a failed send is logged without the record's contents: they are users' turns, answers and
+     * profiles, which never go to a log.
+     */
     private static <V> KafkaTemplate<String, V> observed(KafkaTemplate<String, V> template) {
         template.setObservationEnabled(true);
+        org.springframework.kafka.support.LoggingProducerListener<String, V> failures =
+                new org.springframework.kafka.support.LoggingProducerListener<>();
+        failures.setIncludeContents(false);
+        template.setProducerListener(failures);
         return template;
     }
 

@@ -156,15 +156,19 @@ final class DelegatedTasks implements TaskListener {
         events.failed(taskId, took, reason);
     }
 
+    /** Where a cancellation is told: the model (an output for each call) and the client (agent events). */
+    enum Tell { NOBODY, CLIENT, MODEL_AND_CLIENT }
+
     /**
-     * Cancels every waiting task. While the session is open each call gets an output, so the conversation stays
-     * well formed; no response follows.
+     * Cancels every waiting task, publishing {@code agent-task-cancelled} for each. With {@link Tell#MODEL_AND_CLIENT}
+     * each call gets an output, so the conversation stays well formed; no response follows. Returns how many were
+     * cancelled.
      */
-    void cancelAll(String reason, boolean sessionOpen) {
+    int cancelAll(String reason, Tell tell) {
         List<PendingTask> cancelled;
         synchronized (this) {
             if (pending.isEmpty()) {
-                return;
+                return 0;
             }
             cancelled = new ArrayList<>(pending.values());
             pending.clear();
@@ -175,11 +179,14 @@ final class DelegatedTasks implements TaskListener {
             environment.cancel(AgentTaskCancelled.of(task.taskId(), conversationId, reason));
             environment.metrics().turn(Duration.ofNanos(System.nanoTime() - task.startedNanos()), "cancelled");
             log.info("Cancelled a task: taskId={} conversationId={}: {}", task.taskId(), conversationId, reason);
-            if (sessionOpen) {
+            if (tell == Tell.MODEL_AND_CLIENT) {
                 calls.cancelled(task.callId(), AgentTool.cancelled(reason));
+            }
+            if (tell != Tell.NOBODY) {
                 events.cancelled(task.taskId(), reason);
             }
         }
+        return cancelled.size();
     }
 
     private PendingTask take(String taskId) {

@@ -242,7 +242,7 @@ final class RelaySession {
                 }
             }
             case "response.cancel" -> {
-                tasks.cancelAll("the user interrupted the response", true);
+                tasks.cancelAll("the user interrupted the response", DelegatedTasks.Tell.MODEL_AND_CLIENT);
                 toUpstream(relay.upstream());
             }
             case "conversation.item.create" -> {
@@ -357,7 +357,7 @@ final class RelaySession {
                 toClient(text);
             }
             case "input_audio_buffer.speech_started" -> {
-                tasks.cancelAll("the user started speaking", true);
+                tasks.cancelAll("the user started speaking", DelegatedTasks.Tell.MODEL_AND_CLIENT);
                 toClient(text);
             }
             case "error" -> upstreamError(RealtimeJson.parseObject(text), text);
@@ -572,7 +572,8 @@ final class RelaySession {
     /** Replaces the upstream session with a new one that knows the conversation so far. */
     private void renew(String reason) {
         Upstream old = upstream;
-        tasks.cancelAll("the realtime session was renewed", false);
+        // the old session's calls do not exist in the new one: the tasks end here, and the client hears so
+        int cancelled = tasks.cancelAll("the realtime session was renewed", DelegatedTasks.Tell.CLIENT);
         synchronized (sequencer) {
             sequencer.reset();
             wordsOnlyNext = false;
@@ -585,6 +586,7 @@ final class RelaySession {
         notice.put("conversation_id", conversationId);
         notice.put("reason", reason);
         notice.put("restored_turns", seed.size());
+        notice.put("cancelled_tasks", cancelled);
         toClient(RealtimeJson.write(notice));
         log.info("Upstream session renewed: conversationId={} restoredTurns={} ({})", conversationId, seed.size(),
                 reason);
@@ -637,7 +639,7 @@ final class RelaySession {
             }
             closed = true;
         }
-        tasks.cancelAll(reason, false);
+        tasks.cancelAll(reason, DelegatedTasks.Tell.NOBODY);
         for (ScheduledFuture<?> timer : new ScheduledFuture<?>[] {idleCheck, renewal}) {
             if (timer != null) {
                 timer.cancel(false);

@@ -346,6 +346,40 @@ class RelayIT {
     }
 
     @Test
+    void aSpokenTurnsTranscriptIsRecordedAndTravelsWithTheNextTask() {
+        UPSTREAM.send("{\"type\":\"input_audio_buffer.committed\",\"item_id\":\"item_voice_1\"}");
+        UPSTREAM.send("{\"type\":\"conversation.item.input_audio_transcription.completed\",\"item_id\":"
+                + "\"item_voice_1\",\"content_index\":0,\"transcript\":\"Is it going to snow in Oslo tonight?\"}");
+        client.awaitEvent("conversation.item.input_audio_transcription.completed");
+
+        conversation.awaitEvent(TurnRecorded.class, turn -> turn.role().equals("user")
+                && turn.text().equals("Is it going to snow in Oslo tonight?"), Duration.ofSeconds(10));
+        UPSTREAM.modelCallsAskAgents("call_voice", "{\"request\":\"Snow in Oslo tonight\"}");
+        AgentTaskRequested task = tasks.awaitEvent(AgentTaskRequested.class,
+                requested -> requested.request().equals("Snow in Oslo tonight"), Duration.ofSeconds(20));
+        assertThat(task.context()).extracting("text").contains("Is it going to snow in Oslo tonight?");
+    }
+
+    @Test
+    void aTaskWaitingWhenTheUpstreamIsRenewedIsCancelledAndTheClientHearsSo() throws Exception {
+        client.sendText("News about Chile, please.");
+        UPSTREAM.modelCallsAskAgents("call_renew", "{\"request\":\"News about Chile\"}");
+        AgentTaskRequested task = tasks.awaitEvent(AgentTaskRequested.class,
+                requested -> requested.request().equals("News about Chile"), Duration.ofSeconds(20));
+
+        UPSTREAM.closeLatest(1011, "upstream failure");
+
+        tasks.awaitEvent(AgentTaskCancelled.class, event -> event.taskId().equals(task.taskId()), Duration.ofSeconds(10));
+        client.awaitEvent("agent_mesh.task.cancelled", event -> event.contains(task.taskId()), Duration.ofSeconds(10));
+        assertThat(client.awaitEvent("agent_mesh.session.renewed", event -> true, Duration.ofSeconds(10)))
+                .contains("\"cancelled_tasks\":1");
+        // a late result for it goes nowhere, and the new upstream session gets no output for a call it never had
+        publishResult(task, "relay-it", AgentOutcome.answered("news", "Headline", 20, 1));
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(3)).until(() -> UPSTREAM.received(
+                "conversation.item.create").stream().noneMatch(event -> event.contains("call_renew")));
+    }
+
+    @Test
     void anUpstreamThatKeepsDroppingEndsTheSessionWithACleanError() throws Exception {
         for (int drop = 0; drop < 4 && !client.closeCode().isDone(); drop++) {
             int opened = UPSTREAM.sessionsOpened();
