@@ -542,7 +542,9 @@ class RenderedManifestsTests {
         assertThat(registry.getSpec().getConfig()).as("agent-registry config").containsEntry("cleanup.policy", "compact");
         assertThat(manifests.topic(Topics.AGENT_TASKS).orElseThrow().getSpec().getPartitions())
                 .as("agent-tasks and agent-replies are joined by key, so they need the same partitions")
-                .isEqualTo(manifests.topic(Topics.AGENT_REPLIES).orElseThrow().getSpec().getPartitions());
+                .isEqualTo(manifests.topic(Topics.AGENT_REPLIES).orElseThrow().getSpec().getPartitions())
+                .as("agent-plans is read with them by task id, so it needs the same partitions")
+                .isEqualTo(manifests.topic(Topics.AGENT_PLANS).orElseThrow().getSpec().getPartitions());
     }
 
     /**
