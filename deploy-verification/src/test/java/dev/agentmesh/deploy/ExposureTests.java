@@ -46,6 +46,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ExposureTests {
 
     static final String REALTIME_PATH = "/v1/realtime";
+    static final String MEMORY_STORE = RenderedManifestsTests.MEMORY_STORE;
     /** A handler mapping with its path, if it names one: {@code @GetMapping("/x")}, {@code @PutMapping(path = "/x", …)}, {@code @DeleteMapping}. */
     static final Pattern MAPPING = Pattern.compile(
             "@(Get|Put|Post|Delete|Patch|Request)Mapping(?:\\(\\s*(?:(?:value|path)\\s*=\\s*)?(?:\"([^\"]*)\")?[^)]*\\))?");
@@ -117,9 +118,9 @@ class ExposureTests {
     void noNetworkPolicyOpensActuatorToEveryone(String overlay) {
         Manifests manifests = Manifests.of(overlay);
         List<String> problems = new ArrayList<>();
-        for (Deployment deployment : manifests.all(Deployment.class)) {
-            Map<String, String> labels = deployment.getSpec().getTemplate().getMetadata().getLabels();
-            Container container = deployment.getSpec().getTemplate().getSpec().getContainers().getFirst();
+        for (Manifests.Workload workload : manifests.workloads()) {
+            Map<String, String> labels = workload.podLabels();
+            Container container = workload.container();
             int actuator = actuatorPort(container);
             for (NetworkPolicy policy : manifests.all(NetworkPolicy.class)) {
                 if (!policy.getSpec().getPolicyTypes().contains("Ingress")
@@ -134,7 +135,7 @@ class ExposureTests {
                     boolean opensActuator = rule.getPorts().isEmpty() || rule.getPorts().stream()
                             .map(NetworkPolicyPort::getPort).anyMatch(p -> p == null || containerPort(container, p) == actuator);
                     if (opensActuator) {
-                        problems.add("NetworkPolicy " + policy.getMetadata().getName() + " opens " + deployment.getMetadata().getName()
+                        problems.add("NetworkPolicy " + policy.getMetadata().getName() + " opens " + workload.name()
                                 + "'s actuator port " + actuator + " (/actuator/prometheus, health) to every source");
                     }
                 }
@@ -149,18 +150,18 @@ class ExposureTests {
     void productionRequiresEverySecretItReferences(String overlay) {
         Manifests manifests = Manifests.of(overlay);
         List<String> problems = new ArrayList<>();
-        for (Deployment deployment : manifests.all(Deployment.class)) {
-            for (Container container : deployment.getSpec().getTemplate().getSpec().getContainers()) {
+        for (Manifests.Workload workload : manifests.workloads()) {
+            for (Container container : workload.pod().getContainers()) {
                 for (EnvVar env : container.getEnv()) {
                     var ref = env.getValueFrom() == null ? null : env.getValueFrom().getSecretKeyRef();
                     if (ref != null && Boolean.TRUE.equals(ref.getOptional()) && manifests.production()) {
-                        problems.add(deployment.getMetadata().getName() + ": " + env.getName() + " from Secret " + ref.getName()
+                        problems.add(workload.name() + ": " + env.getName() + " from Secret " + ref.getName()
                                 + " is optional, so without the Secret the pod starts Ready and runs without it");
                     }
                 }
                 container.getEnvFrom().stream().filter(from -> from.getSecretRef() != null
                         && Boolean.TRUE.equals(from.getSecretRef().getOptional()) && manifests.production())
-                        .forEach(from -> problems.add(deployment.getMetadata().getName() + ": envFrom Secret "
+                        .forEach(from -> problems.add(workload.name() + ": envFrom Secret "
                                 + from.getSecretRef().getName() + " is optional"));
             }
         }
@@ -176,11 +177,11 @@ class ExposureTests {
     void theGatewaysUpstreamResolvesFromItsPod(String overlay) {
         Manifests manifests = Manifests.of(overlay);
         List<String> problems = new ArrayList<>();
-        for (Deployment deployment : manifests.all(Deployment.class)) {
-            for (Container container : deployment.getSpec().getTemplate().getSpec().getContainers()) {
+        for (Manifests.Workload workload : manifests.workloads()) {
+            for (Container container : workload.pod().getContainers()) {
                 for (EnvVar env : container.getEnv()) {
                     if (env.getValue() != null && (env.getValue().contains("127.0.0.1") || env.getValue().contains("localhost"))) {
-                        problems.add(deployment.getMetadata().getName() + ": " + env.getName() + "=" + env.getValue()
+                        problems.add(workload.name() + ": " + env.getName() + "=" + env.getValue()
                                 + " points at the pod itself");
                     }
                 }
@@ -217,11 +218,11 @@ class ExposureTests {
     void imagesAreRegistryQualifiedAndProductionPinsThem(String overlay) {
         Manifests manifests = Manifests.of(overlay);
         List<String> problems = new ArrayList<>();
-        for (Deployment deployment : manifests.all(Deployment.class)) {
-            for (Container container : deployment.getSpec().getTemplate().getSpec().getContainers()) {
+        for (Manifests.Workload workload : manifests.workloads()) {
+            for (Container container : workload.pod().getContainers()) {
                 String image = container.getImage();
                 Matcher m = IMAGE.matcher(image);
-                String where = deployment.getMetadata().getName() + ": image " + image;
+                String where = workload.name() + ": image " + image;
                 if (!m.matches() || !(m.group("registry").contains(".") || m.group("registry").contains(":")
                         || m.group("registry").equals("localhost"))) {
                     problems.add(where + " is not registry-qualified (registry.host/path:tag), so the node's default"
@@ -238,6 +239,102 @@ class ExposureTests {
             }
         }
         assertThat(problems).as("problems in overlay %s", overlay).isEmpty();
+    }
+
+    /**
+     * memory-store's API trusts the user id in its path: only the gateway (which authenticated the user) and
+     * memory-store's own pods (the hop to the instance that owns a user) may open its port, as the render's
+     * NetworkPolicies decide it, and both really can (default-deny covers egress too). Prometheus reaches actuator on
+     * the management port, which is not the API's.
+     */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void onlyTheGatewayAndMemoryStoresOwnPodsReachTheMemoryApi(String overlay) {
+        Manifests manifests = Manifests.of(overlay);
+        Manifests.Workload store = manifests.workload(MEMORY_STORE).orElseThrow(() -> new AssertionError("no memory-store"));
+        ServiceSettings settings = ServiceSettings.of(store.container(), MEMORY_STORE);
+        int api = Integer.parseInt(settings.string("server.port").orElseThrow());
+        int management = settings.string("management.server.port").map(Integer::parseInt).orElse(api);
+        NetworkReach reach = new NetworkReach(manifests);
+        Set<String> trusted = Set.of("gateway", MEMORY_STORE);
+        Map<String, String> prometheusPod = Map.of("app.kubernetes.io/name", "prometheus");
+        List<NetworkReach.Source> sources = new ArrayList<>();
+        manifests.workloads().forEach(w -> sources.add(reach.pod(w)));
+        sources.add(NetworkReach.Source.podIn("monitoring", prometheusPod));
+        sources.add(NetworkReach.Source.podIn("keda", Map.of("app", "keda-operator")));
+        // a pod elsewhere that borrows the gateway's labels is not the gateway
+        sources.add(NetworkReach.Source.podIn("elsewhere", Map.of("app.kubernetes.io/name", "gateway",
+                "app.kubernetes.io/part-of", "agent-mesh")));
+        sources.add(NetworkReach.Source.internet());
+        List<String> problems = new ArrayList<>();
+        for (NetworkReach.Source source : sources) {
+            boolean shouldReach = source.namespace() != null && source.namespace().equals(store.resource().getMetadata().getNamespace())
+                    && trusted.contains(source.podLabels().get("app.kubernetes.io/name"));
+            if (reach.allows(source, store, api) != shouldReach) {
+                problems.add(source.name() + (shouldReach ? " cannot" : " can") + " reach memory-store's API port " + api);
+            }
+        }
+        if (management == api) {
+            problems.add("memory-store serves actuator on its API port " + api + ": Prometheus would reach the API");
+        } else if (!reach.allows(NetworkReach.Source.podIn("monitoring", prometheusPod), store, management)) {
+            problems.add("Prometheus cannot scrape memory-store's management port " + management);
+        }
+        if (actuatorPort(store.container()) != management) {
+            problems.add("memory-store's probes use port " + actuatorPort(store.container()) + ", actuator is on " + management);
+        }
+        assertThat(problems).as("problems in overlay %s", overlay).isEmpty();
+    }
+
+    /**
+     * The other instances reach a user's owner at its Kafka Streams application.server: the pod's own IP (downward
+     * API) and the API port, never the loopback default, which would send every remote read back to the asking pod.
+     */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void memoryStoreAdvertisesItsPodAddressOnItsApiPort(String overlay) {
+        Manifests.Workload store = Manifests.of(overlay).workload(MEMORY_STORE).orElseThrow();
+        Container container = store.container();
+        ServiceSettings settings = ServiceSettings.of(container, MEMORY_STORE);
+        String api = settings.string("server.port").orElseThrow();
+        List<EnvVar> env = container.getEnv();
+        int podIp = indexOf(env, "POD_IP");
+        assertThat(podIp).as("POD_IP in memory-store's env in %s", overlay).isNotNegative();
+        assertThat(env.get(podIp).getValueFrom() == null || env.get(podIp).getValueFrom().getFieldRef() == null ? null
+                : env.get(podIp).getValueFrom().getFieldRef().getFieldPath()).as("POD_IP from the downward API").isEqualTo("status.podIP");
+        int advertised = indexOf(env, "MEMORY_ADVERTISED_ADDRESS");
+        assertThat(advertised).as("MEMORY_ADVERTISED_ADDRESS after POD_IP (Kubernetes expands only earlier variables) in %s",
+                overlay).isGreaterThan(podIp);
+        assertThat(settings.string("spring.kafka.streams.properties.application.server"))
+                .as("memory-store's application.server in %s", overlay).contains("$(POD_IP):" + api);
+    }
+
+    /** MEMORY_STORE_URL names a Service of the render that selects memory-store's pods on their API port. */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void theGatewaysMemoryStoreUrlIsMemoryStoresService(String overlay) {
+        Manifests manifests = Manifests.of(overlay);
+        Manifests.Workload store = manifests.workload(MEMORY_STORE).orElseThrow();
+        int api = Integer.parseInt(ServiceSettings.of(store.container(), MEMORY_STORE).string("server.port").orElseThrow());
+        Container gateway = manifests.workload("gateway").orElseThrow().container();
+        String url = ServiceSettings.of(gateway, "gateway").string("gateway.memory.store-url").orElse("");
+        assertThat(url).as("the gateway's MEMORY_STORE_URL in %s", overlay).startsWith("http://");
+        URI uri = URI.create(url);
+        Optional<Service> service = manifests.named(Service.class, uri.getHost());
+        assertThat(service).as("Service %s in %s", uri.getHost(), overlay).isPresent();
+        assertThat(Manifests.selects(service.get().getSpec().getSelector(), store.podLabels()))
+                .as("Service %s selects memory-store's pods", uri.getHost()).isTrue();
+        assertThat(service.get().getSpec().getPorts()).as("a port %s of Service %s to memory-store's API port %s",
+                uri.getPort(), uri.getHost(), api).anyMatch(p -> p.getPort() == uri.getPort()
+                && containerPort(store.container(), p.getTargetPort()) == api);
+    }
+
+    private static int indexOf(List<EnvVar> env, String name) {
+        for (int i = 0; i < env.size(); i++) {
+            if (env.get(i).getName().equals(name)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** The UI's public paths, from the gateway's own sources: every static file, / for the page, every GET endpoint. */

@@ -1,10 +1,14 @@
 package dev.agentmesh.deploy;
 
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.strimzi.api.kafka.model.kafka.Kafka;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
@@ -24,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * One rendered overlay as typed objects: fabric8 models for Kubernetes kinds and ServiceMonitors, Strimzi's own
@@ -60,9 +65,60 @@ record Manifests(String overlay, List<HasMetadata> resources) {
         return named(Deployment.class, "realtime-emulator").isEmpty();
     }
 
-    /** The scale a Deployment never goes below: its ScaledObject's or HPA's minimum, else its replicas (default 1). */
+    /**
+     * What runs pods: a Deployment or a StatefulSet (memory-store keeps its stores on a volume per instance). Checks about
+     * pods, containers, budgets and selectors go through this, so they hold for both kinds.
+     *
+     * @param replicas the workload's own spec.replicas, null when unset (an autoscaler owns the scale)
+     */
+    record Workload(HasMetadata resource, LabelSelector selector, PodTemplateSpec template, Integer replicas) {
+
+        String name() {
+            return resource.getMetadata().getName();
+        }
+
+        String kind() {
+            return resource.getKind();
+        }
+
+        Map<String, String> podLabels() {
+            return template.getMetadata().getLabels();
+        }
+
+        PodSpec pod() {
+            return template.getSpec();
+        }
+
+        Container container() {
+            return template.getSpec().getContainers().getFirst();
+        }
+
+        @Override
+        public String toString() {
+            return kind() + " " + name();
+        }
+    }
+
+    /** Every Deployment and StatefulSet of the render. */
+    List<Workload> workloads() {
+        return Stream.concat(
+                all(Deployment.class).stream().map(d -> new Workload(d, d.getSpec().getSelector(), d.getSpec().getTemplate(),
+                        d.getSpec().getReplicas())),
+                all(StatefulSet.class).stream().map(s -> new Workload(s, s.getSpec().getSelector(), s.getSpec().getTemplate(),
+                        s.getSpec().getReplicas()))).toList();
+    }
+
+    Optional<Workload> workload(String name) {
+        return workloads().stream().filter(w -> w.name().equals(name)).findFirst();
+    }
+
+    /** The scale a workload never goes below: its ScaledObject's or HPA's minimum, else its replicas (default 1). */
     int minimumReplicas(Deployment deployment) {
-        String name = deployment.getMetadata().getName();
+        return minimumReplicas(workload(deployment.getMetadata().getName()).orElseThrow());
+    }
+
+    int minimumReplicas(Workload workload) {
+        String name = workload.name();
         for (GenericKubernetesResource scaled : generic("ScaledObject")) {
             Map<?, ?> spec = (Map<?, ?>) scaled.getAdditionalProperties().get("spec");
             Map<?, ?> target = (Map<?, ?>) spec.get("scaleTargetRef");
@@ -76,7 +132,7 @@ record Manifests(String overlay, List<HasMetadata> resources) {
                 return hpa.getSpec().getMinReplicas() == null ? 1 : hpa.getSpec().getMinReplicas();
             }
         }
-        return deployment.getSpec().getReplicas() == null ? 1 : deployment.getSpec().getReplicas();
+        return workload.replicas() == null ? 1 : workload.replicas();
     }
 
     <T extends HasMetadata> List<T> all(Class<T> type) {
@@ -100,9 +156,9 @@ record Manifests(String overlay, List<HasMetadata> resources) {
         return explicit != null ? explicit : topic.getMetadata().getName();
     }
 
-    /** The pod labels of every workload in the render. */
+    /** The pod labels of every workload (Deployment, StatefulSet) in the render. */
     List<Map<String, String>> podLabels() {
-        return all(Deployment.class).stream().map(d -> d.getSpec().getTemplate().getMetadata().getLabels()).toList();
+        return workloads().stream().map(Workload::podLabels).toList();
     }
 
     static boolean selects(LabelSelector selector, Map<String, String> labels) {

@@ -17,10 +17,11 @@ final class Meters {
     static final List<String> INFRASTRUCTURE_PREFIXES = List.of("kafka_", "kube_", "jvm_", "process_", "http_",
             "container_", "keda_", "spring_kafka_", "executor_", "logback_", "resilience4j_");
 
+    /** A meter's name, dotted ({@code gateway.refusals}) or already in Prometheus form ({@code memory_reads}). */
     static final Pattern METER = Pattern.compile(
-            "(Counter|Timer|Gauge|DistributionSummary|LongTaskTimer)\\.builder\\(\\s*\"([a-z0-9.]+)\"");
+            "(Counter|Timer|Gauge|DistributionSummary|LongTaskTimer)\\.builder\\(\\s*\"([a-z0-9._]+)\"");
     /** The registry's shorthand: {@code registry.counter("gateway.refusals", "code", code)}. */
-    static final Pattern REGISTRY_METER = Pattern.compile("\\.(counter|timer|gauge)\\(\\s*\"([a-z0-9.]+)\"");
+    static final Pattern REGISTRY_METER = Pattern.compile("\\.(counter|timer|gauge)\\(\\s*\"([a-z0-9._]+)\"");
     static final Pattern METRIC_SELECTOR = Pattern.compile("\\b([a-zA-Z_:][a-zA-Z0-9_:]*)\\{");
 
     private Meters() {

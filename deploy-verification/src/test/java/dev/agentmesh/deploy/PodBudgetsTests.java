@@ -51,14 +51,14 @@ class PodBudgetsTests {
     @MethodSource("overlays")
     void theGracePeriodCoversPreStopAndTheShutdownPhase(String overlay) {
         List<String> problems = new ArrayList<>();
-        for (Deployment deployment : Manifests.of(overlay).all(Deployment.class)) {
-            PodSpec pod = deployment.getSpec().getTemplate().getSpec();
-            Container container = pod.getContainers().getFirst();
-            Duration needed = preStop(container).plus(shutdownPhase(deployment)).plus(SHUTDOWN_MARGIN);
+        for (Manifests.Workload workload : Manifests.of(overlay).workloads()) {
+            PodSpec pod = workload.pod();
+            Container container = workload.container();
+            Duration needed = preStop(container).plus(shutdownPhase(workload)).plus(SHUTDOWN_MARGIN);
             if (grace(pod).compareTo(needed) < 0) {
-                problems.add(deployment.getMetadata().getName() + ": terminationGracePeriodSeconds " + grace(pod).toSeconds()
+                problems.add(workload.name() + ": terminationGracePeriodSeconds " + grace(pod).toSeconds()
                         + " < preStop " + preStop(container).toSeconds() + " s + shutdown phase "
-                        + shutdownPhase(deployment).toSeconds() + " s + " + SHUTDOWN_MARGIN.toSeconds() + " s");
+                        + shutdownPhase(workload).toSeconds() + " s + " + SHUTDOWN_MARGIN.toSeconds() + " s");
             }
         }
         assertThat(problems).as("problems in overlay %s", overlay).isEmpty();
@@ -79,7 +79,7 @@ class PodBudgetsTests {
         Optional<Duration> drain = settings.duration("gateway.drain.timeout");
         assertThat(drain).as("gateway.drain.timeout (GATEWAY_DRAIN_TIMEOUT) in %s: sessions last up to %s, so a stopping"
                 + " gateway must drain them within a bounded time", overlay, sessions).isPresent();
-        Duration phase = shutdownPhase(gateway);
+        Duration phase = shutdownPhase(Manifests.of(overlay).workload("gateway").orElseThrow());
         assertThat(drain.get().plus(SHUTDOWN_MARGIN)).as("drain + %s must fit the shutdown phase %s in %s", SHUTDOWN_MARGIN,
                 phase, overlay).isLessThanOrEqualTo(phase);
         assertThat(grace(pod)).as("grace period of the gateway in %s", overlay)
@@ -91,9 +91,9 @@ class PodBudgetsTests {
     @MethodSource("overlays")
     void memoryIsReservedAndLeavesRoomOutsideTheHeap(String overlay) {
         List<String> problems = new ArrayList<>();
-        for (Deployment deployment : Manifests.of(overlay).all(Deployment.class)) {
-            for (Container container : deployment.getSpec().getTemplate().getSpec().getContainers()) {
-                String where = deployment.getMetadata().getName() + "/" + container.getName();
+        for (Manifests.Workload workload : Manifests.of(overlay).workloads()) {
+            for (Container container : workload.pod().getContainers()) {
+                String where = workload.name() + "/" + container.getName();
                 Map<String, Quantity> requests = container.getResources().getRequests();
                 Map<String, Quantity> limits = container.getResources().getLimits();
                 Quantity limit = limits == null ? null : limits.get("memory");
@@ -129,13 +129,13 @@ class PodBudgetsTests {
     void podsAndKraftNodesSpreadOverNodesAndZones(String overlay) {
         Manifests manifests = Manifests.of(overlay);
         List<String> problems = new ArrayList<>();
-        for (Deployment deployment : manifests.all(Deployment.class)) {
-            Map<String, String> labels = deployment.getSpec().getTemplate().getMetadata().getLabels();
-            List<TopologySpreadConstraint> constraints = deployment.getSpec().getTemplate().getSpec().getTopologySpreadConstraints();
+        for (Manifests.Workload workload : manifests.workloads()) {
+            Map<String, String> labels = workload.podLabels();
+            List<TopologySpreadConstraint> constraints = workload.pod().getTopologySpreadConstraints();
             for (String key : List.of("kubernetes.io/hostname", "topology.kubernetes.io/zone")) {
                 if (constraints.stream().noneMatch(c -> key.equals(c.getTopologyKey())
                         && Manifests.selects(c.getLabelSelector(), labels))) {
-                    problems.add("Deployment " + deployment.getMetadata().getName() + ": no topology spread over " + key
+                    problems.add(workload + ": no topology spread over " + key
                             + " selecting its own pods");
                 }
             }
@@ -164,9 +164,8 @@ class PodBudgetsTests {
         assertThat(problems).as("problems in overlay %s", overlay).isEmpty();
     }
 
-    static Duration shutdownPhase(Deployment deployment) {
-        return ServiceSettings.of(deployment.getSpec().getTemplate().getSpec().getContainers().getFirst(),
-                deployment.getMetadata().getName()).duration("spring.lifecycle.timeout-per-shutdown-phase")
+    static Duration shutdownPhase(Manifests.Workload workload) {
+        return ServiceSettings.of(workload.container(), workload.name()).duration("spring.lifecycle.timeout-per-shutdown-phase")
                 .orElse(DEFAULT_SHUTDOWN_PHASE);
     }
 

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -30,6 +31,7 @@ import io.strimzi.api.kafka.model.user.acl.AclRule;
 import io.strimzi.api.kafka.model.user.acl.AclRuleGroupResource;
 import io.strimzi.api.kafka.model.user.acl.AclRuleType;
 import io.strimzi.api.kafka.model.user.acl.AclRuleTopicResource;
+import io.strimzi.api.kafka.model.user.acl.AclRuleTransactionalIdResource;
 import io.strimzi.api.kafka.model.user.acl.StrimziAclOperation;
 import dev.agentmesh.events.Topics;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -53,6 +55,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RenderedManifestsTests {
 
+    static final String MEMORY_STORE = "memory-store";
     static final Set<String> GENERIC_KINDS = Set.of("ScaledObject", "TriggerAuthentication");
     static final Set<String> SCALED_OBJECT_SPEC = Set.of("scaleTargetRef", "minReplicaCount", "maxReplicaCount",
             "pollingInterval", "cooldownPeriod", "idleReplicaCount", "initialCooldownPeriod", "advanced", "fallback",
@@ -198,6 +201,33 @@ class RenderedManifestsTests {
                 problems.add(service + " consumes with a group but no ScaledObject scales it on lag");
             }
         }
+        // A StatefulSet (memory-store) keeps state per instance: it runs a fixed scale, set by hand, since every added
+        // instance moves tasks and their stores; that scale must not exceed what its group can use.
+        for (StatefulSet stateful : manifests.all(StatefulSet.class)) {
+            String service = stateful.getMetadata().getName();
+            Optional<ServiceConsumption> consumption = ServiceConsumption.of(service);
+            if (consumption.isEmpty()) {
+                continue;
+            }
+            Integer replicas = stateful.getSpec().getReplicas();
+            if (replicas == null) {
+                problems.add("StatefulSet " + service + ": no replicas, so it runs one instance");
+                continue;
+            }
+            for (String topic : consumption.get().topics()) {
+                Optional<KafkaTopic> kafkaTopic = manifests.topic(topic);
+                if (kafkaTopic.isEmpty()) {
+                    problems.add("StatefulSet " + service + ": no KafkaTopic " + topic);
+                    continue;
+                }
+                int partitions = kafkaTopic.get().getSpec().getPartitions();
+                int consumers = replicas * consumption.get().threadsPerReplica();
+                if (consumers > partitions) {
+                    problems.add("StatefulSet " + service + ": " + replicas + " replicas x " + consumption.get().threadsPerReplica()
+                            + " threads = " + consumers + " consumers for " + partitions + " partitions of " + topic);
+                }
+            }
+        }
         assertThat(manifests.generic("ScaledObject")).as("ScaledObjects in %s", overlay).isNotEmpty();
         assertThat(problems).as("problems in overlay %s", overlay).isEmpty();
     }
@@ -210,19 +240,25 @@ class RenderedManifestsTests {
         Set<String> kafkaClusters = new HashSet<>();
         manifests.all(Kafka.class).forEach(k -> kafkaClusters.add(k.getMetadata().getName()));
         List<String> problems = new ArrayList<>();
-        for (Deployment deployment : manifests.all(Deployment.class)) {
-            String name = deployment.getMetadata().getName();
-            Map<String, String> labels = deployment.getSpec().getTemplate().getMetadata().getLabels();
-            if (!Manifests.selects(deployment.getSpec().getSelector(), labels)) {
-                problems.add("Deployment " + name + ": selector does not match its own pod template");
+        for (Manifests.Workload workload : manifests.workloads()) {
+            Map<String, String> labels = workload.podLabels();
+            if (!Manifests.selects(workload.selector(), labels)) {
+                problems.add(workload + ": selector does not match its own pod template");
             }
             if (manifests.all(PodDisruptionBudget.class).stream()
                     .noneMatch(pdb -> Manifests.selects(pdb.getSpec().getSelector(), labels))) {
-                problems.add("Deployment " + name + ": no PodDisruptionBudget selects its pods");
+                problems.add(workload + ": no PodDisruptionBudget selects its pods");
             }
             if (manifests.all(Service.class).stream()
                     .noneMatch(s -> Manifests.selects(s.getSpec().getSelector(), labels))) {
-                problems.add("Deployment " + name + ": no Service selects its pods");
+                problems.add(workload + ": no Service selects its pods");
+            }
+        }
+        for (StatefulSet stateful : manifests.all(StatefulSet.class)) {
+            String governing = stateful.getSpec().getServiceName();
+            if (governing != null && manifests.named(Service.class, governing).isEmpty()) {
+                problems.add("StatefulSet " + stateful.getMetadata().getName() + ": serviceName " + governing
+                        + " is no Service of this render");
             }
         }
         for (Service service : manifests.all(Service.class)) {
@@ -284,11 +320,11 @@ class RenderedManifestsTests {
     void everyContainerIsProbedBoundedAndLockedDown(String overlay) {
         Manifests manifests = Manifests.of(overlay);
         List<String> problems = new ArrayList<>();
-        for (Deployment deployment : manifests.all(Deployment.class)) {
-            PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+        for (Manifests.Workload workload : manifests.workloads()) {
+            PodSpec pod = workload.pod();
             PodSecurityContext podSecurity = pod.getSecurityContext();
             for (Container container : pod.getContainers()) {
-                String where = "Deployment " + deployment.getMetadata().getName() + " container " + container.getName();
+                String where = workload + " container " + container.getName();
                 probe(problems, where, "liveness", container.getLivenessProbe(), "/actuator/health/liveness", container);
                 probe(problems, where, "readiness", container.getReadinessProbe(), "/actuator/health/readiness", container);
                 var resources = container.getResources();
@@ -372,9 +408,9 @@ class RenderedManifestsTests {
                 }
             }
         }
-        for (Deployment deployment : manifests.all(Deployment.class)) {
-            String service = deployment.getMetadata().getName();
-            List<EnvVar> env = deployment.getSpec().getTemplate().getSpec().getContainers().getFirst().getEnv();
+        for (Manifests.Workload workload : manifests.workloads()) {
+            String service = workload.name();
+            List<EnvVar> env = workload.container().getEnv();
             if (env.stream().noneMatch(e -> e.getName().equals("KAFKA_BOOTSTRAP_SERVERS"))) {
                 continue;
             }
@@ -403,6 +439,9 @@ class RenderedManifestsTests {
             }
             if (!grants(rules, "group", consumption.get().group(), StrimziAclOperation.READ)) {
                 problems.add(service + ": may not use group " + consumption.get().group());
+            }
+            if (consumption.get().agentName() == null) {
+                problems.addAll(StreamsAccess.of(service, workload.container()).missingFrom(rules));
             }
             String agent = consumption.get().agentName();
             if (agent != null) {
@@ -446,6 +485,18 @@ class RenderedManifestsTests {
                 problems.add("agent-manager: may write " + owned + ", which belongs to another service");
             }
         }
+        // Users' memory is written by memory-store alone: a forged command could forget or rewrite any user, a write to
+        // its changelogs would change what it serves.
+        for (KafkaUser user : manifests.all(KafkaUser.class)) {
+            if (user.getMetadata().getName().equals(MEMORY_STORE)) {
+                continue;
+            }
+            for (String owned : List.of(Topics.MEMORY_COMMANDS, Topics.USER_PROFILES, MEMORY_STORE + "-conversations-changelog")) {
+                if (grants(acls(user), "topic", owned, StrimziAclOperation.WRITE)) {
+                    problems.add(user.getMetadata().getName() + ": may write " + owned + ", which only memory-store writes");
+                }
+            }
+        }
         assertThat(problems).as("problems in overlay %s", overlay).isEmpty();
     }
 
@@ -463,13 +514,81 @@ class RenderedManifestsTests {
                         expected.add(Topics.deadLetterFor(Topics.requestsFor(agent)));
                     });
         }
-        List<String> missing = expected.stream().filter(t -> manifests.topic(t).isEmpty()).toList();
+        // every topic named in shared-events' Topics, and every topic a service's code declares, with the partitions
+        // it declares (mesh.kafka.partitions unless literal): fewer would make its KafkaAdmin try to add partitions
+        for (var field : Topics.class.getFields()) {
+            if (field.getType() == String.class && java.lang.reflect.Modifier.isStatic(field.getModifiers())) {
+                try {
+                    expected.add((String) field.get(null));
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        List<String> problems = new ArrayList<>();
+        for (String module : Repository.modulesWithSources()) {
+            for (var declared : ServiceConsumption.declaredTopics(module).entrySet()) {
+                expected.add(declared.getKey());
+                int wanted = declared.getValue() != null ? declared.getValue() : meshPartitions(manifests, module);
+                manifests.topic(declared.getKey()).map(t -> t.getSpec().getPartitions()).filter(p -> p < wanted)
+                        .ifPresent(p -> problems.add(declared.getKey() + ": " + p + " partitions, but " + module
+                                + " declares it with " + wanted));
+            }
+        }
+        List<String> missing = expected.stream().distinct().filter(t -> manifests.topic(t).isEmpty()).toList();
         assertThat(missing).as("topics without a KafkaTopic in %s", overlay).isEmpty();
+        assertThat(problems).as("problems in overlay %s", overlay).isEmpty();
         KafkaTopic registry = manifests.topic(Topics.AGENT_REGISTRY).orElseThrow();
         assertThat(registry.getSpec().getConfig()).as("agent-registry config").containsEntry("cleanup.policy", "compact");
         assertThat(manifests.topic(Topics.AGENT_TASKS).orElseThrow().getSpec().getPartitions())
                 .as("agent-tasks and agent-replies are joined by key, so they need the same partitions")
-                .isEqualTo(manifests.topic(Topics.AGENT_REPLIES).orElseThrow().getSpec().getPartitions());
+                .isEqualTo(manifests.topic(Topics.AGENT_REPLIES).orElseThrow().getSpec().getPartitions())
+                .as("agent-plans is read with them by task id, so it needs the same partitions")
+                .isEqualTo(manifests.topic(Topics.AGENT_PLANS).orElseThrow().getSpec().getPartitions());
+    }
+
+    /**
+     * memory-store applies its topic settings at start (MemoryTopology: conversation-events' retention, user-profiles'
+     * compaction) while the Topic Operator applies the KafkaTopics: they must agree, or each undoes the other. Topics
+     * with users' words or profile edits keep them no longer than the audit log does, so forget-me has one bound. And
+     * memory-commands is merged with the turns-by-user repartition topic (mesh.kafka.partitions partitions): partition p
+     * of both must hold the same users.
+     */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void memoryTopicsCarryTheStoresSettings(String overlay) {
+        Manifests manifests = Manifests.of(overlay);
+        Manifests.Workload store = manifests.workload(MEMORY_STORE).orElseThrow(() -> new AssertionError("no memory-store"));
+        ServiceSettings settings = ServiceSettings.of(store.container(), MEMORY_STORE);
+        long audit = settings.duration("memory.topics.audit-retention").orElseThrow().toMillis();
+        long compactionLag = settings.duration("memory.topics.compaction-lag").orElseThrow().toMillis();
+        List<String> problems = new ArrayList<>();
+        Map<String, Object> events = config(manifests, Topics.CONVERSATION_EVENTS);
+        if (!String.valueOf(audit).equals(String.valueOf(events.get("retention.ms")))) {
+            problems.add(Topics.CONVERSATION_EVENTS + ": retention.ms " + events.get("retention.ms") + ", memory-store applies "
+                    + audit + " (MEMORY_AUDIT_RETENTION)");
+        }
+        Map<String, Object> profiles = config(manifests, Topics.USER_PROFILES);
+        if (!String.valueOf(profiles.get("cleanup.policy")).contains("compact")) {
+            problems.add(Topics.USER_PROFILES + ": not compacted (cleanup.policy " + profiles.get("cleanup.policy") + ")");
+        }
+        if (!String.valueOf(compactionLag).equals(String.valueOf(profiles.get("max.compaction.lag.ms")))) {
+            problems.add(Topics.USER_PROFILES + ": max.compaction.lag.ms " + profiles.get("max.compaction.lag.ms")
+                    + ", memory-store applies " + compactionLag + " (MEMORY_COMPACTION_LAG)");
+        }
+        for (String userData : List.of(Topics.MEMORY_COMMANDS, Topics.deadLetterFor(Topics.CONVERSATION_EVENTS),
+                Topics.deadLetterFor(Topics.MEMORY_COMMANDS))) {
+            Object retention = config(manifests, userData).get("retention.ms");
+            if (retention == null || Long.parseLong(retention.toString()) < 0 || Long.parseLong(retention.toString()) > audit) {
+                problems.add(userData + ": retention.ms " + retention + " keeps users' data longer than the audit log's "
+                        + audit);
+            }
+        }
+        int partitions = meshPartitions(manifests, MEMORY_STORE);
+        manifests.topic(Topics.MEMORY_COMMANDS).map(t -> t.getSpec().getPartitions()).filter(p -> p != partitions)
+                .ifPresent(p -> problems.add(Topics.MEMORY_COMMANDS + ": " + p + " partitions, but memory-store repartitions"
+                        + " turns by user into " + partitions + " (mesh.kafka.partitions)"));
+        assertThat(problems).as("problems in overlay %s", overlay).isEmpty();
     }
 
     @ParameterizedTest
@@ -542,6 +661,17 @@ class RenderedManifestsTests {
         }
     }
 
+    /** mesh.kafka.partitions as the module's workload would bind it (MeshKafkaProperties' default when unset). */
+    static int meshPartitions(Manifests manifests, String module) {
+        Optional<String> set = manifests.workload(module).flatMap(w -> ServiceSettings.of(w.container(), module)
+                .string("mesh.kafka.partitions"));
+        return Integer.parseInt(set.orElse(ServiceConsumption.meshDefault("partitions")));
+    }
+
+    private static Map<String, Object> config(Manifests manifests, String topic) {
+        return manifests.topic(topic).map(t -> t.getSpec().getConfig()).filter(Objects::nonNull).orElse(Map.of());
+    }
+
     static List<AclRule> acls(KafkaUser user) {
         return user.getSpec().getAuthorization() instanceof KafkaUserAuthorizationSimple simple ? simple.getAcls() : List.of();
     }
@@ -563,6 +693,7 @@ class RenderedManifestsTests {
         return switch (rule.getResource()) {
             case AclRuleTopicResource topic -> topic.getName();
             case AclRuleGroupResource group -> group.getName();
+            case AclRuleTransactionalIdResource id -> id.getName();
             default -> rule.getResource().getType();
         };
     }
@@ -571,6 +702,7 @@ class RenderedManifestsTests {
         return switch (rule.getResource()) {
             case AclRuleTopicResource topic -> topic.getPatternType();
             case AclRuleGroupResource group -> group.getPatternType();
+            case AclRuleTransactionalIdResource id -> id.getPatternType();
             default -> AclResourcePatternType.LITERAL;
         };
     }

@@ -1,6 +1,5 @@
 package dev.agentmesh.deploy;
 
-import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -97,7 +96,7 @@ class ScalingTests {
     }
 
     /**
-     * In production every Deployment runs at least two pods, and its PodDisruptionBudget lets a drain evict one
+     * In production every workload (Deployment, StatefulSet) runs at least two pods, and its PodDisruptionBudget lets a drain evict one
      * (never blocks it) while leaving one running. A single replica behind {@code maxUnavailable: 1} is an outage on
      * every node drain.
      */
@@ -106,10 +105,10 @@ class ScalingTests {
     void productionKeepsARunningPodThroughAnyOneDisruption(String overlay) {
         Manifests manifests = Manifests.of(overlay);
         List<String> problems = new ArrayList<>();
-        for (Deployment deployment : manifests.all(Deployment.class)) {
-            String name = deployment.getMetadata().getName();
-            int min = manifests.minimumReplicas(deployment);
-            Map<String, String> labels = deployment.getSpec().getTemplate().getMetadata().getLabels();
+        for (Manifests.Workload workload : manifests.workloads()) {
+            String name = workload.name();
+            int min = manifests.minimumReplicas(workload);
+            Map<String, String> labels = workload.podLabels();
             List<PodDisruptionBudget> budgets = manifests.all(PodDisruptionBudget.class).stream()
                     .filter(pdb -> Manifests.selects(pdb.getSpec().getSelector(), labels)).toList();
             for (PodDisruptionBudget pdb : budgets) {
@@ -130,21 +129,35 @@ class ScalingTests {
         assertThat(problems).as("problems in overlay %s", overlay).isEmpty();
     }
 
-    /** The manager's aggregation state lives in memory, rebuilt from its changelog: production keeps a standby copy. */
+    /**
+     * Kafka Streams state (the manager's aggregation store, memory-store's users) is rebuilt from changelogs when its
+     * tasks move: production keeps a standby copy on another instance of every Streams service, so a stopped instance's
+     * tasks resume at once, and runs more instances than standbys so the copies have somewhere to live.
+     */
     @ParameterizedTest
     @MethodSource("overlays")
-    void productionKeepsAWarmStandbyOfTheManagersState(String overlay) {
+    void productionKeepsAWarmStandbyOfEveryStreamsServicesState(String overlay) {
         Manifests manifests = Manifests.of(overlay);
-        Deployment manager = manifests.named(Deployment.class, "agent-manager").orElseThrow();
-        Container container = manager.getSpec().getTemplate().getSpec().getContainers().getFirst();
-        Map<String, String> streams = ServiceSettings.of(container, "agent-manager").map("spring.kafka.streams.properties");
-        int standby = Integer.parseInt(streams.getOrDefault("num.standby.replicas", "0"));
-        if (manifests.production()) {
-            assertThat(standby).as("num.standby.replicas of agent-manager in %s (Kafka Streams properties %s)", overlay, streams)
-                    .isGreaterThanOrEqualTo(1);
-            assertThat(manifests.minimumReplicas(manager)).as("agent-manager replicas to hold a standby in %s", overlay)
-                    .isGreaterThan(standby);
+        List<String> streamsServices = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (Manifests.Workload workload : manifests.workloads()) {
+            if (!ServiceConsumption.applicationConfig(workload.name()).containsKey("spring.kafka.streams.application-id")) {
+                continue;
+            }
+            streamsServices.add(workload.name());
+            Map<String, String> streams = ServiceSettings.of(workload.container(), workload.name())
+                    .map("spring.kafka.streams.properties");
+            int standby = Integer.parseInt(streams.getOrDefault("num.standby.replicas", "0"));
+            if (manifests.production() && standby < 1) {
+                problems.add(workload.name() + ": num.standby.replicas " + standby + " (Kafka Streams properties " + streams + ")");
+            }
+            if (manifests.production() && manifests.minimumReplicas(workload) <= standby) {
+                problems.add(workload.name() + ": " + manifests.minimumReplicas(workload) + " replica(s) cannot hold "
+                        + standby + " standby copies besides the active one");
+            }
         }
+        assertThat(streamsServices).as("Kafka Streams services in %s", overlay).contains("agent-manager", "memory-store");
+        assertThat(problems).as("problems in overlay %s", overlay).isEmpty();
     }
 
     private static int allowedDisruptions(PodDisruptionBudget pdb, int replicas) {

@@ -2,6 +2,7 @@ package dev.agentmesh.deploy;
 
 import dev.agentmesh.events.Topics;
 import dev.agentmesh.sdk.runtime.AgentAutoConfiguration;
+import dev.agentmesh.sdk.kafka.MeshKafkaProperties;
 import dev.agentmesh.sdk.runtime.AgentProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.yaml.snakeyaml.Yaml;
@@ -36,6 +37,13 @@ record ServiceConsumption(String group, Set<String> topics, int threadsPerReplic
     private static final Pattern STREAM_SOURCE = Pattern.compile(
             "\\.stream\\(\\s*(?:List\\.of\\(\\s*)?(Topics\\.[A-Z_]+(?:\\s*,\\s*Topics\\.[A-Z_]+)*)");
     private static final Pattern TOPIC_CONSTANT = Pattern.compile("Topics\\.([A-Z_]+)");
+    /** A topic a service declares for its KafkaAdmin: {@code TopicBuilder.name(Topics.X)} or {@code topic(Topics.X, …)}, maybe a dead letter. */
+    private static final Pattern DECLARED_TOPIC = Pattern.compile(
+            "(?:TopicBuilder\\.name|\\btopic)\\(\\s*(Topics\\.deadLetterFor\\(\\s*)?Topics\\.([A-Z_]+)"
+                    // the rest of the declaration, up to the next one on the same line (looked at, not consumed)
+                    + "(?=((?:(?!TopicBuilder|\\btopic\\().)*))");
+    private static final Pattern LITERAL_PARTITIONS = Pattern.compile("\\.partitions\\((\\d+)\\)");
+    private static final Pattern WRITTEN_TOPIC = Pattern.compile("\\.(?:to|send)\\(\\s*Topics\\.([A-Z_]+)\\s*,");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{[^:}]+:([^}]*)}");
 
     static Optional<ServiceConsumption> of(String module) {
@@ -122,6 +130,42 @@ record ServiceConsumption(String group, Set<String> topics, int threadsPerReplic
         return topics;
     }
 
+    /**
+     * Topics the module's code declares (KafkaAdmin NewTopics), with the partitions the declaration asks for: a literal
+     * {@code .partitions(n)}, else {@code mesh.kafka.partitions} (null here, the caller knows the setting).
+     */
+    static Map<String, Integer> declaredTopics(String module) {
+        Map<String, Integer> topics = new LinkedHashMap<>();
+        for (Path source : Repository.mainSources(module)) {
+            Matcher declared = DECLARED_TOPIC.matcher(Repository.read(source));
+            while (declared.find()) {
+                String topic = topicConstant(declared.group(2));
+                String name = declared.group(1) != null ? Topics.deadLetterFor(topic) : topic;
+                Matcher partitions = LITERAL_PARTITIONS.matcher(declared.group(3));
+                topics.put(name, partitions.find() ? Integer.valueOf(partitions.group(1)) : null);
+            }
+        }
+        return topics;
+    }
+
+    /** Topics the module's code writes by name: a Streams {@code .to(Topics.X, …)} or a template's {@code .send(Topics.X, …)}. */
+    static Set<String> writtenTopics(String module) {
+        Set<String> topics = new LinkedHashSet<>();
+        for (Path source : Repository.mainSources(module)) {
+            Matcher written = WRITTEN_TOPIC.matcher(Repository.read(source));
+            while (written.find()) {
+                topics.add(topicConstant(written.group(1)));
+            }
+        }
+        return topics;
+    }
+
+    /** Whether the module dead-letters what it reads to {@code <topic>-dlt} ({@code Topics.deadLetterFor(record.topic())}). */
+    static boolean deadLettersWhatItReads(String module) {
+        return Repository.mainSources(module).stream().map(Repository::read)
+                .anyMatch(code -> code.contains("Topics.deadLetterFor(record.topic())"));
+    }
+
     private static String topicConstant(String name) {
         try {
             return (String) Topics.class.getField(name).get(null);
@@ -132,8 +176,17 @@ record ServiceConsumption(String group, Set<String> topics, int threadsPerReplic
 
     /** The default of one AgentProperties component, from its @DefaultValue. */
     private static String agentDefault(String component) {
-        RecordComponent[] components = AgentProperties.class.getRecordComponents();
-        Constructor<?> canonical = AgentProperties.class.getDeclaredConstructors()[0];
+        return defaultOf(AgentProperties.class, component);
+    }
+
+    /** The default of one MeshKafkaProperties component (mesh.kafka.*), from its @DefaultValue. */
+    static String meshDefault(String component) {
+        return defaultOf(MeshKafkaProperties.class, component);
+    }
+
+    private static String defaultOf(Class<? extends Record> type, String component) {
+        RecordComponent[] components = type.getRecordComponents();
+        Constructor<?> canonical = type.getDeclaredConstructors()[0];
         for (int i = 0; i < components.length; i++) {
             if (components[i].getName().equals(component)) {
                 DefaultValue value = canonical.getParameters()[i].getAnnotation(DefaultValue.class);
@@ -143,6 +196,6 @@ record ServiceConsumption(String group, Set<String> topics, int threadsPerReplic
                 return List.of(value.value()).getFirst();
             }
         }
-        throw new IllegalStateException("AgentProperties has no " + component);
+        throw new IllegalStateException(type.getSimpleName() + " has no " + component);
     }
 }

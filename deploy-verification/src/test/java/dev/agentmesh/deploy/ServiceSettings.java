@@ -50,6 +50,10 @@ final class ServiceSettings {
         return binder.bind(property, Duration.class).map(Optional::of).orElse(Optional.empty());
     }
 
+    Optional<String> string(String property) {
+        return binder.bind(property, String.class).map(Optional::of).orElse(Optional.empty());
+    }
+
     Map<String, String> map(String property) {
         return binder.bind(property, Bindable.mapOf(String.class, String.class)).orElse(Map.of());
     }
