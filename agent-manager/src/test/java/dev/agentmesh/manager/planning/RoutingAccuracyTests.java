@@ -47,13 +47,15 @@ class RoutingAccuracyTests {
 
     @Test
     void developmentPart() {
-        List<Example> examples = new ArrayList<>(RoutingEvaluation.sharedDevSet());
+        List<Example> shared = RoutingEvaluation.sharedDevSet();
+        List<Example> examples = new ArrayList<>(shared);
         examples.addAll(RoutingEvaluation.resource("/routing/dev.jsonl"));
 
         Report report = RoutingEvaluation.measure("local planner, development part", planner, examples, agents);
         report("%s%n%s%s", report.summary(), report.table(), "misses:\n  " + String.join("\n  ", report.misses));
 
-        assertThat(report.total).isGreaterThanOrEqualTo(140);
+        // the repository's own development requests, plus the shared set's when it lies beside the clone
+        assertThat(report.total).isGreaterThanOrEqualTo(shared.isEmpty() ? 120 : 140);
         // a regression gate a little under the measured figures (README), not the targets
         assertThat(report.exactSetRate()).isGreaterThanOrEqualTo(0.85);
         assertThat(report.stageRate()).isGreaterThanOrEqualTo(0.85);
