@@ -50,7 +50,8 @@ class PlanningConfiguration {
 
     /**
      * Runs the local planner: two platform threads, since embedding is CPU work that would hold a virtual thread's
-     * carrier. The planner learns a new card when the registry announces it, before the agent counts as live.
+     * carrier. The planner learns new cards as the registry reader announces them, before those agents count as
+     * live, so plans never wait for the learning.
      */
     @Bean(destroyMethod = "close")
     ExecutorService localPlanningWorkers(LocalPlanner localPlanner, AgentDirectory directory) {

@@ -28,6 +28,8 @@ public class AgentDirectory {
 
     private final Map<String, AgentRegistered> latest = new ConcurrentHashMap<>();
     private final List<Consumer<List<LiveAgent>>> listeners = new CopyOnWriteArrayList<>();
+    /** Heartbeats that change the set of cards, taken in at the next announcement. */
+    private final Map<String, AgentRegistered> pending = new ConcurrentHashMap<>();
     private final Duration livenessTimeout;
     private final Clock clock;
 
@@ -42,45 +44,68 @@ public class AgentDirectory {
     }
 
     /**
-     * Takes a heartbeat in. When it brings a new agent or a changed card, the listeners (the local planner, which
-     * learns the cards) are told first, so that the agent is planned with once its card has been learned.
+     * Takes a heartbeat in. A heartbeat that would bring a new agent or a changed card waits for the next
+     * {@link #announceChanges()}, which lets the listeners (the local planner) learn the new set of cards first: an
+     * agent is planned with once its card has been learned, and plans never wait for the learning.
      */
     public void heard(AgentRegistered registered) {
-        AgentRegistered before = latest.get(registered.agent());
-        if (before != null && !registered.occurredAt().isAfter(before.occurredAt())) {
-            return;
-        }
+        AgentRegistered before = pending.getOrDefault(registered.agent(), latest.get(registered.agent()));
         Instant now = clock.instant();
         boolean joined = (before == null || !isLive(before, now)) && isLive(registered, now);
         boolean changedCard = before != null && !before.card().equals(registered.card());
-        if (joined || changedCard) {
-            List<LiveAgent> live = new java.util.ArrayList<>(live().stream()
-                    .filter(agent -> !agent.name().equals(registered.agent())).toList());
-            live.add(LiveAgent.of(registered));
-            live.sort(Comparator.comparing(LiveAgent::name));
-            listeners.forEach(listener -> listener.accept(List.copyOf(live)));
-        }
-        latest.merge(registered.agent(), registered,
-                (old, fresh) -> fresh.occurredAt().isAfter(old.occurredAt()) ? fresh : old);
-        if (joined) {
-            log.info("Agent '{}' is live (instance {}, requests on {}, {} skills)", registered.agent(),
-                    registered.instanceId(), registered.requestTopic(), registered.skills().size());
+        if (joined || changedCard || pending.containsKey(registered.agent())) {
+            pending.merge(registered.agent(), registered, AgentDirectory::newer);
+        } else {
+            latest.merge(registered.agent(), registered, AgentDirectory::newer);
         }
     }
 
-    /** Told the live agents whenever one joins or announces a different card, on the registry reader's thread. */
+    /**
+     * Tells the listeners the live agents as they will be with the waiting heartbeats, then takes those in. The
+     * registry reader calls it after each batch of records, so a backlog costs one notification, not one per record.
+     */
+    public void announceChanges() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        Map<String, AgentRegistered> arriving = new java.util.HashMap<>(pending);
+        Instant now = clock.instant();
+        Map<String, AgentRegistered> next = new java.util.HashMap<>(latest);
+        arriving.values().forEach(registered -> next.merge(registered.agent(), registered, AgentDirectory::newer));
+        List<LiveAgent> live = liveOf(next.values(), now);
+        listeners.forEach(listener -> listener.accept(live));
+        arriving.values().forEach(registered -> {
+            AgentRegistered before = latest.get(registered.agent());
+            latest.merge(registered.agent(), registered, AgentDirectory::newer);
+            pending.remove(registered.agent(), registered);
+            if ((before == null || !isLive(before, now)) && isLive(registered, now)) {
+                log.info("Agent '{}' is live (instance {}, requests on {}, {} skills)", registered.agent(),
+                        registered.instanceId(), registered.requestTopic(), registered.skills().size());
+            }
+        });
+    }
+
+    private static AgentRegistered newer(AgentRegistered old, AgentRegistered fresh) {
+        return fresh.occurredAt().isAfter(old.occurredAt()) ? fresh : old;
+    }
+
+    /** Told the live agents when one joined or announced a different card, on the registry reader's thread. */
     public void onChange(Consumer<List<LiveAgent>> listener) {
         listeners.add(listener);
     }
 
     void forget(String agent) {
+        pending.remove(agent);
         latest.remove(agent);
     }
 
     /** The live agents, sorted by name. */
     public List<LiveAgent> live() {
-        Instant now = clock.instant();
-        return latest.values().stream()
+        return liveOf(latest.values(), clock.instant());
+    }
+
+    private List<LiveAgent> liveOf(java.util.Collection<AgentRegistered> registrations, Instant now) {
+        return registrations.stream()
                 .filter(registered -> isLive(registered, now))
                 .sorted(Comparator.comparing(AgentRegistered::agent))
                 .map(LiveAgent::of)

@@ -70,6 +70,7 @@ class RegistryReader implements SmartLifecycle {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     read(record);
                 }
+                directory.announceChanges();
             }
         } catch (WakeupException | InterruptException | InterruptedException stopping) {
             // stop() was called
