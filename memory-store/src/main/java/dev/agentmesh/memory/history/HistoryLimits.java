@@ -33,7 +33,13 @@ public final class HistoryLimits {
         Turn bounded = new Turn(turn.role(), truncate(turn.text(), maxConversationBytes), turn.at());
         Conversation existing = history.conversation(conversationId).orElse(null);
         List<Turn> turns = new ArrayList<>(existing == null ? List.of() : existing.turns());
-        turns.add(bounded);
+        // in time order, whatever order the records arrived in: a gateway's first sends on a fresh producer all
+        // wait for metadata and may leave in any order (a user turn after the answer to it)
+        int at = turns.size();
+        while (at > 0 && turns.get(at - 1).at().isAfter(bounded.at())) {
+            at--;
+        }
+        turns.add(at, bounded);
         dropOldestTurns(turns);
         String title = existing != null && existing.title() != null ? existing.title()
                 : "user".equals(turn.role()) ? title(turn.text()) : null;

@@ -26,6 +26,19 @@ class HistoryLimitsTests {
     }
 
     @Test
+    void turnsAreKeptInTheOrderTheyHappenedWhateverOrderTheyArrive() {
+        HistoryLimits limits = new HistoryLimits(2, 10, 1000);
+        UserHistory history = UserHistory.empty();
+
+        history = limits.append(history, "c-1", new Turn("assistant", "Noted: Lyon.", T0.plusMillis(280)));
+        history = limits.append(history, "c-1", new Turn("user", "I live in Lyon.", T0));
+        history = limits.append(history, "c-1", new Turn("user", "And the weather?", T0.plusSeconds(2)));
+
+        assertThat(history.conversation("c-1").orElseThrow().turns()).extracting(Turn::text)
+                .containsExactly("I live in Lyon.", "Noted: Lyon.", "And the weather?");
+    }
+
+    @Test
     void keepsAtMostTheConfiguredTurnsPerConversationOldestDroppedFirst() {
         HistoryLimits limits = new HistoryLimits(5, 3, 1000);
         UserHistory history = UserHistory.empty();
