@@ -38,9 +38,24 @@ class WeatherAgentIT {
         mvc.perform(get("/.well-known/agent-card.json"))
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.name").value("weather"))
+                // the build's version (META-INF/build-info.properties), not a hard-coded one
+                .andExpect(jsonPath("$.version").value(new org.springframework.boot.info.BuildProperties(
+                        loadBuildInfo()).getVersion()))
                 .andExpect(jsonPath("$.skills[0].id").value("current-weather"))
                 .andExpect(jsonPath("$.skills[0].examples[0]").isString())
                 .andExpect(jsonPath("$.agentMesh.requestTopic").value("weather-requests"));
+    }
+
+    private static java.util.Properties loadBuildInfo() throws java.io.IOException {
+        java.util.Properties build = new java.util.Properties();
+        try (var in = WeatherAgentIT.class.getResourceAsStream("/META-INF/build-info.properties")) {
+            assertThat(in).as("build-info.properties from spring-boot-maven-plugin").isNotNull();
+            build.load(in);
+        }
+        java.util.Properties stripped = new java.util.Properties();
+        build.stringPropertyNames().forEach(key -> stripped.setProperty(key.replaceFirst("^build\\.", ""),
+                build.getProperty(key)));
+        return stripped;
     }
 
     @Test

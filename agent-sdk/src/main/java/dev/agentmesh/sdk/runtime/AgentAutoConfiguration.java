@@ -66,10 +66,15 @@ public class AgentAutoConfiguration {
         return container;
     }
 
-    /** The card this instance announces, built once from the agent bean and its card file. */
+    /**
+     * The card this instance announces, built once from the agent bean and its card file; its version is the
+     * build's (META-INF/build-info.properties) unless {@code agent.version} says otherwise.
+     */
     @Bean
-    AgentCard agentCard(Agent agent, AgentProperties properties) {
-        return AgentCardFactory.cardOf(agent, properties);
+    AgentCard agentCard(Agent agent, AgentProperties properties,
+                        org.springframework.beans.factory.ObjectProvider<org.springframework.boot.info.BuildProperties> build) {
+        org.springframework.boot.info.BuildProperties info = build.getIfAvailable();
+        return AgentCardFactory.cardOf(agent, properties, info == null ? "unknown" : info.getVersion());
     }
 
     @Bean

@@ -23,6 +23,11 @@ final class AgentCardFactory {
     }
 
     static AgentCard cardOf(Agent agent, AgentProperties properties) {
+        return cardOf(agent, properties, "unknown");
+    }
+
+    /** The card; its version is {@code agent.version} when set, else {@code buildVersion} (the jar's). */
+    static AgentCard cardOf(Agent agent, AgentProperties properties, String buildVersion) {
         String name = agent.name();
         if (name == null || !NAME.matcher(name).matches()) {
             throw new IllegalStateException("Agent name '" + name + "' must be lower-case letters, digits and "
@@ -43,6 +48,8 @@ final class AgentCardFactory {
                 throw new IllegalStateException("Agent '" + name + "' declares skill '" + skill.id() + "' twice");
             }
         }
-        return new AgentCard(name, description, properties.version(), TEXT, TEXT, skills);
+        String version = properties.version() == null || properties.version().isBlank() ? buildVersion
+                : properties.version();
+        return new AgentCard(name, description, version, TEXT, TEXT, skills);
     }
 }

@@ -15,7 +15,7 @@ import java.time.Duration;
  *
  * @param concurrency listener threads; more than the request topic's partitions is useless
  * @param heartbeatInterval how often the instance announces itself in the registry
- * @param version reported in the registry
+ * @param version reported in the registry; blank: the build's version
  * @param instanceId reported in the registry; empty means the HOSTNAME (the pod name in Kubernetes)
  * @param maxAnswerSize the most an answer (or a failure's reason) may take in UTF-8; a longer one is cut and marked
  *                      truncated before it is sent, so one reply can never approach Kafka's 1 MiB record limit
@@ -26,7 +26,7 @@ import java.time.Duration;
 public record AgentProperties(
         @DefaultValue("2") @Min(1) int concurrency,
         @DefaultValue("5s") @NotNull Duration heartbeatInterval,
-        @DefaultValue("0.1.0") String version,
+        @DefaultValue("") String version,
         @DefaultValue("") String instanceId,
         @DefaultValue("16KB") @NotNull DataSize maxAnswerSize) {
 

@@ -23,6 +23,10 @@ class AgentCardFactoryTests {
         AgentCard card = AgentCardFactory.cardOf(agent("stocks", "Share prices for a ticker", null), PROPERTIES);
 
         assertThat(card.version()).isEqualTo("1.2.3");
+        AgentProperties unset = new AgentProperties(1, Duration.ofSeconds(5), "", "",
+                org.springframework.util.unit.DataSize.ofKilobytes(16));
+        assertThat(AgentCardFactory.cardOf(agent("stocks", "Share prices for a ticker", null), unset, "0.4.2")
+                .version()).as("the build's version when none is configured").isEqualTo("0.4.2");
         assertThat(card.skills()).singleElement().satisfies(skill -> {
             assertThat(skill.description()).isEqualTo("Share prices for a ticker");
             assertThat(skill.examples()).isEmpty();
