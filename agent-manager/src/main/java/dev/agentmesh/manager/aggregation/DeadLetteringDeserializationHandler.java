@@ -41,11 +41,14 @@ public class DeadLetteringDeserializationHandler implements DeserializationExcep
         dead.headers().add("dlt-original-offset", String.valueOf(record.offset()).getBytes(StandardCharsets.UTF_8));
         try {
             producer.send(dead).get(10, TimeUnit.SECONDS);
-            log.warn("Dead-lettered {}-{}@{} to {}: {}", record.topic(), record.partition(), record.offset(),
-                    deadLetterTopic, messageOf(exception));
+            // the reason travels in the dead letter's headers; the log names only its kind, because a decoder's
+            // message may quote the record (a user's words)
+            log.warn("Dead-lettered {}-{}@{} to {} ({})", record.topic(), record.partition(), record.offset(),
+                    deadLetterTopic, exception.getClass().getSimpleName());
             return DeserializationHandlerResponse.CONTINUE;
         } catch (Exception e) {
-            log.error("Could not dead-letter {}-{}@{}; stopping", record.topic(), record.partition(), record.offset(), e);
+            log.error("Could not dead-letter {}-{}@{}; stopping ({})", record.topic(), record.partition(),
+                    record.offset(), e.getClass().getSimpleName());
             return DeserializationHandlerResponse.FAIL;
         }
     }
