@@ -31,7 +31,7 @@ import java.util.function.Supplier;
  * The aggregation topology: agent-tasks, agent-replies and agent-plans, all keyed by task id and equally
  * partitioned, flow into one {@link TaskAggregator} per partition; what it emits is routed by type to the agents' request topics,
  * agent-results and conversation-events. Records that cannot be decoded go to {@code <topic>-dlt}
- * ({@link DeadLetteringDeserializationHandler}), and so do records too large for the broker
+ * ({@link dev.agentmesh.sdk.streams.DeadLetteringDeserializationHandler}), and so do records too large for the broker
  * ({@link DeadLetteringProductionHandler}).
  */
 @Configuration(proxyBeanMethods = false)

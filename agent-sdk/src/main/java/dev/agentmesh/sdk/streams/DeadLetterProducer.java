@@ -1,4 +1,4 @@
-package dev.agentmesh.manager.aggregation;
+package dev.agentmesh.sdk.streams;
 
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -12,12 +12,12 @@ import java.util.Map;
  * The plain producer the stream's exception handlers write dead letters with: Kafka Streams configures them with
  * its own settings, of which the connection and security ones are taken.
  */
-final class DeadLetterProducer {
+public final class DeadLetterProducer {
 
     private DeadLetterProducer() {
     }
 
-    static KafkaProducer<byte[], byte[]> create(Map<String, ?> streamsConfigs) {
+    public static KafkaProducer<byte[], byte[]> create(Map<String, ?> streamsConfigs) {
         Map<String, Object> producerConfig = new HashMap<>();
         streamsConfigs.forEach((key, value) -> {
             if (key.equals(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG) || key.startsWith("security.")

@@ -1,26 +1,23 @@
-package dev.agentmesh.memory.store;
+package dev.agentmesh.sdk.streams;
 
 import dev.agentmesh.events.Topics;
-import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A record the memory store cannot decode goes, unchanged, to {@code <topic>-dlt} with the reason in its headers,
- * and the stream carries on; if the dead-letter topic cannot be written, the stream stops rather than lose it. The
- * log line names the record and the kind of error only: a decoder's message may quote the record's content.
+ * For a Kafka Streams service ({@code deserialization.exception.handler}): a record the stream cannot decode goes,
+ * unchanged, to {@code <topic>-dlt} with the reason in its headers, and the stream carries on; if the dead-letter
+ * topic cannot be written, the stream stops rather than lose it. The log line names the record and the kind of
+ * error only: a decoder's message may quote the record's content (a user's words).
  */
 public class DeadLetteringDeserializationHandler implements DeserializationExceptionHandler {
 
@@ -30,15 +27,7 @@ public class DeadLetteringDeserializationHandler implements DeserializationExcep
 
     @Override
     public void configure(Map<String, ?> configs) {
-        Map<String, Object> producerConfig = new HashMap<>();
-        configs.forEach((key, value) -> {
-            if (key.equals(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG) || key.startsWith("security.")
-                    || key.startsWith("sasl.") || key.startsWith("ssl.")) {
-                producerConfig.put(key, value);
-            }
-        });
-        producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        producer = new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer());
+        producer = DeadLetterProducer.create(configs);
     }
 
     @Override
