@@ -32,8 +32,8 @@ public interface Agent {
     }
 
     /**
-     * Answers one request. Runs on the listener's thread; the SDK stops waiting at the deadline and then sends
-     * no reply. Throw {@link AgentException} with a reason a person can read when the request cannot be
+     * Answers one request. Runs on a virtual thread, up to {@code agent.max-in-flight} requests at once, so it
+     * must be safe to call concurrently; the SDK stops waiting at the deadline and then sends no reply. Throw {@link AgentException} with a reason a person can read when the request cannot be
      * answered; any other exception becomes a failure with a generic reason.
      */
     String handle(AgentRequest request) throws Exception;

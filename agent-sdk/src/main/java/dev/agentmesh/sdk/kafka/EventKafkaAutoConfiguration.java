@@ -93,11 +93,16 @@ public class EventKafkaAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     DefaultErrorHandler deadLetteringErrorHandler(KafkaTemplate<String, Object> deadLetterTemplate) {
-        DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(deadLetterTemplate,
-                (record, exception) -> new TopicPartition(Topics.deadLetterFor(record.topic()), -1));
-        DefaultErrorHandler handler = new DefaultErrorHandler(recoverer, new FixedBackOff(100, 2));
+        DefaultErrorHandler handler = new DefaultErrorHandler(deadLetterRecoverer(deadLetterTemplate),
+                new FixedBackOff(100, 2));
         handler.addNotRetryableExceptions(InvalidEventException.class, IllegalArgumentException.class);
         return handler;
+    }
+
+    /** Publishes a failed record, unchanged, to {@code <topic>-dlt} with the error in its headers. */
+    public static DeadLetterPublishingRecoverer deadLetterRecoverer(KafkaTemplate<String, Object> deadLetterTemplate) {
+        return new DeadLetterPublishingRecoverer(deadLetterTemplate,
+                (record, exception) -> new TopicPartition(Topics.deadLetterFor(record.topic()), -1));
     }
 
     /** The default factory for {@code @KafkaListener}s and for containers the SDK creates. */

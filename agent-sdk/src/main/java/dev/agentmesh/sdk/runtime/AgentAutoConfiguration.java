@@ -2,13 +2,13 @@ package dev.agentmesh.sdk.runtime;
 
 import dev.agentmesh.events.AgentCard;
 import dev.agentmesh.events.Event;
-import dev.agentmesh.events.SubtaskRequested;
 import dev.agentmesh.events.Topics;
 import dev.agentmesh.sdk.Agent;
 import dev.agentmesh.sdk.kafka.EventKafkaAutoConfiguration;
 import dev.agentmesh.sdk.kafka.MeshKafkaProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -17,10 +17,12 @@ import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.AcknowledgingMessageListener;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
-import org.springframework.kafka.listener.MessageListener;
+import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.util.StringUtils;
 
+import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,23 +48,53 @@ public class AgentAutoConfiguration {
     }
 
     @Bean
-    SubtaskRunner subtaskRunner(Agent agent, KafkaTemplate<String, Event> eventTemplate, MeterRegistry meters,
+    AgentMetrics agentMetrics(Agent agent, MeterRegistry meters) {
+        return new AgentMetrics(meters, agent.name());
+    }
+
+    @Bean
+    SubtaskRunner subtaskRunner(Agent agent, KafkaTemplate<String, Event> eventTemplate, AgentMetrics agentMetrics,
                                 ExecutorService agentWorkers, AgentProperties properties) {
-        return new SubtaskRunner(agent, eventTemplate, new AgentMetrics(meters, agent.name()), agentWorkers,
+        return new SubtaskRunner(agent, eventTemplate, agentMetrics, agentWorkers,
                 (int) properties.maxAnswerSize().toBytes());
     }
 
     @Bean
+    SubtaskDispatcher subtaskDispatcher(SubtaskRunner subtaskRunner, AgentMetrics agentMetrics,
+                                        KafkaTemplate<String, Object> deadLetterTemplate, AgentProperties properties) {
+        return new SubtaskDispatcher(subtaskRunner, EventKafkaAutoConfiguration.deadLetterRecoverer(deadLetterTemplate),
+                agentMetrics, properties.maxInFlight(), properties.drainTimeout());
+    }
+
+    /**
+     * The request listener: hands each record to the dispatcher, which runs up to {@code agent.max-in-flight}
+     * subtasks at once and acknowledges them in offset order (ack mode MANUAL); a poll brings at most that many
+     * records unless {@code spring.kafka.consumer.max-poll-records} says otherwise, and finished work is committed
+     * within {@code mesh.kafka.ack-time} also when no further record arrives (the poll timeout).
+     */
+    @Bean
     ConcurrentMessageListenerContainer<String, Event> agentRequestsContainer(
             Agent agent, ConcurrentKafkaListenerContainerFactory<String, Event> kafkaListenerContainerFactory,
-            SubtaskRunner subtaskRunner, AgentProperties properties) {
+            SubtaskDispatcher subtaskDispatcher, AgentProperties properties, MeshKafkaProperties mesh) {
         ConcurrentMessageListenerContainer<String, Event> container =
                 kafkaListenerContainerFactory.createContainer(Topics.requestsFor(agent.name()));
-        container.getContainerProperties().setGroupId(consumerGroup(agent.name()));
-        container.getContainerProperties().setMessageListener(
-                (MessageListener<String, Event>) record -> subtaskRunner.run(asSubtask(record.value())));
+        ContainerProperties listener = container.getContainerProperties();
+        listener.setGroupId(consumerGroup(agent.name()));
+        listener.setMessageListener(
+                (AcknowledgingMessageListener<String, Event>) subtaskDispatcher::dispatch);
+        listener.setAckMode(ContainerProperties.AckMode.MANUAL);
+        listener.setPollTimeout(Math.max(100, mesh.ackTime().toMillis()));
+        listener.setConsumerRebalanceListener(subtaskDispatcher);
+        if (!kafkaListenerContainerFactory.getConsumerFactory().getConfigurationProperties()
+                .containsKey(ConsumerConfig.MAX_POLL_RECORDS_CONFIG)) {
+            Properties overrides = new Properties();
+            overrides.setProperty(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(properties.maxInFlight()));
+            listener.setKafkaConsumerProperties(overrides);
+        }
+        container.setCommonErrorHandler(subtaskDispatcher.errorHandler());
         container.setConcurrency(properties.concurrency());
         container.setBeanName(agent.name() + "-requests-listener");
+        subtaskDispatcher.attach(container);
         return container;
     }
 
@@ -96,14 +128,6 @@ public class AgentAutoConfiguration {
 
     private static NewTopic topic(String name, MeshKafkaProperties mesh) {
         return TopicBuilder.name(name).partitions(mesh.partitions()).replicas(mesh.replicationFactor()).build();
-    }
-
-    private static SubtaskRequested asSubtask(Event event) {
-        if (event instanceof SubtaskRequested subtask) {
-            return subtask;
-        }
-        throw new dev.agentmesh.events.InvalidEventException(
-                "expected a subtask-requested event, got " + (event == null ? "a tombstone" : event.getClass().getSimpleName()));
     }
 
     private static String instanceId(Agent agent, AgentProperties properties) {

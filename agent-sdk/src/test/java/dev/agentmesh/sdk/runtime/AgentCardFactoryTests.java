@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class AgentCardFactoryTests {
 
     private static final AgentProperties PROPERTIES = new AgentProperties(1, Duration.ofSeconds(5), "1.2.3", "",
-            org.springframework.util.unit.DataSize.ofKilobytes(16));
+            org.springframework.util.unit.DataSize.ofKilobytes(16), 16, Duration.ofSeconds(10));
 
     @Test
     void anAgentWithoutACardFileIsAnnouncedWithOneSkillMadeOfItsDescription() {
@@ -24,7 +24,7 @@ class AgentCardFactoryTests {
 
         assertThat(card.version()).isEqualTo("1.2.3");
         AgentProperties unset = new AgentProperties(1, Duration.ofSeconds(5), "", "",
-                org.springframework.util.unit.DataSize.ofKilobytes(16));
+                org.springframework.util.unit.DataSize.ofKilobytes(16), 16, Duration.ofSeconds(10));
         assertThat(AgentCardFactory.cardOf(agent("stocks", "Share prices for a ticker", null), unset, "0.4.2")
                 .version()).as("the build's version when none is configured").isEqualTo("0.4.2");
         assertThat(card.skills()).singleElement().satisfies(skill -> {

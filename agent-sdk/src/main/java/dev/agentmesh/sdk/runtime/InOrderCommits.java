@@ -1,0 +1,174 @@
+package dev.agentmesh.sdk.runtime;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.springframework.kafka.support.Acknowledgment;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Which request offsets may be committed while subtasks finish out of order. Per partition it keeps the records
+ * taken and not yet finished, in offset order; a finished record is acknowledged only when every record before it
+ * on its partition has finished too, so the committed offset never passes unfinished work. A crash therefore
+ * redelivers the unfinished subtask together with the finished ones after it; their second replies are harmless
+ * because the manager keeps the first reply per task and agent.
+ * <p>
+ * Spring's container (ack mode MANUAL) commits the highest acknowledged offset of each partition at its next poll.
+ * A partition that is revoked, or an instance that stops, is {@link #release released}: acknowledgements of work
+ * that finishes afterwards are dropped, since the records are then another consumer's (or a later run's) to commit.
+ * A record the container dead-lettered itself (it could not be decoded) counts as finished but carries no
+ * acknowledgement, so its own offset is committed with the next record after it; until then a restart would
+ * dead-letter it a second time.
+ */
+final class InOrderCommits {
+
+    /** One record taken from its partition: {@link #start} it, then mark it {@link #finished}. */
+    static final class Ticket {
+        private final Partition partition;
+        private final long offset;
+        private final Acknowledgment acknowledgment;
+        private boolean started;
+        private boolean done;
+
+        private Ticket(Partition partition, long offset, Acknowledgment acknowledgment) {
+            this.partition = partition;
+            this.offset = offset;
+            this.acknowledgment = acknowledgment;
+        }
+
+        long offset() {
+            return offset;
+        }
+    }
+
+    private static final class Partition {
+        private final TopicPartition id;
+        private final TreeMap<Long, Ticket> open = new TreeMap<>();
+        private boolean closing;
+
+        private Partition(TopicPartition id) {
+            this.id = id;
+        }
+    }
+
+    private final Map<TopicPartition, Partition> partitions = new HashMap<>();
+
+    /** Records {@code record}, taken from the listener, as unfinished. */
+    synchronized Ticket taken(ConsumerRecord<?, ?> record, Acknowledgment acknowledgment) {
+        Partition partition = partitions.computeIfAbsent(partitionOf(record), Partition::new);
+        Ticket ticket = new Ticket(partition, record.offset(), acknowledgment);
+        partition.open.put(record.offset(), ticket);
+        return ticket;
+    }
+
+    /**
+     * True when the ticket's subtask may run now; false when its partition is being revoked or released, or the
+     * instance is stopping: the record then stays unfinished, so it is not committed and will be delivered again.
+     */
+    synchronized boolean start(Ticket ticket) {
+        if (!current(ticket) || ticket.partition.closing) {
+            return false;
+        }
+        ticket.started = true;
+        return true;
+    }
+
+    /** The ticket's subtask is done with (answered, failed, expired or dead-lettered). */
+    synchronized void finished(Ticket ticket) {
+        ticket.done = true;
+        Acknowledgment highest = current(ticket) ? advance(ticket.partition) : null;
+        if (highest != null) {
+            // Under the lock, so no acknowledgement reaches the container after its partition was released.
+            // (It only queues the offset for the container's consumer thread.)
+            highest.acknowledge();
+        }
+        notifyAll();
+    }
+
+    /** A record the container dead-lettered before it reached the listener: finished, with nothing to acknowledge. */
+    void deadLettered(ConsumerRecord<?, ?> record) {
+        finished(taken(record, null));
+    }
+
+    /** Subtasks of these partitions that have not started will not start; see {@link #start}. */
+    synchronized void close(Collection<TopicPartition> revoked) {
+        for (TopicPartition tp : revoked) {
+            Partition partition = partitions.get(tp);
+            if (partition != null) {
+                partition.closing = true;
+            }
+        }
+    }
+
+    synchronized void closeAll() {
+        close(List.copyOf(partitions.keySet()));
+    }
+
+    /**
+     * Waits until no subtask of these partitions is running, at most {@code timeout}; true when none is. Work that
+     * finishes meanwhile is acknowledged as usual, so the container commits it before it gives the partitions up.
+     */
+    synchronized boolean awaitRunning(Collection<TopicPartition> revoked, Duration timeout) throws InterruptedException {
+        long giveUp = System.nanoTime() + timeout.toNanos();
+        while (running(revoked) > 0) {
+            long left = giveUp - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+        return true;
+    }
+
+    synchronized boolean awaitAllRunning(Duration timeout) throws InterruptedException {
+        return awaitRunning(List.copyOf(partitions.keySet()), timeout);
+    }
+
+    /** Forgets these partitions: what finishes later is not acknowledged. */
+    synchronized void release(Collection<TopicPartition> revoked) {
+        revoked.forEach(partitions::remove);
+        notifyAll();
+    }
+
+    synchronized void releaseAll() {
+        partitions.clear();
+        notifyAll();
+    }
+
+    /** Subtasks of these partitions that started and have not finished. */
+    synchronized int running(Collection<TopicPartition> of) {
+        int running = 0;
+        for (TopicPartition tp : of) {
+            Partition partition = partitions.get(tp);
+            if (partition != null) {
+                running += (int) partition.open.values().stream().filter(t -> t.started && !t.done).count();
+            }
+        }
+        return running;
+    }
+
+    private boolean current(Ticket ticket) {
+        return partitions.get(ticket.partition.id) == ticket.partition;
+    }
+
+    /** Drops the finished head of the partition; the acknowledgement of the highest dropped record that has one. */
+    private static Acknowledgment advance(Partition partition) {
+        Acknowledgment highest = null;
+        while (!partition.open.isEmpty() && partition.open.firstEntry().getValue().done) {
+            Ticket head = partition.open.pollFirstEntry().getValue();
+            if (head.acknowledgment != null) {
+                highest = head.acknowledgment;
+            }
+        }
+        return highest;
+    }
+
+    private static TopicPartition partitionOf(ConsumerRecord<?, ?> record) {
+        return new TopicPartition(record.topic(), record.partition());
+    }
+}

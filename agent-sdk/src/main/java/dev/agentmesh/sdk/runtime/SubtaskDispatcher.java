@@ -1,0 +1,245 @@
+package dev.agentmesh.sdk.runtime;
+
+import dev.agentmesh.events.Event;
+import dev.agentmesh.events.InvalidEventException;
+import dev.agentmesh.events.SubtaskRequested;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.kafka.listener.AbstractMessageListenerContainer;
+import org.springframework.kafka.listener.CommonErrorHandler;
+import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
+import org.springframework.kafka.listener.ConsumerRecordRecoverer;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.listener.MessageListenerContainer;
+import org.springframework.kafka.support.Acknowledgment;
+import org.springframework.util.backoff.FixedBackOff;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Takes subtasks off the listener thread and runs up to {@code agent.max-in-flight} of them at once, so a slow
+ * subtask does not hold up the ones behind it on its partition. The listener only hands a record over and returns.
+ * <ul>
+ * <li>Offsets are committed in order ({@link InOrderCommits}): never past a subtask that has not finished.</li>
+ * <li>When {@code max-in-flight} subtasks are taken and unfinished, the container's partitions are paused (nothing
+ *     more is fetched); they resume when half of them are done. A poll brings at most {@code max-in-flight}
+ *     records, so the few that arrive after the pause wait for a worker ({@code agent.subtask.queue.wait}).</li>
+ * <li>On a rebalance, subtasks of revoked partitions that have not started are dropped (the next owner runs
+ *     them) and running ones get up to {@code agent.drain-timeout} to finish and be committed. Stopping does the
+ *     same for all partitions before the container stops; what is still running then is interrupted, uncommitted.</li>
+ * <li>A record the agent cannot run (not a subtask, another agent's, or its reply could not be published) goes to
+ *     {@code <topic>-dlt} from the worker; one the container cannot decode is dead-lettered by {@link #errorHandler}.</li>
+ * </ul>
+ * Why not Spring Kafka's own {@code asyncAcks}: it also commits out-of-order acknowledgements in order, but it
+ * pauses the consumer until every record of the previous poll is acknowledged, so a slow subtask would still hold
+ * up every subtask polled after it, which is the head-of-line blocking this class removes.
+ */
+final class SubtaskDispatcher implements ConsumerAwareRebalanceListener, SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(SubtaskDispatcher.class);
+
+    private final SubtaskRunner runner;
+    private final ConsumerRecordRecoverer deadLetters;
+    private final AgentMetrics metrics;
+    private final Duration drainTimeout;
+    private final int pauseAt;
+    private final int resumeAt;
+    private final ExecutorService workers;
+    private final InOrderCommits commits = new InOrderCommits();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile MessageListenerContainer container;
+    private volatile boolean stopping;
+    private volatile boolean running;
+    private boolean paused; // guarded by this
+
+    SubtaskDispatcher(SubtaskRunner runner, ConsumerRecordRecoverer deadLetters, AgentMetrics metrics, int maxInFlight,
+                      Duration drainTimeout) {
+        this.runner = runner;
+        this.deadLetters = deadLetters;
+        this.metrics = metrics;
+        this.drainTimeout = drainTimeout;
+        this.pauseAt = maxInFlight;
+        this.resumeAt = maxInFlight / 2;
+        // Virtual threads: a worker mostly waits, for the agent's answer and for the broker's ack of the reply.
+        this.workers = Executors.newFixedThreadPool(maxInFlight, Thread.ofVirtual().name("agent-subtask-", 0).factory());
+        metrics.intake(inFlight::get, this::paused);
+    }
+
+    /** The container whose partitions this dispatcher pauses; set once, before it starts. */
+    void attach(MessageListenerContainer container) {
+        this.container = container;
+    }
+
+    /** The listener: takes the record and returns at once. */
+    void dispatch(ConsumerRecord<String, Event> record, Acknowledgment acknowledgment) {
+        if (stopping) {
+            return; // not taken, so not committed: delivered again after the restart
+        }
+        InOrderCommits.Ticket ticket = commits.taken(record, acknowledgment);
+        long takenAt = System.nanoTime();
+        inFlight.incrementAndGet();
+        try {
+            workers.execute(() -> work(record, ticket, takenAt));
+        } catch (RejectedExecutionException stopped) {
+            inFlight.decrementAndGet(); // stopping: the record stays unfinished and uncommitted
+        }
+        adjustIntake();
+    }
+
+    /**
+     * For the container: a record it cannot decode goes to {@code <topic>-dlt} and counts as finished. It must not
+     * acknowledge the record itself, which would commit past subtasks still running.
+     */
+    CommonErrorHandler errorHandler() {
+        DefaultErrorHandler handler = new DefaultErrorHandler((record, exception) -> {
+            deadLetters.accept(record, exception);
+            commits.deadLettered(record);
+        }, new FixedBackOff(0, 0));
+        handler.setAckAfterHandle(false);
+        return handler;
+    }
+
+    private void work(ConsumerRecord<String, Event> record, InOrderCommits.Ticket ticket, long takenAt) {
+        try {
+            if (!commits.start(ticket)) {
+                return; // its partition went to another instance, or this one is stopping
+            }
+            metrics.queueWait(Duration.ofNanos(System.nanoTime() - takenAt));
+            try {
+                runner.run(asSubtask(record.value()));
+            } catch (RuntimeException e) {
+                deadLetter(record, e);
+            }
+            commits.finished(ticket);
+        } finally {
+            inFlight.decrementAndGet();
+            adjustIntake();
+        }
+    }
+
+    private void deadLetter(ConsumerRecord<String, Event> record, RuntimeException cause) {
+        // The kind of error only: a message may quote the request. The reason travels in the dead letter's headers.
+        log.warn("Dead-lettering a request the agent could not run: taskId={} partition={} offset={} ({})",
+                record.key(), record.partition(), record.offset(), cause.getClass().getSimpleName());
+        try {
+            deadLetters.accept(record, cause);
+        } catch (RuntimeException e) {
+            // Counted as finished all the same: a reply that could not be published within the send timeout is
+            // past the subtask's deadline, so running it again could not help the task.
+            log.error("Could not dead-letter the request: taskId={} partition={} offset={} ({})", record.key(),
+                    record.partition(), record.offset(), e.getClass().getSimpleName());
+        }
+    }
+
+    private synchronized void adjustIntake() {
+        MessageListenerContainer target = container;
+        if (target == null) {
+            return;
+        }
+        int taken = inFlight.get();
+        if (!paused && taken >= pauseAt) {
+            paused = true;
+            target.pause();
+            log.debug("{} subtasks in flight: partitions paused", taken);
+        } else if (paused && taken <= resumeAt && !stopping) {
+            paused = false;
+            target.resume();
+            log.debug("{} subtasks in flight: partitions resumed", taken);
+        }
+    }
+
+    private synchronized boolean paused() {
+        return paused;
+    }
+
+    // ---- rebalance: runs on the consumer thread, before the container commits what was acknowledged ----------
+
+    @Override
+    public void onPartitionsRevokedBeforeCommit(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        if (partitions.isEmpty()) {
+            return;
+        }
+        commits.close(partitions);
+        try {
+            if (!commits.awaitRunning(partitions, drainTimeout)) {
+                log.warn("Partitions {} revoked with {} subtasks still running after {} ms; their offsets stay "
+                        + "uncommitted and the partitions' next owner runs them again", partitions,
+                        commits.running(partitions), drainTimeout.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            commits.release(partitions);
+        }
+    }
+
+    @Override
+    public void onPartitionsLost(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        // Already someone else's: nothing may be committed for them any more.
+        commits.close(partitions);
+        commits.release(partitions);
+    }
+
+    // ---- lifecycle: stops before the listener container does ------------------------------------------------
+
+    @Override
+    public void start() {
+        running = true;
+    }
+
+    /** Finishes the subtasks that are running, within {@code agent.drain-timeout}, and abandons the rest. */
+    @Override
+    public void stop() {
+        stopping = true;
+        MessageListenerContainer target = container;
+        if (target != null) {
+            target.pause();
+        }
+        commits.closeAll();
+        try {
+            if (!commits.awaitAllRunning(drainTimeout)) {
+                log.warn("Stopping with subtasks still running after {} ms: they are abandoned uncommitted and "
+                        + "run again by the next owner of their partitions", drainTimeout.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        commits.releaseAll();
+        workers.shutdownNow();
+        try {
+            workers.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        running = false;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Higher than the listener containers' phase: stopped before them, so they commit what finished here. */
+    @Override
+    public int getPhase() {
+        return AbstractMessageListenerContainer.DEFAULT_PHASE + 1;
+    }
+
+    private static SubtaskRequested asSubtask(Event event) {
+        if (event instanceof SubtaskRequested subtask) {
+            return subtask;
+        }
+        throw new InvalidEventException("expected a subtask-requested event, got "
+                + (event == null ? "a tombstone" : event.getClass().getSimpleName()));
+    }
+}
