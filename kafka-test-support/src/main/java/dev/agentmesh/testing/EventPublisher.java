@@ -27,9 +27,19 @@ public final class EventPublisher implements AutoCloseable {
         publishRaw(topic, key, serializer.serialize(topic, event));
     }
 
+    /** Publishes to one partition, whatever the key hashes to; returns the record's offset. */
+    public long publish(String topic, int partition, String key, Event event) {
+        return send(new ProducerRecord<>(topic, partition, key, serializer.serialize(topic, event)));
+    }
+
     public void publishRaw(String topic, String key, byte[] value) {
+        send(new ProducerRecord<>(topic, key, value));
+    }
+
+    private long send(ProducerRecord<String, byte[]> record) {
+        String topic = record.topic();
         try {
-            producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
+            return producer.send(record).get(30, TimeUnit.SECONDS).offset();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

@@ -59,7 +59,7 @@ public class AgentAutoConfiguration {
                 (int) properties.maxAnswerSize().toBytes());
     }
 
-    @Bean
+    @Bean(destroyMethod = "close")
     SubtaskDispatcher subtaskDispatcher(SubtaskRunner subtaskRunner, AgentMetrics agentMetrics,
                                         KafkaTemplate<String, Object> deadLetterTemplate, AgentProperties properties) {
         return new SubtaskDispatcher(subtaskRunner, EventKafkaAutoConfiguration.deadLetterRecoverer(deadLetterTemplate),

@@ -26,7 +26,8 @@ import java.time.Duration;
  *                    unfinished the instance pauses its partitions, and resumes at half. 1 restores one at a time.
  * @param drainTimeout how long a stopping instance, or one losing partitions in a rebalance, waits for the subtasks
  *                     it is running before it abandons them uncommitted, for another instance (or itself, after a
- *                     restart) to run again (AGENT_DRAIN_TIMEOUT)
+ *                     restart) to run again (AGENT_DRAIN_TIMEOUT); keep it below Spring's
+ *                     {@code spring.lifecycle.timeout-per-shutdown-phase} (30 s), which bounds the container's stop
  */
 @Validated
 @ConfigurationProperties("agent")

@@ -8,8 +8,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
-import org.springframework.kafka.listener.AbstractMessageListenerContainer;
 import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
 import org.springframework.kafka.listener.ConsumerRecordRecoverer;
@@ -23,7 +21,6 @@ import java.util.Collection;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -35,8 +32,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *     more is fetched); they resume when half of them are done. A poll brings at most {@code max-in-flight}
  *     records, so the few that arrive after the pause wait for a worker ({@code agent.subtask.queue.wait}).</li>
  * <li>On a rebalance, subtasks of revoked partitions that have not started are dropped (the next owner runs
- *     them) and running ones get up to {@code agent.drain-timeout} to finish and be committed. Stopping does the
- *     same for all partitions before the container stops; what is still running then is interrupted, uncommitted.</li>
+ *     them) and running ones get up to {@code agent.drain-timeout} to finish and be committed. A stopping
+ *     container revokes all its partitions, so a graceful shutdown drains the same way; what still runs after
+ *     that is interrupted at {@link #close}, uncommitted.</li>
  * <li>A record the agent cannot run (not a subtask, another agent's, or its reply could not be published) goes to
  *     {@code <topic>-dlt} from the worker; one the container cannot decode is dead-lettered by {@link #errorHandler}.</li>
  * </ul>
@@ -44,7 +42,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * pauses the consumer until every record of the previous poll is acknowledged, so a slow subtask would still hold
  * up every subtask polled after it, which is the head-of-line blocking this class removes.
  */
-final class SubtaskDispatcher implements ConsumerAwareRebalanceListener, SmartLifecycle {
+final class SubtaskDispatcher implements ConsumerAwareRebalanceListener {
 
     private static final Logger log = LoggerFactory.getLogger(SubtaskDispatcher.class);
 
@@ -59,7 +57,6 @@ final class SubtaskDispatcher implements ConsumerAwareRebalanceListener, SmartLi
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile MessageListenerContainer container;
     private volatile boolean stopping;
-    private volatile boolean running;
     private boolean paused; // guarded by this
 
     SubtaskDispatcher(SubtaskRunner runner, ConsumerRecordRecoverer deadLetters, AgentMetrics metrics, int maxInFlight,
@@ -151,7 +148,7 @@ final class SubtaskDispatcher implements ConsumerAwareRebalanceListener, SmartLi
             paused = true;
             target.pause();
             log.debug("{} subtasks in flight: partitions paused", taken);
-        } else if (paused && taken <= resumeAt && !stopping) {
+        } else if (paused && taken <= resumeAt) {
             paused = false;
             target.resume();
             log.debug("{} subtasks in flight: partitions resumed", taken);
@@ -190,49 +187,15 @@ final class SubtaskDispatcher implements ConsumerAwareRebalanceListener, SmartLi
         commits.release(partitions);
     }
 
-    // ---- lifecycle: stops before the listener container does ------------------------------------------------
-
-    @Override
-    public void start() {
-        running = true;
-    }
-
-    /** Finishes the subtasks that are running, within {@code agent.drain-timeout}, and abandons the rest. */
-    @Override
-    public void stop() {
+    /**
+     * At the context's end, after the container has stopped (its stop revokes every partition, which waits for
+     * running work as above): interrupts what still runs; none of it is acknowledged any more.
+     */
+    void close() {
         stopping = true;
-        MessageListenerContainer target = container;
-        if (target != null) {
-            target.pause();
-        }
         commits.closeAll();
-        try {
-            if (!commits.awaitAllRunning(drainTimeout)) {
-                log.warn("Stopping with subtasks still running after {} ms: they are abandoned uncommitted and "
-                        + "run again by the next owner of their partitions", drainTimeout.toMillis());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
         commits.releaseAll();
         workers.shutdownNow();
-        try {
-            workers.awaitTermination(1, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        running = false;
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
-    }
-
-    /** Higher than the listener containers' phase: stopped before them, so they commit what finished here. */
-    @Override
-    public int getPhase() {
-        return AbstractMessageListenerContainer.DEFAULT_PHASE + 1;
     }
 
     private static SubtaskRequested asSubtask(Event event) {

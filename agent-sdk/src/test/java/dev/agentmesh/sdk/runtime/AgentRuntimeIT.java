@@ -56,6 +56,10 @@ class AgentRuntimeIT {
 
                 @Override
                 public String handle(AgentRequest request) throws Exception {
+                    if (request.text().startsWith("sleep ")) {
+                        Thread.sleep(Long.parseLong(request.text().substring("sleep ".length())));
+                        return "slept";
+                    }
                     return switch (request.text()) {
                         case "fail" -> throw new AgentException("the echo service is unreachable");
                         case "crash" -> throw new IllegalStateException("secret internals");
@@ -166,6 +170,28 @@ class AgentRuntimeIT {
     }
 
     @Test
+    void aSlowSubtaskDoesNotHoldUpAnotherTasksSubtaskBehindItOnTheSamePartition() {
+        String slow = UUID.randomUUID().toString();
+        String fast = UUID.randomUUID().toString();
+        publisher.publish(Topics.requestsFor(AGENT), 0, slow, subtask(slow, "sleep 5000", Duration.ofSeconds(30)));
+        publisher.publish(Topics.requestsFor(AGENT), 0, fast, subtask(fast, "quick", Duration.ofSeconds(30)));
+
+        SubtaskCompleted quick = replies.awaitEvent(SubtaskCompleted.class, r -> r.taskId().equals(fast),
+                Duration.ofSeconds(20));
+
+        assertThat(quick.answer()).isEqualTo("QUICK");
+        assertThat(replies.events(SubtaskCompleted.class)).noneMatch(r -> r.taskId().equals(slow));
+        SubtaskCompleted slept = replies.awaitEvent(SubtaskCompleted.class, r -> r.taskId().equals(slow),
+                Duration.ofSeconds(30));
+        assertThat(slept.durationMs()).isGreaterThanOrEqualTo(5000);
+        // The fast reply was stored seconds before the slow one, not right after it.
+        assertThat(replyTimestamp(slow) - replyTimestamp(fast)).isGreaterThan(2500);
+        assertThat(meters.get("agent.subtask.queue.wait").tag("agent", AGENT).timer().count())
+                .isGreaterThanOrEqualTo(2);
+        assertThat(meters.get("agent.subtasks.in.flight").tag("agent", AGENT).gauge()).isNotNull();
+    }
+
+    @Test
     void sendsNoReplyAfterTheDeadline() {
         String expired = publish("hello", Duration.ofSeconds(-1));
         String slow = publish("slow", Duration.ofMillis(800));
@@ -210,8 +236,16 @@ class AgentRuntimeIT {
 
     private static String publish(String text, Duration within) {
         String taskId = UUID.randomUUID().toString();
-        publisher.publish(Topics.requestsFor(AGENT), taskId, SubtaskRequested.of(taskId, "conversation-" + taskId,
-                AGENT, text, List.of(), List.of(), 1, Instant.now().plus(within)));
+        publisher.publish(Topics.requestsFor(AGENT), taskId, subtask(taskId, text, within));
         return taskId;
+    }
+
+    private static SubtaskRequested subtask(String taskId, String text, Duration within) {
+        return SubtaskRequested.of(taskId, "conversation-" + taskId, AGENT, text, List.of(), List.of(), 1,
+                Instant.now().plus(within));
+    }
+
+    private static long replyTimestamp(String taskId) {
+        return replies.records().stream().filter(r -> taskId.equals(r.key())).findFirst().orElseThrow().timestamp();
     }
 }
