@@ -5,9 +5,11 @@ import dev.agentmesh.events.kafka.EventSerializer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -27,9 +29,9 @@ public final class EventPublisher implements AutoCloseable {
         publishRaw(topic, key, serializer.serialize(topic, event));
     }
 
-    /** Publishes to one partition, whatever the key hashes to; returns the record's offset. */
-    public long publish(String topic, int partition, String key, Event event) {
-        return send(new ProducerRecord<>(topic, partition, key, serializer.serialize(topic, event)));
+    /** Publishes to one partition, whatever the key hashes to, with these headers; returns the record's offset. */
+    public long publish(String topic, int partition, String key, Event event, Header... headers) {
+        return send(new ProducerRecord<>(topic, partition, key, serializer.serialize(topic, event), List.of(headers)));
     }
 
     public void publishRaw(String topic, String key, byte[] value) {

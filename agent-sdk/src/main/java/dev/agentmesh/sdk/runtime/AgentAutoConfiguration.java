@@ -7,8 +7,10 @@ import dev.agentmesh.sdk.Agent;
 import dev.agentmesh.sdk.kafka.EventKafkaAutoConfiguration;
 import dev.agentmesh.sdk.kafka.MeshKafkaProperties;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -61,9 +63,11 @@ public class AgentAutoConfiguration {
 
     @Bean(destroyMethod = "close")
     SubtaskDispatcher subtaskDispatcher(SubtaskRunner subtaskRunner, AgentMetrics agentMetrics,
-                                        KafkaTemplate<String, Object> deadLetterTemplate, AgentProperties properties) {
+                                        KafkaTemplate<String, Object> deadLetterTemplate,
+                                        ObjectProvider<ObservationRegistry> observations, AgentProperties properties) {
         return new SubtaskDispatcher(subtaskRunner, EventKafkaAutoConfiguration.deadLetterRecoverer(deadLetterTemplate),
-                agentMetrics, properties.maxInFlight(), properties.drainTimeout());
+                agentMetrics, observations.getIfAvailable(() -> ObservationRegistry.NOOP), properties.maxInFlight(),
+                properties.drainTimeout());
     }
 
     /**
@@ -88,6 +92,7 @@ public class AgentAutoConfiguration {
         if (!kafkaListenerContainerFactory.getConsumerFactory().getConfigurationProperties()
                 .containsKey(ConsumerConfig.MAX_POLL_RECORDS_CONFIG)) {
             Properties overrides = new Properties();
+            overrides.putAll(listener.getKafkaConsumerProperties());
             overrides.setProperty(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(properties.maxInFlight()));
             listener.setKafkaConsumerProperties(overrides);
         }
@@ -104,7 +109,7 @@ public class AgentAutoConfiguration {
      */
     @Bean
     AgentCard agentCard(Agent agent, AgentProperties properties,
-                        org.springframework.beans.factory.ObjectProvider<org.springframework.boot.info.BuildProperties> build) {
+                        ObjectProvider<org.springframework.boot.info.BuildProperties> build) {
         org.springframework.boot.info.BuildProperties info = build.getIfAvailable();
         return AgentCardFactory.cardOf(agent, properties, info == null ? "unknown" : info.getVersion());
     }

@@ -6,6 +6,8 @@ import dev.agentmesh.events.SubtaskRequested;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.listener.CommonErrorHandler;
@@ -49,6 +51,7 @@ final class SubtaskDispatcher implements ConsumerAwareRebalanceListener {
     private final SubtaskRunner runner;
     private final ConsumerRecordRecoverer deadLetters;
     private final AgentMetrics metrics;
+    private final ObservationRegistry observations;
     private final Duration drainTimeout;
     private final int pauseAt;
     private final int resumeAt;
@@ -59,11 +62,12 @@ final class SubtaskDispatcher implements ConsumerAwareRebalanceListener {
     private volatile boolean stopping;
     private boolean paused; // guarded by this
 
-    SubtaskDispatcher(SubtaskRunner runner, ConsumerRecordRecoverer deadLetters, AgentMetrics metrics, int maxInFlight,
-                      Duration drainTimeout) {
+    SubtaskDispatcher(SubtaskRunner runner, ConsumerRecordRecoverer deadLetters, AgentMetrics metrics,
+                      ObservationRegistry observations, int maxInFlight, Duration drainTimeout) {
         this.runner = runner;
         this.deadLetters = deadLetters;
         this.metrics = metrics;
+        this.observations = observations;
         this.drainTimeout = drainTimeout;
         this.pauseAt = maxInFlight;
         this.resumeAt = maxInFlight / 2;
@@ -84,9 +88,12 @@ final class SubtaskDispatcher implements ConsumerAwareRebalanceListener {
         }
         InOrderCommits.Ticket ticket = commits.taken(record, acknowledgment);
         long takenAt = System.nanoTime();
+        // The container's observation of this record, which carries the request's trace: the worker's reply
+        // continues that trace although the observation has ended by then.
+        Observation receipt = observations.getCurrentObservation();
         inFlight.incrementAndGet();
         try {
-            workers.execute(() -> work(record, ticket, takenAt));
+            workers.execute(() -> work(record, ticket, takenAt, receipt == null ? Observation.NOOP : receipt));
         } catch (RejectedExecutionException stopped) {
             inFlight.decrementAndGet(); // stopping: the record stays unfinished and uncommitted
         }
@@ -106,14 +113,15 @@ final class SubtaskDispatcher implements ConsumerAwareRebalanceListener {
         return handler;
     }
 
-    private void work(ConsumerRecord<String, Event> record, InOrderCommits.Ticket ticket, long takenAt) {
+    private void work(ConsumerRecord<String, Event> record, InOrderCommits.Ticket ticket, long takenAt,
+                      Observation receipt) {
         try {
             if (!commits.start(ticket)) {
                 return; // its partition went to another instance, or this one is stopping
             }
             metrics.queueWait(Duration.ofNanos(System.nanoTime() - takenAt));
             try {
-                runner.run(asSubtask(record.value()));
+                receipt.scoped(() -> runner.run(asSubtask(record.value())));
             } catch (RuntimeException e) {
                 deadLetter(record, e);
             }

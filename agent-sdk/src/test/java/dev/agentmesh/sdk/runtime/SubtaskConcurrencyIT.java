@@ -14,6 +14,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,6 +38,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -140,7 +143,7 @@ class SubtaskConcurrencyIT {
         PacedAgent first = new PacedAgent("rebalanced");
         PacedAgent second = new PacedAgent("rebalanced");
         start(first, "agent.drain-timeout=15s");
-        Published task = publishOnPartitionZero(first, "sleep 3000", Duration.ofSeconds(60));
+        Published task = publishOnPartitionZero(first, "sleep 8000", Duration.ofSeconds(60));
         await().atMost(Duration.ofSeconds(20)).until(() -> first.started.contains(task.taskId));
 
         // A second instance joins the group: the first one's partitions are revoked while the subtask runs.
@@ -154,6 +157,24 @@ class SubtaskConcurrencyIT {
         assertThat(second.started).doesNotContain(task.taskId);
         assertThat(replies.events(SubtaskCompleted.class).stream().filter(r -> r.taskId().equals(task.taskId)))
                 .hasSize(1);
+    }
+
+    @Test
+    void theReplyCarriesTheRequestsTraceOnThoughAWorkerThreadSendsIt() {
+        PacedAgent agent = new PacedAgent("traced");
+        start(agent);
+        String traceId = "0af7651916cd43dd8448eb211c80319c";
+        String taskId = UUID.randomUUID().toString();
+        publisher.publish(Topics.requestsFor(agent.name()), 0, taskId,
+                subtask(agent, taskId, "quick", Duration.ofSeconds(30)),
+                new RecordHeader("traceparent", ("00-" + traceId + "-b7ad6b7169203331-01").getBytes(UTF_8)));
+
+        replies.awaitEvent(SubtaskCompleted.class, r -> r.taskId().equals(taskId), Duration.ofSeconds(20));
+
+        Header traceparent = replies.records().stream().filter(r -> taskId.equals(r.key())).findFirst().orElseThrow()
+                .headers().lastHeader("traceparent");
+        assertThat(traceparent).isNotNull();
+        assertThat(new String(traceparent.value(), UTF_8)).startsWith("00-" + traceId + "-");
     }
 
     // ---- helpers ----------------------------------------------------------------------------------------------
