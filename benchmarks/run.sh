@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Runs every benchmark in one JVM (in-process KRaft broker, the real services, load generators) and writes
 # benchmarks/RESULTS.md and benchmarks/results/machine-<date>.json. Not part of ./mvnw verify.
-# Usage: benchmarks/run.sh [--quick]     (--quick: small sizes, a smoke run of a couple of minutes)
+# Usage: benchmarks/run.sh [--quick] [--head-of-line]
+#   --quick: small sizes, a smoke run of a couple of minutes
+#   --head-of-line: only the head-of-line benchmark (a slow subtask and fast ones behind it on one partition,
+#                   agent.max-in-flight 1 vs 16); replaces its section of RESULTS.md, about 2 minutes
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"

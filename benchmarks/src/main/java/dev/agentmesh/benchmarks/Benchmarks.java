@@ -14,6 +14,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -45,6 +46,7 @@ public final class Benchmarks {
 
     public static void main(String[] args) throws Exception {
         boolean quick = List.of(args).contains("--quick");
+        boolean headOfLineOnly = List.of(args).contains("--head-of-line");
         Sizes sizes = quick ? Sizes.quick() : Sizes.full();
         Path root = Path.of(System.getProperty("benchmarks.root", ".")).toAbsolutePath().normalize();
         Map<String, Object> machine = Machine.describe();
@@ -55,6 +57,10 @@ public final class Benchmarks {
         String bootstrap = TestKafka.bootstrapServers();
         log.info("broker {} ready in {} ms", bootstrap, (System.nanoTime() - brokerStart) / 1_000_000);
         Services services = new Services(root, bootstrap);
+        if (headOfLineOnly) {
+            headOfLineAlone(services, sizes, root, machine, started);
+            System.exit(0);
+        }
 
         FanOutBenchmark fanOut = new FanOutBenchmark(services, sizes.tasks(), sizes.warmupTasks(), sizes.inFlight());
         Samples parallel = fanOut.inProcess(true, sizes.baselineConcurrency());
@@ -70,13 +76,16 @@ public final class Benchmarks {
         runs.add(fanOut.throughKafka(FanOutBenchmark.PROJECT_SHORT_RETENTION, sizes.throughputRates(),
                 sizes.throughputStep(), steps));
 
+        HeadOfLineBenchmark.Results headOfLine = headOfLine(services, sizes);
+
         RelayBenchmark.Results relay = new RelayBenchmark(services).run(sizes.relaySessions(),
                 sizes.concurrentSessions(), sizes.relayWarmup(), sizes.relayMeasure(), sizes.concurrentMeasure());
 
         Duration took = Duration.between(started, OffsetDateTime.now(ZoneOffset.UTC));
         machine.put("loadAverageAtEnd",
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-        Report report = new Report(sizes, machine, started, took, fanOut, parallel, sequential, runs, steps, relay);
+        Report report = new Report(sizes, machine, started, took, fanOut, parallel, sequential, runs, steps, relay,
+                headOfLine);
         Path results = root.resolve("benchmarks");
         Files.createDirectories(results.resolve("results"));
         Path markdown = results.resolve("RESULTS.md");
@@ -91,10 +100,61 @@ public final class Benchmarks {
         json.put("fanOut", runs);
         json.put("throughput", steps);
         json.put("relay", relay);
+        json.put("headOfLine", headOfLine);
         Path machineFile = results.resolve("results").resolve("machine-" + LocalDate.now(ZoneOffset.UTC) + ".json");
         Files.writeString(machineFile, JsonMapper.builder().build().writerWithDefaultPrettyPrinter()
                 .writeValueAsString(json));
         log.info("wrote {} and {} in {} s", markdown, machineFile, took.toSeconds());
         System.exit(0);
+    }
+
+    /** A slow subtask and fast ones behind it on one partition, with agent.max-in-flight 1 and the default 16. */
+    private static HeadOfLineBenchmark.Results headOfLine(Services services, Sizes sizes) throws InterruptedException {
+        return new HeadOfLineBenchmark(services).run(List.of(1, 16), sizes.mode().equals("quick") ? 3 : 10, 5,
+                Duration.ofSeconds(2), Duration.ofMillis(100));
+    }
+
+    /**
+     * {@code --head-of-line}: only that benchmark; its section of RESULTS.md is replaced (the rest is left as the
+     * last full run wrote it) and its numbers go to results/head-of-line-&lt;date&gt;.json.
+     */
+    private static void headOfLineAlone(Services services, Sizes sizes, Path root, Map<String, Object> machine,
+                                        OffsetDateTime started) throws Exception {
+        HeadOfLineBenchmark.Results results = headOfLine(services, sizes);
+        machine.put("loadAverageAtEnd",
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        Path dir = root.resolve("benchmarks");
+        Files.createDirectories(dir.resolve("results"));
+        Path markdown = dir.resolve("RESULTS.md");
+        String previous = Files.exists(markdown) ? Files.readString(markdown) : "";
+        String section = results.markdown(String.format(Locale.ROOT, "Run alone (`run.sh --head-of-line`, %s "
+                + "sizes), code at commit `%s`, started %s; load average (whole machine) at start %.2f, at end "
+                + "%.2f. The other sections are from the run described at the top.", sizes.mode(),
+                machine.get("gitCommit"), started.withNano(0), (Double) machine.get("loadAverageAtStart"),
+                (Double) machine.get("loadAverageAtEnd")));
+        int from = previous.indexOf(HeadOfLineBenchmark.START);
+        int to = previous.indexOf(HeadOfLineBenchmark.END);
+        int analysis = previous.indexOf(Report.ANALYSIS);
+        String updated;
+        if (from >= 0 && to > from) {
+            int after = to + HeadOfLineBenchmark.END.length();
+            if (after < previous.length() && previous.charAt(after) == '\n') {
+                after++;
+            }
+            updated = previous.substring(0, from) + section + previous.substring(after);
+        } else if (analysis >= 0) {
+            updated = previous.substring(0, analysis) + section + "\n" + previous.substring(analysis);
+        } else {
+            updated = previous + "\n" + section;
+        }
+        Files.writeString(markdown, updated);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("startedAt", started.toString());
+        json.put("mode", sizes.mode());
+        json.put("machine", machine);
+        json.put("headOfLine", results);
+        Path file = dir.resolve("results").resolve("head-of-line-" + LocalDate.now(ZoneOffset.UTC) + ".json");
+        Files.writeString(file, JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(json));
+        log.info("wrote the head-of-line section of {} and {}", markdown, file);
     }
 }

@@ -162,7 +162,8 @@ final class FanOutBenchmark {
             throws InterruptedException {
         agents.forEach(agent -> agent.delay(Duration.ofMillis(Long.parseLong(agent.name().substring(3)))));
         List<String> agentProperties = new ArrayList<>(variant.agentProperties());
-        // One listener thread per partition, so tasks on different partitions never wait behind each other.
+        // One listener thread per partition, as when the SDK ran one subtask at a time per partition (before
+        // agent.max-in-flight), so these rows compare with earlier runs.
         agentProperties.add("agent.concurrency=6");
         List<SimulatedAgent> started = new ArrayList<>();
         ConfigurableApplicationContext manager = null;

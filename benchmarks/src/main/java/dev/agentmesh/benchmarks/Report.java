@@ -26,11 +26,13 @@ final class Report {
     private final List<FanOutBenchmark.Run> runs;
     private final List<FanOutBenchmark.Step> steps;
     private final RelayBenchmark.Results relay;
+    private final HeadOfLineBenchmark.Results headOfLine;
     private final StringBuilder out = new StringBuilder();
 
     Report(Benchmarks.Sizes sizes, Map<String, Object> machine, OffsetDateTime started, Duration took,
            FanOutBenchmark fanOut, Samples parallel, Samples sequential, List<FanOutBenchmark.Run> runs,
-           List<FanOutBenchmark.Step> steps, RelayBenchmark.Results relay) {
+           List<FanOutBenchmark.Step> steps, RelayBenchmark.Results relay,
+           HeadOfLineBenchmark.Results headOfLine) {
         this.sizes = sizes;
         this.machine = machine;
         this.started = started;
@@ -41,6 +43,7 @@ final class Report {
         this.runs = runs;
         this.steps = steps;
         this.relay = relay;
+        this.headOfLine = headOfLine;
     }
 
     String markdown(String previous) {
@@ -64,6 +67,7 @@ final class Report {
         line("");
         targets();
         fanOutSection();
+        out.append(headOfLine.markdown("")).append('\n');
         throughputSection();
         tuningSection();
         relaySection();
@@ -148,7 +152,8 @@ final class Report {
                 + " measured tasks per row after " + sizes.warmupTasks() + " warm-up tasks, " + fanOut.inFlight()
                 + " in flight at a time (closed loop), each in-flight slot pinned to its own partition (task ids are "
                 + "chosen by the partitioner's hash) and the agents run one listener thread per partition "
-                + "(`agent.concurrency=6`), because the SDK's listener handles one subtask at a time per partition. "
+                + "(`agent.concurrency=6`), as before the SDK ran several subtasks at once (`agent.max-in-flight`), "
+                + "so the rows compare with earlier runs. "
                 + "A task counts only when its result has three `answered` outcomes. Baselines call the same `Agent` "
                 + "beans in this JVM, " + sizes.baselineConcurrency() + " tasks at a time (they only sleep).");
         line("");

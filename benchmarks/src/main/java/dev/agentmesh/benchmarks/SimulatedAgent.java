@@ -13,11 +13,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An agent whose work is a fixed simulated delay. {@link #start} runs it as a real agent service (the SDK's
- * runtime on the real broker, its own Spring context); {@link #handle} is also what the in-process baselines
- * call directly.
+ * An agent whose work is a fixed simulated delay, or the one a request asks for ({@link #SLEEP}). {@link #start}
+ * runs it as a real agent service (the SDK's runtime on the real broker, its own Spring context); {@link #handle}
+ * is also what the in-process baselines call directly.
  */
 final class SimulatedAgent implements Agent, AutoCloseable {
+
+    /** A request {@code "sleep <ms>"} takes that long instead of the agent's delay. */
+    static final String SLEEP = "sleep ";
 
     private final String name;
     private final String description;
@@ -68,7 +71,8 @@ final class SimulatedAgent implements Agent, AutoCloseable {
 
     @Override
     public String handle(AgentRequest request) throws InterruptedException {
-        Duration work = delay;
+        Duration work = request.text().startsWith(SLEEP) ? Duration.ofMillis(Long.parseLong(request.text()
+                .substring(SLEEP.length()))) : delay;
         if (!work.isZero()) {
             Thread.sleep(work);
         }
