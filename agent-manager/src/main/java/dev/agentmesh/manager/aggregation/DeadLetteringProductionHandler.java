@@ -83,6 +83,7 @@ public class DeadLetteringProductionHandler implements ProductionExceptionHandle
         for (Header header : record.headers()) {
             dead.headers().add(header);
         }
+        dead.headers().add("dlt-exception-class", bytes(exception.getClass().getName()));
         dead.headers().add("dlt-exception-message", bytes(exception.getMessage()));
         dead.headers().add("dlt-original-topic", bytes(record.topic()));
         dead.headers().add("dlt-original-size", bytes(String.valueOf(size)));

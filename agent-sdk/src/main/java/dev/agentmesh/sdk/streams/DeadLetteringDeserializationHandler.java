@@ -15,9 +15,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * For a Kafka Streams service ({@code deserialization.exception.handler}): a record the stream cannot decode goes,
- * unchanged, to {@code <topic>-dlt} with the reason in its headers, and the stream carries on; if the dead-letter
- * topic cannot be written, the stream stops rather than lose it. The log line names the record and the kind of
- * error only: a decoder's message may quote the record's content (a user's words).
+ * unchanged, to {@code <topic>-dlt} with the reason and the error's class in its headers, and the stream carries on;
+ * if the dead-letter topic cannot be written, the stream stops rather than lose it. The log line names the record and
+ * the kind of error only: a decoder's message may quote the record's content (a user's words).
  */
 public class DeadLetteringDeserializationHandler implements DeserializationExceptionHandler {
 
@@ -36,6 +36,7 @@ public class DeadLetteringDeserializationHandler implements DeserializationExcep
         String deadLetterTopic = Topics.deadLetterFor(record.topic());
         ProducerRecord<byte[], byte[]> dead = new ProducerRecord<>(deadLetterTopic, null, record.key(), record.value(),
                 record.headers());
+        dead.headers().add("dlt-exception-class", exception.getClass().getName().getBytes(StandardCharsets.UTF_8));
         dead.headers().add("dlt-exception-message", String.valueOf(messageOf(exception)).getBytes(StandardCharsets.UTF_8));
         dead.headers().add("dlt-original-topic", record.topic().getBytes(StandardCharsets.UTF_8));
         dead.headers().add("dlt-original-partition", String.valueOf(record.partition()).getBytes(StandardCharsets.UTF_8));

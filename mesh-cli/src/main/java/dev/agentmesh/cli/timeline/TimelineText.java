@@ -1,0 +1,54 @@
+package dev.agentmesh.cli.timeline;
+
+import java.io.PrintStream;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/** A {@link Timeline} for a terminal. */
+public final class TimelineText {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS")
+            .withZone(ZoneOffset.UTC);
+
+    private TimelineText() {
+    }
+
+    public static void print(Timeline timeline, PrintStream out) {
+        out.println(("task".equals(timeline.kind()) ? "Task " + timeline.id() + " in conversation "
+                : "Conversation ") + timeline.conversationId() + ": " + timeline.tasks().size() + " delegated task"
+                + (timeline.tasks().size() == 1 ? "" : "s"));
+        for (Timeline.TaskSummary task : timeline.tasks()) {
+            out.println();
+            out.println("task " + task.taskId() + ": " + task.outcome()
+                    + (task.durationMs() == null ? "" : " in " + task.durationMs() + " ms")
+                    + (task.cancelReason() == null ? "" : " (cancelled: " + task.cancelReason() + ")"));
+            if (task.request() != null) {
+                out.println("  request: " + task.request());
+            }
+            if (task.planner() != null) {
+                out.println("  plan (" + task.planner() + "): " + TimelineReader.stagesOf(task.stages()));
+            }
+            if (!task.agents().isEmpty()) {
+                out.printf("  %-12s %-5s %-10s %9s  %s%n", "agent", "stage", "status", "took", "answer or reason");
+                for (Timeline.AgentLine agent : task.agents()) {
+                    out.printf("  %-12s %-5d %-10s %9s  %s%n", agent.agent(), agent.stage(), agent.status(),
+                            agent.durationMs() == null ? "-" : agent.durationMs() + " ms",
+                            agent.text() == null ? "" : agent.text());
+                }
+            }
+        }
+        out.println();
+        out.printf("%-9s %-23s %-16s %-10s %-34s %s%n", "+ms", "at (UTC)", "what", "agent", "record", "detail");
+        for (Timeline.Entry entry : timeline.entries()) {
+            out.printf("%-9s %-23s %-16s %-10s %-34s %s%n", "+" + entry.sinceStartMs(), TIME.format(entry.at()),
+                    entry.what(), entry.agent() == null ? "" : entry.agent(),
+                    entry.topic() + "-" + entry.partition() + "@" + entry.offset(),
+                    (entry.durationMs() == null ? "" : entry.durationMs() + " ms; ") + entry.detail());
+        }
+        if (timeline.undecodable() > 0) {
+            out.println();
+            out.println(timeline.undecodable() + " record(s) with this key could not be read as events and are left out"
+                    + " (see mesh dlt list for what the services dead-lettered)");
+        }
+    }
+}
