@@ -83,8 +83,7 @@ public final class MeshCli {
                 default -> throw new IllegalArgumentException("unknown command '" + words.getFirst() + "'");
             };
         } catch (IllegalArgumentException e) {
-            err.println("mesh: " + e.getMessage());
-            err.print(USAGE);
+            err.println("mesh: " + e.getMessage() + " (mesh --help lists the commands)");
             return 2;
         } catch (NoSuchElementException e) {
             err.println("mesh: " + e.getMessage());

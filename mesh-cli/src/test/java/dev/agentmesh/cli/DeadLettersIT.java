@@ -175,6 +175,8 @@ class DeadLettersIT {
         await().atMost(Duration.ofSeconds(20)).until(() -> streamDead.records().size() == 2);
         ConsumerRecord<String, byte[]> decoded = streamDead.records().stream()
                 .filter(r -> r.headers().lastHeader("dlt-value-truncated") == null).findFirst().orElseThrow();
+        ConsumerRecord<String, byte[]> tooLarge = streamDead.records().stream()
+                .filter(r -> r.headers().lastHeader("dlt-value-truncated") != null).findFirst().orElseThrow();
         streamDead.close();
 
         Cli.Result listed = Cli.run("dlt", "list", Topics.deadLetterFor(topic));
@@ -187,7 +189,8 @@ class DeadLettersIT {
                 .contains("[only the first bytes were kept: cannot be replayed]")
                 .contains("2 dead letters");
 
-        Cli.Result refused = Cli.run("dlt", "replay", Topics.deadLetterFor(topic), "0:0");
+        Cli.Result refused = Cli.run("dlt", "replay", Topics.deadLetterFor(topic),
+                tooLarge.partition() + ":" + tooLarge.offset());
         assertThat(refused.exitCode()).isEqualTo(1);
         assertThat(refused.err()).contains("replaying them would publish a broken record");
 
