@@ -52,7 +52,7 @@ public class Ask {
             while (Duration.ofNanos(System.nanoTime() - start).toSeconds() < 15) {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(100))) {
                     if (taskId.equals(record.key())) {
-                        print(json.readTree(record.value()), Duration.ofNanos(System.nanoTime() - start));
+                        print(taskId, json.readTree(record.value()), Duration.ofNanos(System.nanoTime() - start));
                         return;
                     }
                 }
@@ -62,8 +62,9 @@ public class Ask {
         }
     }
 
-    private static void print(JsonNode result, Duration took) {
-        System.out.printf("Result in %d ms%n", took.toMillis());
+    private static void print(String taskId, JsonNode result, Duration took) {
+        System.out.printf("Result in %d ms (task %s: deploy/local/mesh.sh timeline %s)%n", took.toMillis(), taskId,
+                taskId);
         for (JsonNode outcome : result.path("outcomes")) {
             String text = outcome.path("status").asText().equals("answered")
                     ? outcome.path("answer").asText() : outcome.path("reason").asText();

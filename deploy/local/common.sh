@@ -1,4 +1,4 @@
-# Shared by up.sh, down.sh, ask.sh and chaos.sh. Everything the local run makes lives under deploy/local/run/.
+# Shared by up.sh, down.sh, ask.sh, mesh.sh and chaos.sh. Everything the local run makes lives under deploy/local/run/.
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 RUN="$ROOT/deploy/local/run"
 LOGS="$RUN/logs"

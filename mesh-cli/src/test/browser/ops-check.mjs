@@ -1,6 +1,7 @@
 // Drives the ops page in headless Debian Chromium against a running `mesh page` and checks what an operator would
-// notice: typing a task id shows its outcome, each agent's status and time, and the entries in order; the agent
-// view lists the given agent as live; users' words are shown as text, never as markup.
+// notice: the task is among the recent ones, and choosing it (or typing its id) shows its outcome, each agent's
+// status and time, and the entries in order; the agent view lists the given agent as live; users' words are shown
+// as text, never as markup.
 //
 //   node ops-check.mjs <pageUrl> <taskId> <liveAgent> <screenshotPath>
 //
@@ -48,10 +49,17 @@ async function main() {
   expect(live === 'yes', `agent ${liveAgent} shown as live "${live}"`);
   checked.push('agent view');
 
-  step = 'asking for the timeline';
-  await page.fill('#timeline-id', taskId);
-  await page.click('#timeline-form button[type="submit"]');
+  step = 'finding the task among the recent ones';
+  await page.waitForSelector(`#tasks tr[data-task-id="${taskId}"]`, { timeout: 30_000 });
+  const recent = await page.$$eval(`#tasks tr[data-task-id="${taskId}"] td`, (tds) => tds.map((t) => t.textContent));
+  expect(recent[2] === 'partial' && recent[3] === '408 ms' && recent[4] === 'weather answered, news failed',
+    `recent task row ${JSON.stringify(recent)}`);
+  checked.push('recent tasks');
+
+  step = 'opening the timeline from the recent tasks';
+  await page.click(`#tasks tr[data-task-id="${taskId}"] button`);
   await page.waitForSelector(`#timeline-tasks .task[data-task-id="${taskId}"]`, { timeout: 30_000 });
+  expect(await page.inputValue('#timeline-id') === taskId, 'the id field names the task');
   const title = await page.textContent(`#timeline-tasks .task[data-task-id="${taskId}"] h3`);
   expect(title.includes('partial in 408 ms'), `task title "${title}"`);
   const weather = await page.$$eval('.agents-of-task tr[data-agent="weather"] td', (tds) => tds.map((t) => t.textContent));

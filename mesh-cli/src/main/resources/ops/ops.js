@@ -1,4 +1,4 @@
-// The ops page: a task's or conversation's timeline, and the agents with their lag. Everything is shown with
+// The ops page: a task's or conversation's timeline, the recent tasks, and the agents with their lag. Everything is shown with
 // textContent: the records carry users' words, which are never markup.
 
 const $ = (selector) => document.querySelector(selector);
@@ -156,13 +156,55 @@ async function refreshAgents() {
   }
 }
 
-$('#timeline-form').addEventListener('submit', (event) => {
-  event.preventDefault();
+async function refreshTasks() {
+  const status = $('#tasks-status');
+  const table = $('#tasks');
+  try {
+    const response = await fetch('/api/tasks?since=1h');
+    const body = await response.json();
+    if (!response.ok) throw new Error(body.error ?? `HTTP ${response.status}`);
+    const rows = table.querySelector('tbody');
+    rows.replaceChildren();
+    for (const task of body) {
+      const row = document.createElement('tr');
+      row.dataset.taskId = task.taskId;
+      cell(row, utc(task.requestedAt), 'num');
+      const id = cell(row, '');
+      const show = document.createElement('button');
+      show.type = 'button';
+      show.className = 'link';
+      show.textContent = task.taskId;
+      show.addEventListener('click', () => {
+        $('#timeline-id').value = task.taskId;
+        ask();
+      });
+      id.appendChild(show);
+      cell(row, task.outcome, `status-${task.outcome}`);
+      cell(row, task.durationMs === null ? '-' : ms(task.durationMs), 'num');
+      cell(row, task.agents.join(', '));
+      cell(row, task.request);
+      rows.appendChild(row);
+    }
+    table.hidden = body.length === 0;
+    status.className = '';
+    status.textContent = body.length ? '' : 'No task was requested in the last hour.';
+  } catch (e) {
+    status.className = 'error';
+    status.textContent = `Cannot read the tasks: ${e.message}`;
+  }
+}
+
+function ask() {
   const id = $('#timeline-id').value.trim();
   if (!id) return;
   const since = $('#timeline-since').value;
   history.replaceState(null, '', `?id=${encodeURIComponent(id)}${since ? `&since=${since}` : ''}`);
   showTimeline(id, since);
+}
+
+$('#timeline-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  ask();
 });
 
 const params = new URLSearchParams(location.search);
@@ -172,4 +214,6 @@ if (params.get('id')) {
   showTimeline(params.get('id'), params.get('since'));
 }
 refreshAgents();
+refreshTasks();
 setInterval(refreshAgents, 5000);
+setInterval(refreshTasks, 10000);

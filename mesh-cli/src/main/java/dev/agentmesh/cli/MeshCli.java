@@ -9,6 +9,7 @@ import dev.agentmesh.cli.deadletters.DeadLettersText;
 import dev.agentmesh.cli.kafka.KafkaConnection;
 import dev.agentmesh.cli.kafka.PartitionReader;
 import dev.agentmesh.cli.page.OpsPage;
+import dev.agentmesh.cli.timeline.RecentTasks;
 import dev.agentmesh.cli.timeline.Timeline;
 import dev.agentmesh.cli.timeline.TimelineReader;
 import dev.agentmesh.cli.timeline.TimelineText;
@@ -36,6 +37,8 @@ public final class MeshCli {
                                      client settings such as TLS or SASL from the file MESH_KAFKA_CONFIG names)
               timeline <task-or-conversation-id> [--since 30m|2h|7d|<instant>] [--json]
                   what the audit log and the task topics say about a task, or every task of a conversation
+              tasks [--since 1h] [--limit 50] [--json]
+                  the tasks requested lately, newest first, with their outcome (where to find an id)
               agents [--json]
                   agents from the registry: instances, versions, last heartbeat, their group's lag
               dlt list [<topic>-dlt] [--json]
@@ -72,11 +75,13 @@ public final class MeshCli {
             (words.isEmpty() ? err : out).print(USAGE);
             return words.isEmpty() ? 2 : 0;
         }
+        KafkaConnection connection = null;
         try {
             Options options = Options.parse(words.subList(1, words.size()));
-            KafkaConnection connection = KafkaConnection.fromEnvironment(environment);
+            connection = KafkaConnection.fromEnvironment(environment);
             return switch (words.getFirst()) {
                 case "timeline" -> timeline(connection, options);
+                case "tasks" -> tasks(connection, options);
                 case "agents" -> agents(connection, options);
                 case "dlt" -> deadLetters(connection, options);
                 case "page" -> page(connection, options);
@@ -87,6 +92,10 @@ public final class MeshCli {
             return 2;
         } catch (NoSuchElementException e) {
             err.println("mesh: " + e.getMessage());
+            return 1;
+        } catch (org.apache.kafka.common.KafkaException | IllegalStateException e) {
+            err.println("mesh: " + e.getMessage() + (connection == null ? ""
+                    : " (Kafka at " + connection.bootstrapServers() + ")"));
             return 1;
         } catch (RuntimeException | IOException e) {
             err.println("mesh: " + e.getMessage());
@@ -104,6 +113,27 @@ public final class MeshCli {
                 out.println(Json.write(timeline));
             } else {
                 TimelineText.print(timeline, out);
+            }
+        }
+        return 0;
+    }
+
+    private int tasks(KafkaConnection connection, Options options) {
+        options.allow("--since", "--limit", "--json");
+        options.none();
+        String since = options.valueOr("--since", "1h");
+        int limit;
+        try {
+            limit = Integer.parseInt(options.valueOr("--limit", "50"));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--limit needs a number");
+        }
+        try (PartitionReader reader = new PartitionReader(connection)) {
+            List<RecentTasks.TaskLine> tasks = new RecentTasks(reader).since(Since.parse(since, clock), limit);
+            if (options.flag("--json")) {
+                out.println(Json.write(tasks));
+            } else {
+                TimelineText.printTasks(tasks, since, out);
             }
         }
         return 0;

@@ -10,7 +10,7 @@ import java.util.Set;
 /** A command's words: positional ones, {@code --flag}s and {@code --name value}s (also {@code --name=value}). */
 final class Options {
 
-    private static final Set<String> WITH_VALUE = Set.of("--since", "--port", "--address");
+    private static final Set<String> WITH_VALUE = Set.of("--since", "--port", "--address", "--limit");
 
     private final List<String> positional;
     private final Map<String, String> values;

@@ -102,6 +102,30 @@ class TimelineIT {
     }
 
     @Test
+    void listsTheRecentTasksNewestFirstWithTheirOutcome() {
+        Cli.Result result = Cli.run("tasks", "--since", "10m");
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        List<String> lines = result.out().lines().toList();
+        int cancelled = indexOf(lines, cancelledTask);
+        int partial = indexOf(lines, task);
+        assertThat(cancelled).as(result.out()).isNotNegative().isLessThan(partial);
+        assertThat(lines.get(partial)).containsPattern(task + " +partial +408 ms +weather answered, news failed +"
+                + "What's the weather in Paris");
+        assertThat(lines.get(cancelled)).containsPattern(cancelledTask + " +cancelled +- +And tomorrow\\?");
+        assertThat(Cli.run("tasks", "--since", "1s").out()).doesNotContain(task);
+    }
+
+    private static int indexOf(List<String> lines, String id) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(id)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Test
     void anUnknownIdIsNotFoundAndABlankOneIsAUsageError() {
         Cli.Result unknown = Cli.run("timeline", "no-such-" + UUID.randomUUID());
         Cli.Result none = Cli.run("timeline");

@@ -7,6 +7,7 @@ import dev.agentmesh.cli.Since;
 import dev.agentmesh.cli.agents.AgentView;
 import dev.agentmesh.cli.kafka.KafkaConnection;
 import dev.agentmesh.cli.kafka.PartitionReader;
+import dev.agentmesh.cli.timeline.RecentTasks;
 import dev.agentmesh.cli.timeline.TimelineReader;
 import org.apache.kafka.clients.admin.Admin;
 
@@ -88,6 +89,8 @@ public final class OpsPage implements AutoCloseable {
                 try (PartitionReader reader = new PartitionReader(connection)) {
                     sendJson(exchange, 200, new AgentView(reader, admin, clock).agents());
                 }
+            } else if (path.equals("/api/tasks")) {
+                tasks(exchange);
             } else if (path.startsWith("/api/timeline/")) {
                 timeline(exchange, URLDecoder.decode(path.substring("/api/timeline/".length()), StandardCharsets.UTF_8));
             } else {
@@ -95,6 +98,21 @@ public final class OpsPage implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             sendJson(exchange, 502, error("cannot read the cluster: " + e.getMessage()));
+        }
+    }
+
+    private void tasks(HttpExchange exchange) throws IOException {
+        Instant since;
+        try {
+            String query = exchange.getRequestURI().getRawQuery();
+            String value = query == null ? null : queryValue(query, "since");
+            since = Since.parse(value == null || value.isBlank() ? "1h" : value, clock);
+        } catch (IllegalArgumentException e) {
+            sendJson(exchange, 400, error(e.getMessage()));
+            return;
+        }
+        try (PartitionReader reader = new PartitionReader(connection)) {
+            sendJson(exchange, 200, new RecentTasks(reader).since(since, 50));
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.agentmesh.cli.timeline;
 
 import java.io.PrintStream;
+import java.util.List;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
@@ -50,5 +51,21 @@ public final class TimelineText {
             out.println(timeline.undecodable() + " record(s) with this key could not be read as events and are left out"
                     + " (see mesh dlt list for what the services dead-lettered)");
         }
+    }
+
+    public static void printTasks(List<RecentTasks.TaskLine> tasks, String since, PrintStream out) {
+        if (tasks.isEmpty()) {
+            out.println("No task requested on agent-tasks since " + since + ".");
+            return;
+        }
+        out.printf("%-23s %-36s %-9s %9s  %-32s %s%n", "requested (UTC)", "task", "outcome", "took", "agents",
+                "request");
+        for (RecentTasks.TaskLine task : tasks) {
+            out.printf("%-23s %-36s %-9s %9s  %-32s %s%n", TIME.format(task.requestedAt()), task.taskId(),
+                    task.outcome(), task.durationMs() == null ? "-" : task.durationMs() + " ms",
+                    String.join(", ", task.agents()), task.request());
+        }
+        out.println(tasks.size() + " task" + (tasks.size() == 1 ? "" : "s") + " since " + since
+                + "; mesh timeline <task> shows one");
     }
 }
