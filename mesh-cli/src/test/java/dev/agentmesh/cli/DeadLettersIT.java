@@ -102,7 +102,7 @@ class DeadLettersIT {
     void listsAnAgentsPoisonRecordWithItsReasonAndReplaysItOnceToItsTopicWithItsKey() {
         String key = "poison-" + UUID.randomUUID();
         publisher.publishRaw(REQUESTS, key, "{not json".getBytes(StandardCharsets.UTF_8));
-        ConsumerRecord<String, byte[]> dead = awaitDeadLetter(key, r -> r.headers().lastHeader(DeadLetter.REPLAYED_FROM) == null);
+        ConsumerRecord<String, byte[]> dead = awaitDeadLetter(key, r -> replayedFrom(r) == null);
         ConsumerRecord<String, byte[]> original = requests.records().stream().filter(r -> key.equals(r.key()))
                 .findFirst().orElseThrow();
         String address = dead.partition() + ":" + dead.offset();
@@ -130,7 +130,7 @@ class DeadLettersIT {
         assertThat(replay.headers()).extracting(Header::key).noneMatch(name -> name.startsWith("kafka_dlt-"));
 
         // still poison: the agent dead-letters it again, and the list says it is a replay
-        ConsumerRecord<String, byte[]> again = awaitDeadLetter(key, r -> r.headers().lastHeader(DeadLetter.REPLAYED_FROM) != null);
+        ConsumerRecord<String, byte[]> again = awaitDeadLetter(key, r -> replayedFrom(r) != null);
         Cli.Result relisted = Cli.run("dlt", "list", DEAD);
         assertThat(relisted.out()).contains("  " + again.partition() + ":" + again.offset() + " ")
                 .contains("    failed again after a replay of " + DEAD + "/" + dead.partition() + "/" + dead.offset());
@@ -157,12 +157,14 @@ class DeadLettersIT {
         ConsumerRecord<byte[], byte[]> unreadable = new ConsumerRecord<>(topic, 2, 41, 0L, TimestampType.CREATE_TIME,
                 0, 0, key.getBytes(StandardCharsets.UTF_8), "{\"type\":\"no-such-type\"}".getBytes(StandardCharsets.UTF_8),
                 new RecordHeaders(), Optional.empty());
-        DeserializationExceptionHandler.DeserializationHandlerResponse response = handler.handle((org.apache.kafka.streams.errors.ErrorHandlerContext) null, unreadable,
+        DeserializationExceptionHandler.DeserializationHandlerResponse response = handler.handle(
+                (org.apache.kafka.streams.errors.ErrorHandlerContext) null, unreadable,
                 new InvalidEventException("not a valid event: unknown type 'no-such-type'"));
         assertThat(response).isEqualTo(DeserializationExceptionHandler.DeserializationHandlerResponse.CONTINUE);
         // as the manager's production handler writes a record too large for the broker: its beginning only
         RecordHeaders cut = new RecordHeaders();
-        cut.add("dlt-exception-class", "org.apache.kafka.common.errors.RecordTooLargeException".getBytes(StandardCharsets.UTF_8));
+        cut.add("dlt-exception-class",
+                "org.apache.kafka.common.errors.RecordTooLargeException".getBytes(StandardCharsets.UTF_8));
         cut.add("dlt-exception-message", "The message is 1500000 bytes".getBytes(StandardCharsets.UTF_8));
         cut.add("dlt-original-topic", topic.getBytes(StandardCharsets.UTF_8));
         cut.add("dlt-original-size", "1500000".getBytes(StandardCharsets.UTF_8));
@@ -235,6 +237,10 @@ class DeadLettersIT {
         return requests.records().stream()
                 .filter(r -> key.equals(r.key()) && r.headers().lastHeader(DeadLetter.REPLAYED_FROM) != null)
                 .findFirst();
+    }
+
+    private static org.apache.kafka.common.header.Header replayedFrom(ConsumerRecord<?, ?> record) {
+        return record.headers().lastHeader(DeadLetter.REPLAYED_FROM);
     }
 
     private static String text(ConsumerRecord<?, ?> record, String header) {

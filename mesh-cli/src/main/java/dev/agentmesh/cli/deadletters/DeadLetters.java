@@ -156,7 +156,7 @@ public final class DeadLetters {
                 && letter.originalPartition() < target.size() ? letter.originalPartition() : null;
         if (!force) {
             List<TopicPartition> searched = record.key() != null
-                    ? List.of(reader.partitionForKey(expected, letter.key()).orElseThrow())
+                    ? List.of(reader.partitionForKey(expected, record.key()).orElseThrow())
                     : partition != null ? List.of(new TopicPartition(expected, partition)) : target;
             byte[] mark = name.getBytes(StandardCharsets.UTF_8);
             List<ConsumerRecord<byte[], byte[]>> earlier = reader.read(searched,

@@ -11,7 +11,8 @@ public final class DeadLettersText {
 
     public static void print(List<DeadLetter> letters, List<String> topics, PrintStream out) {
         if (letters.isEmpty()) {
-            out.println("No dead letters" + (topics.isEmpty() ? " (no -dlt topic exists)." : " in " + String.join(", ", topics) + "."));
+            out.println("No dead letters" + (topics.isEmpty() ? " (no -dlt topic exists)."
+                    : " in " + String.join(", ", topics) + "."));
             return;
         }
         String topic = null;
@@ -40,7 +41,8 @@ public final class DeadLettersText {
             return "(no original topic in the headers)";
         }
         return letter.originalTopic() + (letter.originalPartition() == null ? "" : "-" + letter.originalPartition())
-                + (letter.originalOffset() == null ? " (never written: refused by the broker)" : "@" + letter.originalOffset())
+                + (letter.originalOffset() == null ? " (never written: refused by the broker)"
+                : "@" + letter.originalOffset())
                 + (letter.consumerGroup() == null ? "" : " read by " + letter.consumerGroup());
     }
 

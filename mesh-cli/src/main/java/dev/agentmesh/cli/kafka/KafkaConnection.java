@@ -43,7 +43,10 @@ public final class KafkaConnection {
         return new KafkaConnection(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
     }
 
-    /** From the environment: {@code KAFKA_BOOTSTRAP_SERVERS} (default {@value #DEFAULT_BOOTSTRAP}), {@code MESH_KAFKA_CONFIG}. */
+    /**
+     * From the environment: {@code KAFKA_BOOTSTRAP_SERVERS} (default {@value #DEFAULT_BOOTSTRAP}) and
+     * {@code MESH_KAFKA_CONFIG}.
+     */
     public static KafkaConnection fromEnvironment(Map<String, String> environment) {
         Map<String, Object> settings = new HashMap<>();
         String file = environment.get("MESH_KAFKA_CONFIG");

@@ -53,11 +53,16 @@ public final class PartitionReader implements AutoCloseable {
      * UTF-8 key. Empty when the topic does not exist.
      */
     public Optional<TopicPartition> partitionForKey(String topic, String key) {
+        return partitionForKey(topic, key.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The same for a key as it is on the wire. */
+    public Optional<TopicPartition> partitionForKey(String topic, byte[] key) {
         List<TopicPartition> partitions = partitionsOf(topic);
         if (partitions.isEmpty()) {
             return Optional.empty();
         }
-        int partition = Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions.size();
+        int partition = Utils.toPositive(Utils.murmur2(key)) % partitions.size();
         return Optional.of(new TopicPartition(topic, partition));
     }
 
