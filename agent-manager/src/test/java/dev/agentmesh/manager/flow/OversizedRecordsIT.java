@@ -117,6 +117,8 @@ class OversizedRecordsIT {
                     .filter(record -> oversized.equals(record.key())).findFirst().orElseThrow();
             assertThat(header(dead, "dlt-original-topic")).isEqualTo("chat-requests");
             assertThat(Integer.parseInt(header(dead, "dlt-original-size"))).isGreaterThan(1024 * 1024);
+            assertThat(header(dead, "dlt-exception-class"))
+                    .isEqualTo("org.apache.kafka.common.errors.RecordTooLargeException");
             assertThat(complete.partial()).isFalse();
             assertThat(manager.streams().state()).isEqualTo(KafkaStreams.State.RUNNING);
         }
