@@ -1,7 +1,11 @@
 package dev.agentmesh.cli;
 
 import dev.agentmesh.cli.deadletters.DeadLetter;
+import dev.agentmesh.events.AgentTaskRequested;
 import dev.agentmesh.events.InvalidEventException;
+import dev.agentmesh.events.SubtaskCompleted;
+import dev.agentmesh.events.SubtaskRequested;
+import dev.agentmesh.events.TaskPlanned;
 import dev.agentmesh.events.Topics;
 import dev.agentmesh.sdk.Agent;
 import dev.agentmesh.sdk.AgentRequest;
@@ -29,6 +33,7 @@ import org.springframework.kafka.test.utils.ContainerTestUtils;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,13 +44,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Dead letters written by the real dead-lettering paths on a real broker: an agent on the SDK, running in this JVM,
- * dead-letters a poison subtask (Spring Kafka's recoverer); the Kafka Streams services' handler dead-letters a record
- * it cannot decode. {@code mesh dlt list} shows where each came from and why; {@code mesh dlt replay} puts one back
- * on its original topic with its key, once unless forced.
+ * The tool against an agent on the SDK running in this JVM on a real broker. The agent's own heartbeats and consumer
+ * group make {@code mesh agents}; its own reply is in {@code mesh timeline}; it dead-letters a poison subtask through
+ * Spring Kafka's recoverer, and the Kafka Streams services' handler dead-letters a record it cannot decode:
+ * {@code mesh dlt list} shows where each came from and why, {@code mesh dlt replay} puts one back on its original
+ * topic with its key, once unless forced.
  */
 @KafkaIntegrationTest
-class DeadLettersIT {
+class RunningAgentIT {
 
     static final String AGENT = "opsecho";
     static final String REQUESTS = Topics.requestsFor(AGENT);
@@ -96,6 +102,49 @@ class DeadLettersIT {
     @Autowired
     void waitForAssignment(ConcurrentMessageListenerContainer<String, ?> agentRequestsContainer) {
         ContainerTestUtils.waitForAssignment(agentRequestsContainer, 6);
+    }
+
+    @Test
+    void showsTheRunningAgentLiveWithItsGroupCaughtUp() {
+        // the SDK's default: two listener threads, two members of the agent's group
+        String taskId = UUID.randomUUID().toString();
+        publisher.publish(REQUESTS, taskId, SubtaskRequested.of(taskId, "conv-" + taskId, AGENT, "hello", List.of(),
+                List.of(), 1, Instant.now().plusSeconds(10)));
+
+        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            Cli.Result result = Cli.run("agents");
+            assertThat(result.exitCode()).as(result.err()).isZero();
+            assertThat(result.out()).containsPattern("(?m)^" + AGENT + " +yes +\\S+ +1/1 +[0-9]+ s ago +" + AGENT
+                    + "-agent: 0 \\(Stable, 2 members\\)");
+        });
+    }
+
+    @Test
+    void aTimelineShowsTheAgentsOwnReplyWithTheTimeItTook() {
+        String taskId = UUID.randomUUID().toString();
+        String conversation = "conv-" + taskId;
+        Instant deadline = Instant.now().plusSeconds(10);
+        publisher.publish(Topics.AGENT_TASKS, taskId, AgentTaskRequested.of(taskId, conversation, "hello there",
+                List.of(), deadline, "gw-test"));
+        publisher.publish(Topics.CONVERSATION_EVENTS, conversation, TaskPlanned.of(taskId, conversation,
+                "hello there", List.of(List.of(AGENT)), "local", "echo"));
+        try (EventProbe replies = EventProbe.on(Topics.AGENT_REPLIES)) {
+            publisher.publish(REQUESTS, taskId, SubtaskRequested.of(taskId, conversation, AGENT, "hello there",
+                    List.of(), List.of(), 1, deadline));
+            SubtaskCompleted reply = replies.awaitEvent(SubtaskCompleted.class, r -> r.taskId().equals(taskId),
+                    Duration.ofSeconds(20));
+
+            Cli.Result result = Cli.run("timeline", taskId);
+
+            assertThat(result.exitCode()).as(result.err()).isZero();
+            assertThat(result.out()).contains("task " + taskId + ": waiting")
+                    .containsPattern(AGENT + " +1 +answered +" + reply.durationMs() + " ms +hello there")
+                    .containsPattern("answered +" + AGENT + " +agent-replies-[0-9]+@[0-9]+ +" + reply.durationMs()
+                            + " ms; hello there");
+            List<String> whats = result.out().lines().filter(l -> l.matches("\\+[0-9].*"))
+                    .map(l -> l.split(" +")[3]).toList();
+            assertThat(whats).containsExactly("requested", "planned", "asked", "answered");
+        }
     }
 
     @Test
