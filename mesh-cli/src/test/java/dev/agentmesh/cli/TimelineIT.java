@@ -4,6 +4,10 @@ import dev.agentmesh.cli.kafka.KafkaConnection;
 import dev.agentmesh.cli.kafka.PartitionReader;
 import dev.agentmesh.cli.timeline.Timeline;
 import dev.agentmesh.cli.timeline.TimelineReader;
+import dev.agentmesh.events.TaskPlanned;
+import dev.agentmesh.events.Topics;
+import dev.agentmesh.events.TurnRecorded;
+import dev.agentmesh.testing.EventPublisher;
 import dev.agentmesh.testing.TestKafka;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -123,6 +127,24 @@ class TimelineIT {
             }
         }
         return -1;
+    }
+
+    @Test
+    void findsATaskWhoseRequestHasLeftAgentTasksInTheAuditLog() {
+        String oldTask = UUID.randomUUID().toString();
+        String oldConversation = "conv_" + UUID.randomUUID();
+        try (EventPublisher publisher = new EventPublisher()) {
+            publisher.publish(Topics.CONVERSATION_EVENTS, oldConversation, TurnRecorded.of(oldTask, oldConversation,
+                    "tool-call", "Any news?"));
+            publisher.publish(Topics.CONVERSATION_EVENTS, oldConversation, TaskPlanned.of(oldTask, oldConversation,
+                    "Any news?", List.of(List.of("news")), "llm", "news asked"));
+        }
+
+        Cli.Result result = Cli.run("timeline", oldTask);
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.out()).startsWith("Task " + oldTask + " in conversation " + oldConversation)
+                .contains("plan (llm): stage 1 news");
     }
 
     @Test

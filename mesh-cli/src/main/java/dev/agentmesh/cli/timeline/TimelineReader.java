@@ -70,19 +70,20 @@ public final class TimelineReader {
         String conversationId = taskCommands.stream().map(r -> ((TaskScoped) r.event()).conversationId())
                 .findFirst().orElse(null);
         boolean task = conversationId != null;
-        List<Read> audit = keyed(Topics.CONVERSATION_EVENTS, task ? conversationId : id, since, undecodable);
+        List<Read> audit = List.of();
         if (!task) {
-            // a task whose request has left agent-tasks (retention) is still in the audit log
-            conversationId = audit.stream().map(r -> (TaskScoped) r.event()).filter(e -> e.taskId().equals(id))
-                    .map(TaskScoped::conversationId).findFirst().orElse(null);
-            task = conversationId != null;
-            if (task && !conversationId.equals(id)) {
-                audit = keyed(Topics.CONVERSATION_EVENTS, conversationId, since, undecodable);
+            audit = ofConversation(keyed(Topics.CONVERSATION_EVENTS, id, since, undecodable), id);
+            if (audit.isEmpty()) {
+                // a task whose request has left agent-tasks (retention) is still in the audit log, under its
+                // conversation's key: found by a search of every partition
+                conversationId = searchAudit(id, since);
+                task = conversationId != null;
             }
         }
         String conversation = task ? conversationId : id;
-        audit = audit.stream().filter(r -> ((TaskScoped) r.event()).conversationId().equals(conversation)).toList();
-        if (!task && audit.isEmpty()) {
+        if (task) {
+            audit = ofConversation(keyed(Topics.CONVERSATION_EVENTS, conversation, since, undecodable), conversation);
+        } else if (audit.isEmpty()) {
             throw new NoSuchElementException("no task or conversation '" + id + "' in " + Topics.AGENT_TASKS + " or "
                     + Topics.CONVERSATION_EVENTS + (since == null ? "" : " since " + since));
         }
@@ -118,6 +119,39 @@ public final class TimelineReader {
         }
         return new Timeline(id, task ? "task" : "conversation", conversation, summaries, entries(all),
                 undecodable[0]);
+    }
+
+    private static List<Read> ofConversation(List<Read> audit, String conversationId) {
+        return audit.stream().filter(r -> ((TaskScoped) r.event()).conversationId().equals(conversationId)).toList();
+    }
+
+    /** The conversation of the audit-log event of task {@code taskId}, from every partition; null when none. */
+    private String searchAudit(String taskId, Instant since) {
+        byte[] id = taskId.getBytes(StandardCharsets.UTF_8);
+        for (ConsumerRecord<byte[], byte[]> record : reader.read(reader.partitionsOf(Topics.CONVERSATION_EVENTS),
+                since, r -> r.value() != null && contains(r.value(), id))) {
+            try {
+                if (EventCodec.decode(record.value()) instanceof TaskScoped event && event.taskId().equals(taskId)) {
+                    return event.conversationId();
+                }
+            } catch (RuntimeException notAnEvent) {
+                // not the task's
+            }
+        }
+        return null;
+    }
+
+    private static boolean contains(byte[] value, byte[] part) {
+        outer:
+        for (int i = 0; i + part.length <= value.length; i++) {
+            for (int j = 0; j < part.length; j++) {
+                if (value[i + j] != part[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 
     private List<Read> keyed(String topic, String key, Instant since, int[] undecodable) {
