@@ -41,8 +41,7 @@ public final class OpsPage implements AutoCloseable {
     private final Admin admin;
     private final Clock clock;
     private final HttpServer server;
-    private final ExecutorService workers = Executors.newFixedThreadPool(2,
-            Thread.ofPlatform().name("ops-page-", 0).daemon().factory());
+    private final ExecutorService workers = Executors.newFixedThreadPool(2, OpsPage::worker);
     private final boolean loopback;
 
     public OpsPage(KafkaConnection connection, InetAddress address, int port, Clock clock) throws IOException {
@@ -53,6 +52,16 @@ public final class OpsPage implements AutoCloseable {
         this.server = HttpServer.create(new InetSocketAddress(address, port), 16);
         server.createContext("/", this::handle);
         server.setExecutor(workers);
+    }
+
+    /**
+     * The HTTP server's threads do not carry the class loader that loaded the tool: from the runnable jar, Kafka's
+     * clients could not load their own classes by name on them.
+     */
+    private static Thread worker(Runnable task) {
+        Thread thread = Thread.ofPlatform().name("ops-page").daemon().unstarted(task);
+        thread.setContextClassLoader(OpsPage.class.getClassLoader());
+        return thread;
     }
 
     public OpsPage start() {
