@@ -16,7 +16,7 @@ function ms(value) {
 }
 
 function utc(instant) {
-  return instant ? instant.replace('T', ' ').replace('Z', '') : '';
+  return instant ? instant.replace('T', ' ').replace('Z', '').substring(0, 23) : '';
 }
 
 function stages(list) {
