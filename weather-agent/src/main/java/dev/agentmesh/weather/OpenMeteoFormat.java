@@ -4,6 +4,10 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /** Reads Open-Meteo's geocoding and forecast JSON; used for live answers and for the bundled samples alike. */
@@ -40,25 +44,55 @@ final class OpenMeteoFormat {
                 first.path("latitude").asDouble(), first.path("longitude").asDouble()));
     }
 
+    /** Current conditions and every day of {@code daily} (parallel arrays, {@code time} holding local dates). */
     static Forecast forecast(JsonNode body) {
         JsonNode current = body.path("current");
         JsonNode daily = body.path("daily");
         if (!current.path("temperature_2m").isNumber() || !daily.path("temperature_2m_max").path(0).isNumber()) {
             throw new MalformedResponseException("a forecast without current temperature or daily range");
         }
-        JsonNode chance = daily.path("precipitation_probability_max").path(0);
         return new Forecast(
                 current.path("temperature_2m").asDouble(),
                 current.path("apparent_temperature").asDouble(current.path("temperature_2m").asDouble()),
                 current.path("relative_humidity_2m").asInt(),
                 current.path("wind_speed_10m").asDouble(),
                 current.path("weather_code").asInt(),
-                daily.path("temperature_2m_max").path(0).asDouble(),
-                daily.path("temperature_2m_min").path(0).asDouble(),
-                chance.isNumber() ? chance.asInt() : null,
-                daily.path("weather_code").path(0).asInt(current.path("weather_code").asInt()),
+                days(daily, current.path("weather_code").asInt()),
                 body.path("current_units").path("temperature_2m").asString("°C"),
                 windUnit(body.path("current_units").path("wind_speed_10m").asString("km/h")));
+    }
+
+    private static List<Forecast.Day> days(JsonNode daily, int currentCode) {
+        JsonNode dates = daily.path("time");
+        if (!dates.isArray() || dates.isEmpty()) {
+            throw new MalformedResponseException("a daily forecast without dates");
+        }
+        List<Forecast.Day> days = new ArrayList<>();
+        for (int i = 0; i < dates.size(); i++) {
+            JsonNode high = daily.path("temperature_2m_max").path(i);
+            JsonNode low = daily.path("temperature_2m_min").path(i);
+            if (!high.isNumber() || !low.isNumber()) {
+                // Open-Meteo writes null for a day it has no value for; the days before it still stand
+                break;
+            }
+            JsonNode chance = daily.path("precipitation_probability_max").path(i);
+            JsonNode code = daily.path("weather_code").path(i);
+            days.add(new Forecast.Day(date(dates.path(i)), high.asDouble(), low.asDouble(),
+                    chance.isNumber() ? chance.asInt() : null,
+                    code.isNumber() ? Integer.valueOf(code.asInt()) : i == 0 ? Integer.valueOf(currentCode) : null));
+        }
+        if (days.isEmpty()) {
+            throw new MalformedResponseException("a forecast without today's range");
+        }
+        return days;
+    }
+
+    private static LocalDate date(JsonNode value) {
+        try {
+            return LocalDate.parse(value.asString(""));
+        } catch (DateTimeParseException e) {
+            throw new MalformedResponseException("a daily forecast date that is not ISO 8601: " + value);
+        }
     }
 
     /** Open-Meteo writes miles per hour as "mp/h". */

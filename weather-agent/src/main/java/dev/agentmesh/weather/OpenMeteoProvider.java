@@ -30,6 +30,8 @@ final class OpenMeteoProvider implements WeatherProvider {
             + "weather_code,wind_speed_10m";
     private static final String DAILY = "temperature_2m_max,temperature_2m_min,precipitation_probability_max,"
             + "weather_code";
+    /** Today and the six days after it: every weekday a request can name. */
+    static final int FORECAST_DAYS = 7;
 
     private final RestClient http;
     private final WeatherProperties properties;
@@ -58,7 +60,7 @@ final class OpenMeteoProvider implements WeatherProvider {
         var builder = fromUriString(properties.forecastUrl())
                 .queryParam("latitude", place.latitude()).queryParam("longitude", place.longitude())
                 .queryParam("current", CURRENT).queryParam("daily", DAILY)
-                .queryParam("timezone", "auto").queryParam("forecast_days", 1);
+                .queryParam("timezone", "auto").queryParam("forecast_days", FORECAST_DAYS);
         if (units.fahrenheit()) {
             builder.queryParam("temperature_unit", "fahrenheit");
         }

@@ -31,7 +31,8 @@ final class PlaceExtractor {
             "july", "august", "september", "october", "november", "december", "news", "headlines", "summarize",
             "explain", "there", "here", "it", "it's", "this", "that", "celsius", "fahrenheit", "am", "pm", "ok",
             "okay", "yes", "no", "thanks", "thank", "a", "an", "my", "me", "we", "you", "your", "our", "let's",
-            "right", "now", "later", "next", "week", "weekend", "again", "also", "then", "so", "well");
+            "right", "now", "later", "next", "week", "weekend", "again", "also", "then", "so", "well", "und", "et",
+            "y", "e", "ed");
     private static final Set<String> TRAILING_WORDS = Set.of("today", "tomorrow", "tonight", "now", "this",
             "right", "and", "please", "later", "next", "on", "at", "in", "the", "then", "there", "too");
 
@@ -81,16 +82,20 @@ final class PlaceExtractor {
         return Optional.empty();
     }
 
+    /** An ordinary word, or a day in any language the agent reads ("Mañana", "Samstag"). */
+    private static boolean notAPlace(String word) {
+        return NOT_PLACES.contains(word.toLowerCase()) || DayExtractor.namesADay(word);
+    }
+
     /** Drops leading and trailing words that are not part of a name ("Tokyo Today" → "Tokyo"). */
     private static String trim(String candidate) {
         String[] words = candidate.replaceAll("[’']s$", "").replaceAll("[.?!,]+$", "").split("\\s+");
         int start = 0;
         int end = words.length;
-        while (start < end && NOT_PLACES.contains(words[start].toLowerCase())) {
+        while (start < end && notAPlace(words[start])) {
             start++;
         }
-        while (end > start && (TRAILING_WORDS.contains(words[end - 1].toLowerCase())
-                || NOT_PLACES.contains(words[end - 1].toLowerCase()))) {
+        while (end > start && (TRAILING_WORDS.contains(words[end - 1].toLowerCase()) || notAPlace(words[end - 1]))) {
             end--;
         }
         return String.join(" ", java.util.Arrays.copyOfRange(words, start, end));

@@ -46,8 +46,12 @@ class OpenMeteoProviderTests {
                "relative_humidity_2m":81,"precipitation":0.2,"weather_code":61,"wind_speed_10m":14.8},
              "daily_units":{"time":"iso8601","temperature_2m_max":"°C","temperature_2m_min":"°C",
                "precipitation_probability_max":"%","weather_code":"wmo code"},
-             "daily":{"time":["2026-11-24"],"temperature_2m_max":[14.1],"temperature_2m_min":[8.2],
-               "precipitation_probability_max":[80],"weather_code":[63]}}""";
+             "daily":{"time":["2026-11-24","2026-11-25","2026-11-26","2026-11-27","2026-11-28","2026-11-29",
+                 "2026-11-30"],
+               "temperature_2m_max":[14.1,11.6,9.8,10.4,12.9,13.3,8.7],
+               "temperature_2m_min":[8.2,6.9,4.1,3.6,7.7,8.0,2.2],
+               "precipitation_probability_max":[80,35,5,0,65,90,20],
+               "weather_code":[63,3,1,0,61,65,2]}}""";
 
     private final WireMockServer server = new WireMockServer(options().dynamicPort());
     private OpenMeteoProvider provider;
@@ -56,9 +60,10 @@ class OpenMeteoProviderTests {
     @BeforeEach
     void start() {
         server.start();
+        // a read timeout generous enough for a busy machine; the slow-service test waits well past it
         WeatherProperties properties = new WeatherProperties(WeatherProperties.Provider.OPEN_METEO,
                 server.baseUrl() + "/v1/search", server.baseUrl() + "/v1/forecast", Duration.ofSeconds(1),
-                Duration.ofMillis(500));
+                Duration.ofMillis(1_500));
         Retry retry = Retry.of("open-meteo", RetryConfig.custom().maxAttempts(3).waitDuration(Duration.ofMillis(10))
                 .retryExceptions(ResourceAccessException.class, HttpServerErrorException.class).build());
         circuitBreaker = CircuitBreaker.of("open-meteo", CircuitBreakerConfig.custom().minimumNumberOfCalls(4)
@@ -83,7 +88,45 @@ class OpenMeteoProviderTests {
         server.verify(getRequestedFor(urlPathEqualTo("/v1/search")).withQueryParam("name", equalTo("Paris"))
                 .withQueryParam("count", equalTo("1")));
         server.verify(getRequestedFor(urlPathEqualTo("/v1/forecast")).withQueryParam("latitude", equalTo("48.85341"))
-                .withQueryParam("timezone", equalTo("auto")));
+                .withQueryParam("timezone", equalTo("auto")).withQueryParam("forecast_days", equalTo("7")));
+    }
+
+    @Test
+    void answersForTheDayAskedFromTheDailyArrays() throws Exception {
+        json("/v1/search", PARIS);
+        json("/v1/forecast", FORECAST);
+
+        WeatherAgent agent = new WeatherAgent(provider);
+
+        assertThat(agent.handle(AgentRequest.of("Weather in Paris tomorrow?", Duration.ofSeconds(5))))
+                .isEqualTo("Paris, France, tomorrow, Wednesday 25 November: overcast, high 12 °C, low 7 °C, "
+                        + "35% chance of precipitation.");
+        assertThat(agent.handle(AgentRequest.of("Will it rain in Paris on Sunday?", Duration.ofSeconds(5))))
+                .isEqualTo("Paris, France, Sunday 29 November: heavy rain, high 13 °C, low 8 °C, "
+                        + "90% chance of precipitation.");
+    }
+
+    @Test
+    void aDayOpenMeteoHasNoValuesForEndsTheForecastThere() throws Exception {
+        json("/v1/search", PARIS);
+        json("/v1/forecast", FORECAST.replace("[14.1,11.6,9.8,10.4,12.9,13.3,8.7]",
+                "[14.1,11.6,9.8,null,null,null,null]"));
+
+        String answer = new WeatherAgent(provider).handle(AgentRequest.of("Weather in Paris on Saturday?",
+                Duration.ofSeconds(5)));
+
+        assertThat(answer).isEqualTo("The forecast for Paris, France reaches only to Thursday 26 November, so I have "
+                + "nothing yet for Saturday 28 November.");
+    }
+
+    @Test
+    void aForecastWithoutReadableDatesIsAnError() {
+        json("/v1/search", PARIS);
+        json("/v1/forecast", FORECAST.replace("\"2026-11-24\",", "\"24/11/2026\","));
+
+        assertThatThrownBy(() -> new WeatherAgent(provider).handle(AgentRequest.of("Weather in Paris?",
+                Duration.ofSeconds(5)))).isInstanceOf(AgentException.class)
+                .hasMessageContaining("could not be read");
     }
 
     @Test
@@ -131,7 +174,7 @@ class OpenMeteoProviderTests {
 
     @Test
     void failsClearlyWhenTheServiceIsTooSlow() {
-        server.stubFor(get(urlPathEqualTo("/v1/search")).willReturn(aResponse().withFixedDelay(1_500).withBody(PARIS)));
+        server.stubFor(get(urlPathEqualTo("/v1/search")).willReturn(aResponse().withFixedDelay(4_000).withBody(PARIS)));
 
         assertThatThrownBy(() -> provider.geocode("Paris")).isInstanceOf(AgentException.class)
                 .hasMessage("the weather service is unreachable right now");

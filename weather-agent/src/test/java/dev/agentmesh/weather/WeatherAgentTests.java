@@ -1,10 +1,12 @@
 package dev.agentmesh.weather;
 
+import dev.agentmesh.events.ContextEntry;
 import dev.agentmesh.events.UserContext;
 import dev.agentmesh.sdk.AgentRequest;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -74,6 +76,54 @@ class WeatherAgentTests {
                 .startsWith("Oslo");
         assertThat(agent.handle(AgentRequest.of("Do I need an umbrella?", Duration.ofSeconds(5)).forUser(lyon)))
                 .startsWith("Lyon, France:");
+    }
+
+    @Test
+    void answersForTomorrowFromTheDailyForecast() throws Exception {
+        // the samples' today is Tuesday 24 November 2026 in every place
+        String answer = agent.handle(AgentRequest.of("Will it rain in Paris tomorrow?", Duration.ofSeconds(5)));
+
+        assertThat(answer).isEqualTo("Paris, France, tomorrow, Wednesday 25 November: light rain, high 10 °C, "
+                + "low 4 °C, 100% chance of precipitation. (offline sample data)");
+    }
+
+    @Test
+    void answersForAWeekdayWithinTheForecastWeek() throws Exception {
+        String answer = agent.handle(AgentRequest.of("Is it going to snow in Oslo on Saturday?",
+                Duration.ofSeconds(5)));
+
+        assertThat(answer).startsWith("Oslo, Norway, Saturday 28 November: ").doesNotContain("Today");
+    }
+
+    @Test
+    void aFollowUpWithoutAPlaceTakesThePlaceFromTheConversation() throws Exception {
+        List<ContextEntry> context = List.of(new ContextEntry("user", "What's the weather in Lisbon?"),
+                new ContextEntry("agent", "weather: Lisbon, Portugal: partly cloudy, 18 °C"));
+        AgentRequest followUp = new AgentRequest("t-1", "c-1", "And tomorrow?", context, List.of(), 1,
+                Instant.now().plusSeconds(5));
+
+        String answer = agent.handle(followUp.forUser(new UserContext(null, "Lyon", null, List.of(), null)));
+
+        assertThat(answer).startsWith("Lisbon, Portugal, tomorrow, Wednesday 25 November: ");
+        assertThat(agent.handle(new AgentRequest("t-2", "c-1", "Und am Freitag?", context, List.of(), 1,
+                Instant.now().plusSeconds(5)))).startsWith("Lisbon, Portugal, Friday 27 November: ");
+    }
+
+    @Test
+    void todayAndAnotherDayAreBothAnswered() throws Exception {
+        String answer = agent.handle(AgentRequest.of("Weather in Berlin today and tomorrow", Duration.ofSeconds(5)));
+
+        assertThat(answer).startsWith("Berlin, Germany: light snow").contains("Today: light snow")
+                .contains("Berlin, Germany, tomorrow, Wednesday 25 November: ");
+    }
+
+    @Test
+    void saysSoWhenTheDayAskedIsBeyondTheForecast() throws Exception {
+        // today is a Tuesday: next Tuesday is 1 December, one day past the forecast's last day
+        String answer = agent.handle(AgentRequest.of("Weather in Rome next Tuesday?", Duration.ofSeconds(5)));
+
+        assertThat(answer).isEqualTo("The forecast for Rome, Italy reaches only to Monday 30 November, so I have "
+                + "nothing yet for Tuesday 1 December. (offline sample data)");
     }
 
     @Test
