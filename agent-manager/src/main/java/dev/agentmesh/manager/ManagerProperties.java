@@ -48,12 +48,23 @@ public record ManagerProperties(
      *                       judged on the whole request and on each of its clauses
      * @param buildOnThreshold the probability from which an agent whose skill builds on other agents' answers runs
      *                         in stage 2 after them
+     * @param mentionThreshold in a request that builds on answers, the probability from which an agent is asked:
+     *                         such a request names the other agents' subjects in passing ("the flooding in the
+     *                         news"), so they score lower than when asked for; at most {@code skillThreshold}
      * @param modelShare the percentage of a task's remaining time the planning model may use (and never more than
      *                   {@code llm.timeout}) before the local planner decides instead
      */
     public record Planning(@DecimalMin("0") @DecimalMax("1") double skillThreshold,
                            @DecimalMin("0") @DecimalMax("1") double buildOnThreshold,
+                           @DecimalMin("0") @DecimalMax("1") double mentionThreshold,
                            @Min(1) @Max(90) int modelShare) {
+
+        public Planning {
+            if (mentionThreshold > skillThreshold) {
+                throw new IllegalArgumentException("manager.planning.mention-threshold (" + mentionThreshold
+                        + ") must not be above manager.planning.skill-threshold (" + skillThreshold + ")");
+            }
+        }
     }
 
     /**

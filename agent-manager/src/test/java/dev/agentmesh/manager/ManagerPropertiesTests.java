@@ -20,9 +20,19 @@ class ManagerPropertiesTests {
             .withPropertyValues("manager.max-deadline=30s", "manager.stage-one-share=60",
                     "manager.deadline-check-interval=50ms", "manager.closed-retention=10m",
                     "manager.registry.liveness-timeout=20s", "manager.planning.skill-threshold=0.5",
-                    "manager.planning.build-on-threshold=0.6", "manager.planning.model-share=50",
+                    "manager.planning.build-on-threshold=0.6", "manager.planning.mention-threshold=0.35",
+                    "manager.planning.model-share=50",
                     "manager.llm.model=m", "manager.llm.timeout=4s", "manager.answers.max-size=16KB",
                     "manager.answers.max-total-size=64KB");
+
+    @Test
+    void refusesAMentionThresholdAboveTheSkillThreshold() {
+        manager.withPropertyValues("manager.planning.mention-threshold=0.7").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause().hasMessage("manager.planning.mention-threshold (0.7) "
+                    + "must not be above manager.planning.skill-threshold (0.5)");
+        });
+    }
 
     @Test
     void refusesToStartWhenAnLlmKeyWouldCrossTheNetworkInClearText() {

@@ -3,7 +3,6 @@ package dev.agentmesh.manager.planning;
 import dev.agentmesh.events.ContextEntry;
 import dev.agentmesh.manager.registry.LiveAgent;
 import dev.agentmesh.manager.planning.SkillIndex.IndexedSkill;
-import dev.langchain4j.model.embedding.EmbeddingModel;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,14 +18,18 @@ import java.util.regex.Pattern;
  * Plans without any network call, from the live agents' cards alone: the request and each of its clauses are
  * embedded and compared with every skill's examples ({@link SkillIndex}). No agent is known by name here.
  * <ul>
- *   <li>Each clause goes to the skill nearest to it, if near enough; several clauses may name several agents
- *       ("the forecast for Rome, and the headlines"), which then run in parallel in stage 1.</li>
+ *   <li>Each clause goes to the skills likely enough for it, and at least as likely as the generalist answering it
+ *       alone; several clauses may name several agents ("the forecast for Rome, and the headlines"), which then run
+ *       in parallel in stage 1.</li>
  *   <li>A skill that builds on other agents' answers ({@code AgentSkill.buildsOnOtherAgents()}) runs in stage 2 when
- *       it is the nearest skill to the whole request, after the agents the request also touches.</li>
+ *       it is likely enough for the whole request, after the agents the request also touches; those are asked from
+ *       a lower probability then, since such a request names their subjects in passing ("the flooding in the news"),
+ *       and without the comparison with the generalist answering alone.</li>
  *   <li>An agent with such a skill is a generalist: it answers alone when no other agent is wanted, and is never
  *       asked in parallel with the agents whose answers it could build on.</li>
  *   <li>A short follow-up ("and tomorrow?", "what about Berlin?") that is not near-certain about a skill by itself
- *       goes to the agents that answered the previous delegated request, as the task's context tells.</li>
+ *       goes to the agents that answered the previous delegated request, as the task's context tells; one that is
+ *       ("and the news there?") goes to the skills it is near-certain about.</li>
  * </ul>
  */
 final class LocalPlanner implements Planner {
@@ -39,7 +42,7 @@ final class LocalPlanner implements Planner {
             "^\\s*(and|also|what about|how about|same for|and what about|what if|und|et|y|e)\\b",
             Pattern.CASE_INSENSITIVE);
     private static final int FOLLOW_UP_MAX_WORDS = 6;
-    /** A follow-up that names its own subject ("and the news there?") is near-certain about that one skill. */
+    /** A follow-up that names its own subject ("and the news there?") is near-certain about that skill. */
     private static final double NAMES_ITS_SUBJECT = 0.9;
 
     private final SkillIndex index;
@@ -48,11 +51,12 @@ final class LocalPlanner implements Planner {
     /**
      * @param skill an agent is asked from this probability on, for the whole request or any of its clauses
      * @param buildOn an agent that builds on other agents' answers runs in stage 2 from this probability on
+     * @param mention when it does, an agent whose answer it builds on is asked from this probability on
      */
-    record Thresholds(double skill, double buildOn) {
+    record Thresholds(double skill, double buildOn, double mention) {
     }
 
-    LocalPlanner(EmbeddingModel embeddings, Thresholds thresholds) {
+    LocalPlanner(SentenceModel embeddings, Thresholds thresholds) {
         this.index = new SkillIndex(embeddings);
         this.thresholds = thresholds;
     }
@@ -78,18 +82,31 @@ final class LocalPlanner implements Planner {
             if (nearest == null || onWhole > nearest.probability()) {
                 nearest = new Likelihood(skill, onWhole);
             }
+            if (skill.buildsOnOtherAgents() && (builder == null || onWhole > builder.probability())) {
+                builder = new Likelihood(skill, onWhole);
+            }
+        }
+        boolean buildsOn = builder != null && builder.probability() >= thresholds.buildOn();
+        // a request to build on answers needs its specialists whatever the generalist would say alone
+        double[] generalistAnswers = buildsOn ? new double[segments.size()]
+                : generalistAnswers(catalogue, generalists, segments);
+        for (IndexedSkill skill : catalogue.skills()) {
             if (skill.buildsOnOtherAgents()) {
-                if (builder == null || onWhole > builder.probability()) {
-                    builder = new Likelihood(skill, onWhole);
-                }
                 continue;
             }
             if (generalists.contains(skill.agent().name())) {
                 continue;
             }
-            double best = segments.stream().mapToDouble(segment -> catalogue.classifier().probability(skill, segment))
-                    .max().orElse(0);
-            if (best >= thresholds.skill() && best > specialists.getOrDefault(skill.agent().name(), 0.0)) {
+            // a specialist counts on a segment only where it is at least as likely as the generalist answering
+            // alone: "What is the capital of Australia?" is general knowledge, even if it sounds a bit like news
+            double best = 0;
+            for (int i = 0; i < segments.size(); i++) {
+                double p = catalogue.classifier().probability(skill, segments.get(i));
+                if (p >= generalistAnswers[i]) {
+                    best = Math.max(best, p);
+                }
+            }
+            if (best >= (buildsOn ? thresholds.mention() : thresholds.skill()) && best > specialists.getOrDefault(skill.agent().name(), 0.0)) {
                 specialists.put(skill.agent().name(), best);
                 reasons.put(skill.agent().name(), reason(skill, best));
             }
@@ -104,7 +121,7 @@ final class LocalPlanner implements Planner {
         }
         List<String> first = List.copyOf(specialists.keySet());
         String why = String.join(", ", reasons.values());
-        if (builder != null && builder.probability() >= thresholds.buildOn()) {
+        if (buildsOn) {
             return new Plan(List.of(first, List.of(builder.skill().agent().name())), NAME,
                     why + "; then " + reason(builder.skill(), builder.probability()) + " on their answers");
         }
@@ -114,22 +131,39 @@ final class LocalPlanner implements Planner {
     private record Likelihood(IndexedSkill skill, double probability) {
     }
 
+    /** Per segment, how likely a generalist's own skill (one that answers alone) is; 0 without a generalist. */
+    private static double[] generalistAnswers(SkillIndex.Catalogue catalogue, Set<String> generalists,
+                                              List<Features> segments) {
+        double[] likelihood = new double[segments.size()];
+        for (IndexedSkill skill : catalogue.skills()) {
+            if (skill.buildsOnOtherAgents() || !generalists.contains(skill.agent().name())) {
+                continue;
+            }
+            for (int i = 0; i < segments.size(); i++) {
+                likelihood[i] = Math.max(likelihood[i], catalogue.classifier().probability(skill, segments.get(i)));
+            }
+        }
+        return likelihood;
+    }
+
     /**
-     * A short continuation that matches no specialist by itself takes the agents of the previous delegated
-     * request, named in the latest agent result of the context ({@code "<agent>: <answer>"} lines).
+     * A short continuation takes the agents of the previous delegated request, named in the latest agent result of
+     * the context ({@code "<agent>: <answer>"} lines), unless it names its own subject: then the specialists that
+     * are near-certain about it ("and the news there?" is news, whatever "there" sounds like).
      */
     private Optional<Plan> followUp(String request, List<ContextEntry> context, List<LiveAgent> agents,
                                     Map<String, Double> matched) {
-        // one specialist, near-certain: "and the news there?"; several at once is no subject of its own
-        boolean namesItsSubject = matched.size() == 1
-                && matched.values().stream().allMatch(p -> p >= NAMES_ITS_SUBJECT);
-        if (namesItsSubject || !FOLLOW_UP.matcher(request).find()
-                || request.strip().split("\\s+").length > FOLLOW_UP_MAX_WORDS) {
+        if (!FOLLOW_UP.matcher(request).find() || request.strip().split("\\s+").length > FOLLOW_UP_MAX_WORDS) {
             return Optional.empty();
         }
         List<String> previous = previousAgents(context, agents);
         if (previous.isEmpty()) {
             return Optional.empty();
+        }
+        List<String> named = matched.entrySet().stream().filter(entry -> entry.getValue() >= NAMES_ITS_SUBJECT)
+                .map(Map.Entry::getKey).toList();
+        if (!named.isEmpty()) {
+            return Optional.of(new Plan(List.of(named), NAME, "a follow-up that names its subject: " + named));
         }
         Set<String> generalists = generalists(agents);
         List<String> specialists = previous.stream().filter(agent -> !generalists.contains(agent)).toList();

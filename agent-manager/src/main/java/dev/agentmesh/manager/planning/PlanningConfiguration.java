@@ -5,8 +5,6 @@ import dev.agentmesh.manager.ManagerProperties;
 import dev.agentmesh.manager.registry.AgentDirectory;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
-import dev.langchain4j.model.embedding.EmbeddingModel;
-import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -28,15 +26,16 @@ class PlanningConfiguration {
     private static final Logger log = LoggerFactory.getLogger(PlanningConfiguration.class);
 
     /** The thresholds application.yml sets, for tools and tests that build the planner without Spring. */
-    static final LocalPlanner.Thresholds DEFAULT_THRESHOLDS = new LocalPlanner.Thresholds(0.5, 0.6);
+    static final LocalPlanner.Thresholds DEFAULT_THRESHOLDS = new LocalPlanner.Thresholds(0.5, 0.6, 0.35);
 
     @Bean
     LocalPlanner localPlanner(ManagerProperties properties) {
-        return localPlanner(new AllMiniLmL6V2QuantizedEmbeddingModel(), new LocalPlanner.Thresholds(
-                properties.planning().skillThreshold(), properties.planning().buildOnThreshold()));
+        return localPlanner(SentenceModel.e5Small(), new LocalPlanner.Thresholds(
+                properties.planning().skillThreshold(), properties.planning().buildOnThreshold(),
+                properties.planning().mentionThreshold()));
     }
 
-    static LocalPlanner localPlanner(EmbeddingModel model, LocalPlanner.Thresholds thresholds) {
+    static LocalPlanner localPlanner(SentenceModel model, LocalPlanner.Thresholds thresholds) {
         LocalPlanner planner = new LocalPlanner(model, thresholds);
         planner.warmUp();
         return planner;

@@ -21,7 +21,8 @@ import java.util.function.Function;
  *       of another ("X, and Y"), positive for both skills and negative for the skills that build on other agents'
  *       answers, which learn that asking two things is not asking to relate them; an example joined to small talk,
  *       positive for its skill only, so the joining words are no sign of any agent; and an example joined to one of
- *       a skill that builds on it, positive for both.</li>
+ *       a skill that builds on it, positive for the example's skill (the skill that builds learns from its own
+ *       examples only, not from one agent's plain subject).</li>
  * </ul>
  */
 final class SkillClassifier {
@@ -151,6 +152,12 @@ final class SkillClassifier {
             boolean positive = sample.from() == skill || sample.alsoFrom().contains(skill);
             boolean fromBuilder = sample.from().buildsOnOtherAgents();
             if (!positive && fromBuilder && !skill.buildsOnOtherAgents()) {
+                continue;
+            }
+            if (skill.buildsOnOtherAgents() && fromBuilder && !sample.alsoFrom().isEmpty()) {
+                // "X, and <something that builds on it>" teaches X's skill to answer inside such a request; for the
+                // skill that builds, half of it is X's plain subject, which would teach that X's subject alone asks
+                // for building on answers: a plain "top headlines" then went to stage 2
                 continue;
             }
             features.add(sample.features());

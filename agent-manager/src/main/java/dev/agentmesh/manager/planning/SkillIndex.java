@@ -3,7 +3,6 @@ package dev.agentmesh.manager.planning;
 import dev.agentmesh.events.AgentCard;
 import dev.agentmesh.events.AgentSkill;
 import dev.agentmesh.manager.registry.LiveAgent;
-import dev.langchain4j.model.embedding.EmbeddingModel;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -25,10 +24,10 @@ final class SkillIndex {
         }
     }
 
-    private final EmbeddingModel model;
+    private final SentenceModel model;
     private final Map<String, Features> cache = new ConcurrentHashMap<>();
 
-    SkillIndex(EmbeddingModel model) {
+    SkillIndex(SentenceModel model) {
         this.model = model;
     }
 
@@ -93,7 +92,7 @@ final class SkillIndex {
     }
 
     Features embed(String text) {
-        return cache.computeIfAbsent(text, key -> Features.of(normalised(model.embed(key).content().vector()), key));
+        return cache.computeIfAbsent(text, key -> Features.of(normalised(model.embed(key)), key));
     }
 
     private static float[] normalised(float[] vector) {

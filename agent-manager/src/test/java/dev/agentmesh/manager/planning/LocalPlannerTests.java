@@ -31,6 +31,22 @@ class LocalPlannerTests {
         assertThat(planner.plan("and tomorrow?", context, agents).stages()).containsExactly(List.of("weather"));
         assertThat(planner.plan("What about Berlin?", context, agents).stages()).containsExactly(List.of("weather"));
         assertThat(planner.plan("And the news there?", context, agents).stages().getFirst()).containsExactly("news");
+        assertThat(planner.plan("Und morgen?", context, agents).stages()).containsExactly(List.of("weather"));
+    }
+
+    @Test
+    void aQuestionOfGeneralKnowledgeGoesToTheGeneralistAloneThoughItSoundsLikeASpecialistsSubject() {
+        assertThat(planner.plan("Who painted the Mona Lisa?", List.of(), agents).stages())
+                .containsExactly(List.of("chat"));
+    }
+
+    @Test
+    void aRequestToRelateAnswersAsksTheAgentsItNamesInPassing() {
+        Plan plan = planner.plan("Did the storm in the news cause the rain in Lisbon?", List.of(), agents);
+
+        assertThat(plan.stages()).hasSize(2);
+        assertThat(plan.stages().getFirst()).containsExactlyInAnyOrder("weather", "news");
+        assertThat(plan.stages().getLast()).containsExactly("chat");
     }
 
     @Test

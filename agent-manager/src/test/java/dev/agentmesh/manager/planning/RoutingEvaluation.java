@@ -183,8 +183,7 @@ final class RoutingEvaluation {
     /** The local planner with application.yml's thresholds, loaded once per test JVM (the model takes a while). */
     static synchronized LocalPlanner localPlanner() {
         if (localPlanner == null) {
-            localPlanner = PlanningConfiguration.localPlanner(
-                    new dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel(),
+            localPlanner = PlanningConfiguration.localPlanner(SentenceModel.e5Small(),
                     PlanningConfiguration.DEFAULT_THRESHOLDS);
         }
         return localPlanner;
