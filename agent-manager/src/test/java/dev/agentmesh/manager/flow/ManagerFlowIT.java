@@ -51,7 +51,7 @@ class ManagerFlowIT {
                 .stream().map(PriorAnswer::agent).sorted().toList());
         manager = ManagerInstance.start("flow-manager");
         manager.awaitRunning();
-        await().atMost(Duration.ofSeconds(30)).until(() -> manager.bean(AgentDirectory.class).live().stream()
+        await().atMost(ManagerInstance.LEARNING_CARDS).until(() -> manager.bean(AgentDirectory.class).live().stream()
                 .map(LiveAgent::name).toList().containsAll(List.of("chat", "news", "weather")));
         results = EventProbe.on(Topics.AGENT_RESULTS);
         conversation = EventProbe.on(Topics.CONVERSATION_EVENTS);
@@ -98,7 +98,7 @@ class ManagerFlowIT {
                 + "ticker symbol.", List.of(skill("quotes", "Share prices and indices", "How are Tesla shares doing?",
                 "What's the Microsoft share price?", "Is Amazon stock up today?", "Where is the S&P 500 at?",
                 "Price of NVDA right now")), WORK, request -> "AAPL 230");
-        await().atMost(Duration.ofSeconds(30)).until(() -> manager.bean(AgentDirectory.class).live().stream()
+        await().atMost(ManagerInstance.LEARNING_CARDS).until(() -> manager.bean(AgentDirectory.class).live().stream()
                 .anyMatch(agent -> agent.name().equals("stocks")));
         stocks.close();
 
@@ -107,8 +107,11 @@ class ManagerFlowIT {
                 Duration.ofSeconds(20));
 
         assertThat(result.partial()).isTrue();
-        assertThat(result.outcomes()).extracting(AgentOutcome::agent, AgentOutcome::status).containsExactlyInAnyOrder(
+        // news may be asked too ("Apple stock" is also a business story); what matters here is the silent agent
+        assertThat(result.outcomes()).extracting(AgentOutcome::agent, AgentOutcome::status).contains(
                 tuple("weather", AgentOutcome.Status.ANSWERED), tuple("stocks", AgentOutcome.Status.TIMED_OUT));
+        assertThat(result.outcomes()).filteredOn(outcome -> !outcome.agent().equals("stocks"))
+                .extracting(AgentOutcome::status).containsOnly(AgentOutcome.Status.ANSWERED);
         assertThat(result.durationMs()).isBetween(1_900L, 3_000L);
     }
 
@@ -121,7 +124,7 @@ class ManagerFlowIT {
                         "How many rupees do I get for 200 euros?", "What's the current rate for the Canadian dollar?")),
                 WORK, request -> "300 AUD = 183 EUR");
         try (currency) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> manager.bean(AgentDirectory.class).live().stream()
+            await().atMost(ManagerInstance.LEARNING_CARDS).until(() -> manager.bean(AgentDirectory.class).live().stream()
                     .anyMatch(agent -> agent.name().equals("currency")));
 
             String alone = ask("What would 300 Australian dollars be in euros?", Duration.ofSeconds(8));

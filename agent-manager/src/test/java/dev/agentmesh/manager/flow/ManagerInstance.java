@@ -22,6 +22,12 @@ final class ManagerInstance implements AutoCloseable {
 
     private final ConfigurableApplicationContext context;
 
+    /**
+     * How long a test waits for agents to count as live: they do once the local planner has embedded their cards'
+     * examples and trained on them, which on a machine shared with other builds can take far longer than alone.
+     */
+    static final Duration LEARNING_CARDS = Duration.ofSeconds(120);
+
     private ManagerInstance(ConfigurableApplicationContext context) {
         this.context = context;
     }

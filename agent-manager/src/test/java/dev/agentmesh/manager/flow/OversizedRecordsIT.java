@@ -57,7 +57,7 @@ class OversizedRecordsIT {
                 + request.priorAnswers().stream().map(PriorAnswer::agent).sorted().toList());
         manager = ManagerInstance.start("oversized-manager");
         manager.awaitRunning();
-        await().atMost(Duration.ofSeconds(30)).until(() -> manager.bean(AgentDirectory.class).live().stream()
+        await().atMost(ManagerInstance.LEARNING_CARDS).until(() -> manager.bean(AgentDirectory.class).live().stream()
                 .map(LiveAgent::name).toList().containsAll(List.of("chat", "news", "weather")));
         results = EventProbe.on(Topics.AGENT_RESULTS);
         publisher = new EventPublisher();

@@ -57,7 +57,7 @@ class SlowPlanningIT {
         manager = ManagerInstance.start("slow-planning-manager", "manager.llm.base-url=" + model.baseUrl() + "/v1",
                 "manager.llm.timeout=4s", "mesh.kafka.partitions=" + PARTITIONS);
         manager.awaitRunning();
-        await().atMost(Duration.ofSeconds(30)).until(() -> manager.bean(AgentDirectory.class).live().stream()
+        await().atMost(ManagerInstance.LEARNING_CARDS).until(() -> manager.bean(AgentDirectory.class).live().stream()
                 .anyMatch(agent -> agent.name().equals("weather")));
         results = EventProbe.on(Topics.AGENT_RESULTS);
         conversation = EventProbe.on(Topics.CONVERSATION_EVENTS);
