@@ -7,6 +7,7 @@ import io.github.resilience4j.retry.Retry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
+import io.micrometer.observation.ObservationRegistry;
 import org.springframework.web.client.RestClient;
 
 import java.net.URI;
@@ -43,11 +44,17 @@ final class HttpFeedSource implements FeedSource {
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
     HttpFeedSource(NewsProperties properties, Retry retry, CircuitBreakerRegistry circuitBreakers, Clock clock) {
+        this(properties, retry, circuitBreakers, clock, ObservationRegistry.NOOP);
+    }
+
+    /** Fetches are observed: {@code http.client.requests} metrics, and client spans that carry the trace on. */
+    HttpFeedSource(NewsProperties properties, Retry retry, CircuitBreakerRegistry circuitBreakers, Clock clock,
+                   ObservationRegistry observations) {
         HttpClient client = HttpClient.newBuilder().connectTimeout(properties.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
         JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(client);
         requests.setReadTimeout(properties.readTimeout());
-        this.http = RestClient.builder().requestFactory(requests)
+        this.http = RestClient.builder().requestFactory(requests).observationRegistry(observations)
                 .defaultHeader("User-Agent", "agent-mesh-news/0.1").build();
         this.properties = properties;
         this.retry = retry;

@@ -15,12 +15,14 @@ class NewsConfiguration {
     private static final Logger log = LoggerFactory.getLogger(NewsConfiguration.class);
 
     @Bean
-    FeedSource feedSource(NewsProperties properties, RetryRegistry retries, CircuitBreakerRegistry circuitBreakers) {
+    FeedSource feedSource(NewsProperties properties, RetryRegistry retries, CircuitBreakerRegistry circuitBreakers,
+                          org.springframework.beans.factory.ObjectProvider<io.micrometer.observation.ObservationRegistry> observations) {
         if (properties.provider() == NewsProperties.Provider.OFFLINE) {
             log.info("News from bundled sample feeds (offline): NEWS_PROVIDER=offline");
             return new OfflineFeedSource();
         }
         log.info("News from {} feeds: {}", properties.feeds().size(), properties.feeds());
-        return new HttpFeedSource(properties, retries.retry("feeds"), circuitBreakers, Clock.systemUTC());
+        return new HttpFeedSource(properties, retries.retry("feeds"), circuitBreakers, Clock.systemUTC(),
+                observations.getIfAvailable(() -> io.micrometer.observation.ObservationRegistry.NOOP));
     }
 }

@@ -4,6 +4,7 @@ import dev.agentmesh.sdk.AgentException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.Retry;
+import io.micrometer.observation.ObservationRegistry;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientException;
@@ -39,10 +40,16 @@ final class OpenMeteoProvider implements WeatherProvider {
     private final CircuitBreaker circuitBreaker;
 
     OpenMeteoProvider(WeatherProperties properties, Retry retry, CircuitBreaker circuitBreaker) {
+        this(properties, retry, circuitBreaker, ObservationRegistry.NOOP);
+    }
+
+    /** Calls are observed: {@code http.client.requests} metrics, and client spans that carry the trace on. */
+    OpenMeteoProvider(WeatherProperties properties, Retry retry, CircuitBreaker circuitBreaker,
+                      ObservationRegistry observations) {
         HttpClient client = HttpClient.newBuilder().connectTimeout(properties.connectTimeout()).build();
         JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(client);
         requests.setReadTimeout(properties.readTimeout());
-        this.http = RestClient.builder().requestFactory(requests).build();
+        this.http = RestClient.builder().requestFactory(requests).observationRegistry(observations).build();
         this.properties = properties;
         this.retry = retry;
         this.circuitBreaker = circuitBreaker;

@@ -9,6 +9,7 @@ import dev.agentmesh.events.kafka.EventSerde;
 import dev.agentmesh.manager.ManagerProperties;
 import dev.agentmesh.manager.planning.PlanningStage;
 import dev.agentmesh.sdk.kafka.MeshKafkaProperties;
+import dev.agentmesh.sdk.kafka.TraceHeaders;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -52,9 +53,10 @@ class AggregationConfiguration {
 
     @Bean
     KStream<String, Event> aggregation(StreamsBuilder builder, PlanningStage planningStage,
-                                       ManagerProperties properties, ManagerMetrics metrics) {
+                                       ManagerProperties properties, ManagerMetrics metrics, TraceHeaders tracing) {
         AggregationSettings settings = AggregationSettings.from(properties);
-        return define(builder, () -> new TaskAggregator(planningStage, settings, metrics, Clock.systemUTC()));
+        return define(builder, () -> new TaskAggregator(planningStage, settings, metrics, Clock.systemUTC(),
+                tracing));
     }
 
     static KStream<String, Event> define(StreamsBuilder builder, Supplier<TaskAggregator> aggregator) {

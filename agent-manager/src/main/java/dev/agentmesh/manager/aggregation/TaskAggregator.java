@@ -12,7 +12,8 @@ import dev.agentmesh.events.SubtaskRequested;
 import dev.agentmesh.events.TaskPlanned;
 import dev.agentmesh.manager.planning.Plan;
 import dev.agentmesh.manager.planning.PlanningStage;
-import org.apache.kafka.common.header.Header;
+import dev.agentmesh.sdk.kafka.TraceHeaders;
+import io.micrometer.tracing.TraceContext;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -39,14 +40,10 @@ import java.util.List;
  * (which plans off this thread and sends the plan back on agent-plans), then fans out stage by stage, collects replies by task id and publishes exactly one result, when every planned agent has replied or
  * at the deadline, naming who failed or timed out and why. Duplicate and late replies are ignored; a
  * cancelled task publishes nothing. Its state lives in a store backed by a changelog topic, so when an instance
- * stops, another one restores the open tasks and finishes them.
+ * stops, another one restores the open tasks and finishes them. Each task is traced ({@link TaskSpans}): the
+ * records it publishes carry its spans' context on, so one trace runs from the gateway through the agents and back.
  */
 final class TaskAggregator extends ContextualProcessor<String, Event, String, Event> {
-
-    /** W3C trace context and B3, whichever the services' Kafka observation writes. */
-    private static final List<String> TRACE_HEADERS = List.of("traceparent", "tracestate", "b3");
-
-    private List<Header> trace;
 
     private record Due(Instant at, String taskId) {
     }
@@ -66,9 +63,18 @@ final class TaskAggregator extends ContextualProcessor<String, Event, String, Ev
     private final AggregationSettings settings;
     private final ManagerMetrics metrics;
     private final Clock clock;
+    private final TaskSpans spans;
     private KeyValueStore<String, TaskState> tasks;
+    /** The record being processed; null in punctuations. */
+    private Headers incoming;
 
     TaskAggregator(PlanningStage planning, AggregationSettings settings, ManagerMetrics metrics, Clock clock) {
+        this(planning, settings, metrics, clock, TraceHeaders.NOOP);
+    }
+
+    TaskAggregator(PlanningStage planning, AggregationSettings settings, ManagerMetrics metrics, Clock clock,
+                   TraceHeaders tracing) {
+        this.spans = new TaskSpans(tracing);
         this.planning = planning;
         this.settings = settings;
         this.metrics = metrics;
@@ -88,7 +94,7 @@ final class TaskAggregator extends ContextualProcessor<String, Event, String, Ev
                     deadlines.add(new Due(entry.value.stageDeadline(), entry.key));
                 }
                 if (entry.value.isPlanning()) {
-                    submitPlanning(entry.value, List.of());
+                    submitPlanning(entry.value);
                 }
             });
         }
@@ -119,7 +125,7 @@ final class TaskAggregator extends ContextualProcessor<String, Event, String, Ev
     @Override
     public void process(Record<String, Event> record) {
         Instant now = clock.instant();
-        trace = traceOf(record.headers());
+        incoming = record.headers();
         switch (record.value()) {
             case AgentTaskRequested requested -> onRequested(requested, now);
             case AgentTaskCancelled cancelled -> onCancelled(cancelled, now);
@@ -129,7 +135,13 @@ final class TaskAggregator extends ContextualProcessor<String, Event, String, Ev
             default -> log.warn("Ignoring an unexpected {} for key {}",
                     record.value().getClass().getSimpleName(), record.key());
         }
-        trace = null;
+        incoming = null;
+    }
+
+    /** Partitions taken away or the stream closing: the tasks go on elsewhere (or after a restart). */
+    @Override
+    public void close() {
+        spans.handOver();
     }
 
     private void onRequested(AgentTaskRequested request, Instant now) {
@@ -140,15 +152,16 @@ final class TaskAggregator extends ContextualProcessor<String, Event, String, Ev
         }
         Instant latest = now.plus(settings.maxDeadline());
         Instant deadline = request.deadline().isAfter(latest) ? latest : request.deadline();
-        TaskState state = TaskState.planning(request, now, deadline);
+        TaskState state = TaskState.planning(request, now, deadline, spans.traceOf(incoming));
         save(state);
-        submitPlanning(state, trace);
+        spans.opened(state);
+        submitPlanning(state);
     }
 
-    /** Planning runs elsewhere; the plan comes back on agent-plans ({@link #onPlanned}). */
-    private void submitPlanning(TaskState state, List<Header> traceHeaders) {
+    /** Planning runs elsewhere, in the task's trace; the plan comes back on agent-plans ({@link #onPlanned}). */
+    private void submitPlanning(TaskState state) {
         planning.submit(new PlanningStage.Request(state.taskId(), state.conversationId(), state.request(),
-                state.context(), state.deadline(), traceHeaders == null ? List.of() : traceHeaders));
+                state.context(), state.deadline(), spans.task(state)));
     }
 
     private void onPlanned(TaskPlanned planned, Instant now) {
@@ -162,7 +175,7 @@ final class TaskAggregator extends ContextualProcessor<String, Event, String, Ev
         log.info("Running the plan for taskId={} conversationId={}: stages={} by {} planner, {} ms after the request",
                 state.taskId(), state.conversationId(), plan.stages(), plan.planner(),
                 Duration.between(state.requestedAt(), now).toMillis());
-        forward(state.conversationId(), planned, now);
+        forward(state.conversationId(), planned, now, spans.task(state));
         TaskState open = state.planned(plan.stages());
         if (plan.stages().isEmpty()) {
             complete(open, now);
@@ -177,6 +190,7 @@ final class TaskAggregator extends ContextualProcessor<String, Event, String, Ev
             save(TaskState.cancelledBeforeRequest(cancelled.taskId(), cancelled.conversationId(), now));
         } else if (state.isOpen()) {
             save(state.closed(TaskState.Status.CANCELLED, now));
+            spans.closed(state, "cancelled");
             metrics.cancelled();
             log.info("Cancelled taskId={} conversationId={} ({}); its result will not be published",
                     state.taskId(), state.conversationId(), cancelled.reason());
@@ -201,6 +215,7 @@ final class TaskAggregator extends ContextualProcessor<String, Event, String, Ev
                     failed.reason(), failed.durationMs(), stage), false);
         };
         metrics.outcome(outcome);
+        spans.event(state, reply.agent() + " " + outcome.status().name().toLowerCase(java.util.Locale.ROOT));
         advance(state.withOutcome(outcome), now);
     }
 
@@ -230,6 +245,7 @@ final class TaskAggregator extends ContextualProcessor<String, Event, String, Ev
                 metrics.outcome(outcome);
                 timedOut = timedOut.withOutcome(outcome);
             }
+            spans.event(state, "deadline passed: timed out " + state.missingInStage());
             if (state.isPlanning()) {
                 log.warn("Deadline passed before a plan came back: taskId={} conversationId={}", state.taskId(),
                         state.conversationId());
@@ -268,10 +284,11 @@ final class TaskAggregator extends ContextualProcessor<String, Event, String, Ev
         Instant until = number < state.stages().size()
                 ? now.plus(Duration.between(now, state.deadline()).multipliedBy(settings.stageOneShare()).dividedBy(100))
                 : state.deadline();
+        TraceContext stage = spans.stage(state, number, state.agentsInStage(number));
         for (String agent : state.agentsInStage(number)) {
             forward(state.taskId(), SubtaskRequested.of(state.taskId(), state.conversationId(), agent,
                     state.request(), state.context(), settings.answerCaps().priorAnswersWithinTotal(
-                            state.priorAnswers()), number, until, state.user()), now);
+                            state.priorAnswers()), number, until, state.user()), now, stage);
         }
         return state.withStage(number, until);
     }
@@ -287,33 +304,18 @@ final class TaskAggregator extends ContextualProcessor<String, Event, String, Ev
         long took = Duration.between(state.requestedAt(), now).toMillis();
         AgentTaskCompleted result = AgentTaskCompleted.of(state.taskId(), state.conversationId(), state.replyTo(),
                 settings.answerCaps().withinTotal(outcomes), took);
-        forward(state.taskId(), result, now);
+        forward(state.taskId(), result, now, spans.task(state));
         save(state.closed(TaskState.Status.COMPLETED, now));
+        spans.closed(state, result.partial() ? "partial" : "complete");
         metrics.completed(result, Duration.ofMillis(took));
         log.info("Published {} result for taskId={} conversationId={} in {} ms", result.partial() ? "a partial"
                 : "a complete", state.taskId(), state.conversationId(), took);
     }
 
-    /**
-     * Records produced while processing a record carry its trace context on, so one trace runs from the gateway
-     * through the agents and back. A result published by the deadline punctuator has no record to follow.
-     */
-    private void forward(String key, Event event, Instant now) {
+    /** A record this task causes, carrying the context of the span it belongs to (the task's or a stage's). */
+    private void forward(String key, Event event, Instant now, TraceContext trace) {
         Headers headers = new RecordHeaders();
-        if (trace != null) {
-            trace.forEach(headers::add);
-        }
+        spans.write(trace, headers);
         context().forward(new Record<>(key, event, now.toEpochMilli(), headers));
-    }
-
-    private static List<Header> traceOf(Headers headers) {
-        List<Header> trace = new ArrayList<>();
-        for (String name : TRACE_HEADERS) {
-            Header header = headers.lastHeader(name);
-            if (header != null) {
-                trace.add(header);
-            }
-        }
-        return trace;
     }
 }

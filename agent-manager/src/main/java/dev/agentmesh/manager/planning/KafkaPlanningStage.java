@@ -9,6 +9,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.tracing.CurrentTraceContext;
+import io.micrometer.tracing.Tracer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +31,8 @@ import java.util.concurrent.TimeoutException;
  * planner (the LLM one when configured) gets at most {@code share}% of the task's remaining time, and at most the
  * model's timeout; when it takes longer or fails, the local planner decides, and the plan says so. Planning time
  * is a timer ({@code manager.planning.duration}, by planner and outcome) and an observation
- * ({@code manager.planning}), which becomes a trace span.
+ * ({@code manager.planning}), which becomes a span ({@code plan task}, tagged with the planner that made the plan) in
+ * the task's trace; the plan's record is in that trace too.
  */
 final class KafkaPlanningStage implements PlanningStage {
 
@@ -47,6 +50,7 @@ final class KafkaPlanningStage implements PlanningStage {
     private final Budget budget;
     private final MeterRegistry meters;
     private final ObservationRegistry observations;
+    private final Tracer tracer;
     private final Clock clock;
 
     /**
@@ -63,7 +67,7 @@ final class KafkaPlanningStage implements PlanningStage {
 
     KafkaPlanningStage(Planner preferred, Planner local, AgentDirectory directory, KafkaTemplate<String, Event> template,
                        ExecutorService workers, ExecutorService localWorkers, Budget budget, MeterRegistry meters,
-                       ObservationRegistry observations, Clock clock) {
+                       ObservationRegistry observations, Tracer tracer, Clock clock) {
         this.preferred = preferred;
         this.local = local;
         this.directory = directory;
@@ -73,13 +77,14 @@ final class KafkaPlanningStage implements PlanningStage {
         this.budget = budget;
         this.meters = meters;
         this.observations = observations;
+        this.tracer = tracer;
         this.clock = clock;
     }
 
     @Override
     public void submit(Request request) {
         workers.execute(() -> {
-            try {
+            try (CurrentTraceContext.Scope ignored = tracer.currentTraceContext().maybeScope(request.trace())) {
                 publish(request, plan(request));
             } catch (RuntimeException e) {
                 log.error("Planning failed: taskId={} conversationId={}", request.taskId(), request.conversationId(),
@@ -102,7 +107,8 @@ final class KafkaPlanningStage implements PlanningStage {
             if (preferred == local || allowed.compareTo(TOO_LITTLE) < 0) {
                 plan = planLocally(request, agents);
             } else {
-                Future<Plan> asked = workers.submit(() -> preferred.plan(request.request(), request.context(), agents));
+                Future<Plan> asked = workers.submit(tracer.currentTraceContext().wrap(
+                        () -> preferred.plan(request.request(), request.context(), agents)));
                 try {
                     plan = asked.get(allowed.toMillis(), TimeUnit.MILLISECONDS);
                 } catch (TimeoutException e) {
@@ -156,8 +162,8 @@ final class KafkaPlanningStage implements PlanningStage {
     private void publish(Request request, Plan plan) {
         TaskPlanned planned = TaskPlanned.of(request.taskId(), request.conversationId(), request.request(),
                 plan.stages(), plan.planner(), plan.rationale());
+        // sent in the task's trace (the scope submit opened): the template's observation writes its headers
         ProducerRecord<String, Event> record = new ProducerRecord<>(Topics.AGENT_PLANS, request.taskId(), planned);
-        request.trace().forEach(header -> record.headers().add(header));
         template.send(record).whenComplete((result, error) -> {
             if (error != null) {
                 // The task stays in PLANNING: the deadline check publishes its (empty) result.

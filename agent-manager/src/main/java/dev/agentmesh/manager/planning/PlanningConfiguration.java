@@ -63,10 +63,12 @@ class PlanningConfiguration {
                                 KafkaTemplate<String, Event> eventTemplate, ExecutorService planningWorkers,
                                 ExecutorService localPlanningWorkers,
                                 ManagerProperties properties, MeterRegistry meters,
-                                ObjectProvider<ObservationRegistry> observations) {
+                                ObjectProvider<ObservationRegistry> observations,
+                                ObjectProvider<io.micrometer.tracing.Tracer> tracer) {
         return new KafkaPlanningStage(planner, localPlanner, directory, eventTemplate, planningWorkers,
                 localPlanningWorkers, new KafkaPlanningStage.Budget(properties.planning().modelShare(), properties.llm().timeout()), meters,
-                observations.getIfAvailable(() -> ObservationRegistry.NOOP), Clock.systemUTC());
+                observations.getIfAvailable(() -> ObservationRegistry.NOOP),
+                tracer.getIfAvailable(() -> io.micrometer.tracing.Tracer.NOOP), Clock.systemUTC());
     }
 
     @Bean

@@ -1,7 +1,7 @@
 package dev.agentmesh.manager.planning;
 
 import dev.agentmesh.events.ContextEntry;
-import org.apache.kafka.common.header.Header;
+import io.micrometer.tracing.TraceContext;
 
 import java.time.Instant;
 import java.util.List;
@@ -16,10 +16,10 @@ public interface PlanningStage {
     /**
      * @param deadline the task's deadline; planning gives up on the preferred planner in time to leave the agents
      *                 their share of what remains
-     * @param trace the trace headers of the request, carried onto the plan record
+     * @param trace the task's span, parent of the planning span and of the plan's record; null: none
      */
     record Request(String taskId, String conversationId, String request, List<ContextEntry> context,
-                   Instant deadline, List<Header> trace) {
+                   Instant deadline, TraceContext trace) {
     }
 
     void submit(Request request);

@@ -5,6 +5,8 @@ import dev.agentmesh.events.InvalidEventException;
 import dev.agentmesh.events.Topics;
 import dev.agentmesh.events.kafka.EventDeserializer;
 import dev.agentmesh.events.kafka.EventSerializer;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
@@ -103,6 +105,14 @@ public class EventKafkaAutoConfiguration {
     public static DeadLetterPublishingRecoverer deadLetterRecoverer(KafkaTemplate<String, Object> deadLetterTemplate) {
         return new DeadLetterPublishingRecoverer(deadLetterTemplate,
                 (record, exception) -> new TopicPartition(Topics.deadLetterFor(record.topic()), -1));
+    }
+
+    /** Trace context in record headers for readers and writers Spring Kafka does not observe (Kafka Streams). */
+    @Bean
+    @ConditionalOnMissingBean
+    TraceHeaders traceHeaders(ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator) {
+        return new TraceHeaders(tracer.getIfAvailable(() -> Tracer.NOOP),
+                propagator.getIfAvailable(() -> Propagator.NOOP));
     }
 
     /** The default factory for {@code @KafkaListener}s and for containers the SDK creates. */

@@ -56,9 +56,10 @@ public class AgentAutoConfiguration {
 
     @Bean
     SubtaskRunner subtaskRunner(Agent agent, KafkaTemplate<String, Event> eventTemplate, AgentMetrics agentMetrics,
-                                ExecutorService agentWorkers, AgentProperties properties) {
+                                ExecutorService agentWorkers, AgentProperties properties,
+                                ObjectProvider<io.micrometer.tracing.Tracer> tracer) {
         return new SubtaskRunner(agent, eventTemplate, agentMetrics, agentWorkers,
-                (int) properties.maxAnswerSize().toBytes());
+                (int) properties.maxAnswerSize().toBytes(), tracer.getIfAvailable(() -> io.micrometer.tracing.Tracer.NOOP));
     }
 
     @Bean(destroyMethod = "close")

@@ -11,6 +11,8 @@ import dev.agentmesh.events.Topics;
 import dev.agentmesh.sdk.Agent;
 import dev.agentmesh.sdk.AgentException;
 import dev.agentmesh.sdk.AgentRequest;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -26,7 +28,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * Runs one subtask through the agent within its deadline and replies. A subtask whose deadline has passed, or
  * passes while the agent works, gets no reply: the manager has already given up on it. An answer or reason longer
- * than the cap is cut to it, with a visible marker, before it is sent.
+ * than the cap is cut to it, with a visible marker, before it is sent. Each subtask is a span ({@code handle subtask},
+ * a child of the listener's receive span, so of the manager's stage) that is current where the agent works, so
+ * its provider calls and the reply are its children.
  */
 final class SubtaskRunner {
 
@@ -38,9 +42,11 @@ final class SubtaskRunner {
     private final AgentMetrics metrics;
     private final ExecutorService workers;
     private final int maxAnswerBytes;
+    private final Tracer tracer;
 
     SubtaskRunner(Agent agent, KafkaTemplate<String, Event> template, AgentMetrics metrics, ExecutorService workers,
-                  int maxAnswerBytes) {
+                  int maxAnswerBytes, Tracer tracer) {
+        this.tracer = tracer;
         this.agent = agent;
         this.template = template;
         this.metrics = metrics;
@@ -49,6 +55,22 @@ final class SubtaskRunner {
     }
 
     void run(SubtaskRequested subtask) {
+        Span span = tracer.nextSpan().name("handle subtask").tag("agent", agent.name());
+        if (subtask != null) {
+            span.tag("task.id", subtask.taskId()).tag("conversation.id", subtask.conversationId())
+                    .tag("stage", subtask.stage());
+        }
+        try (Tracer.SpanInScope ignored = tracer.withSpan(span.start())) {
+            handle(subtask, span);
+        } catch (RuntimeException e) {
+            span.error(e);
+            throw e;
+        } finally {
+            span.end();
+        }
+    }
+
+    private void handle(SubtaskRequested subtask, Span span) {
         if (subtask == null) {
             throw new InvalidEventException("a tombstone is not a subtask");
         }
@@ -64,7 +86,8 @@ final class SubtaskRunner {
                     subtask.taskId(), subtask.conversationId(), -remaining.toMillis());
             return;
         }
-        Future<String> answer = workers.submit(() -> agent.handle(AgentRequest.from(subtask)));
+        Future<String> answer = workers.submit(tracer.currentTraceContext().wrap(
+                () -> agent.handle(AgentRequest.from(subtask))));
         try {
             CappedText text = capped(subtask, answer.get(remaining.toMillis(), TimeUnit.MILLISECONDS));
             reply(subtask, SubtaskCompleted.of(subtask.taskId(), subtask.conversationId(), agent.name(), text,
@@ -78,6 +101,7 @@ final class SubtaskRunner {
             String reason = e.getCause() instanceof AgentException failure
                     ? failure.getMessage()
                     : "the " + agent.name() + " agent hit an internal error";
+            span.error(e.getCause());
             if (!(e.getCause() instanceof AgentException)) {
                 log.error("Agent failed: taskId={} conversationId={}", subtask.taskId(), subtask.conversationId(),
                         e.getCause());

@@ -5,6 +5,8 @@ import dev.agentmesh.events.AgentTaskCompleted;
 import dev.agentmesh.events.AgentTaskRequested;
 import dev.agentmesh.events.TaskPlanned;
 import dev.agentmesh.gateway.tasks.TaskListener;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +23,8 @@ import java.util.concurrent.ScheduledFuture;
  * The lifecycle of a session's delegated tasks: a completed {@code ask_agents} call becomes a task on Kafka (if
  * the session's budgets allow), its result or its failure becomes the call's output, and a barge-in or a closed
  * session cancels what still waits. Thread-safe: calls arrive on the upstream's thread, results on the Kafka
- * reader's, deadlines on the scheduler's.
+ * reader's, deadlines on the scheduler's. Each task is a span ({@code delegated turn}) from the model's call to the
+ * output sent upstream; the task's record is published in it, so the manager and the agents continue its trace.
  */
 final class DelegatedTasks implements TaskListener {
 
@@ -41,7 +44,13 @@ final class DelegatedTasks implements TaskListener {
         void tell(String errorEvent);
     }
 
-    private record PendingTask(String taskId, String callId, long startedNanos, ScheduledFuture<?> guard) {
+    private record PendingTask(String taskId, String callId, long startedNanos, ScheduledFuture<?> guard,
+                               Span span) {
+
+        /** The turn is over for the gateway: its output went upstream, or it failed or was cancelled. */
+        void ended(String outcome) {
+            span.tag("outcome", outcome).end();
+        }
     }
 
     private final String conversationId;
@@ -94,15 +103,22 @@ final class DelegatedTasks implements TaskListener {
         String taskId = UUID.randomUUID().toString();
         Instant due = Instant.now().plus(deadline);
         java.util.List<dev.agentmesh.events.ContextEntry> context = turns.context();
+        Tracer tracer = environment.tracer();
+        Span span = tracer.nextSpan().name("delegated turn").tag("task.id", taskId)
+                .tag("conversation.id", conversationId).start();
         synchronized (this) {
             pending.put(taskId, new PendingTask(taskId, callId, System.nanoTime(), environment.schedule(
-                    () -> noResult(taskId, "no result arrived within the deadline"), deadline.plus(grace))));
+                    () -> noResult(taskId, "no result arrived within the deadline"), deadline.plus(grace)), span));
         }
         environment.register(taskId, this);
         // the task carries the user's profile if the memory store gives it quickly; it never waits for it long
         environment.profile(user).completeOnTimeout(null, PROFILE_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-                .thenAccept(user -> environment.publish(AgentTaskRequested.of(taskId, conversationId, request, context,
-                        due, instanceId, user), () -> noResult(taskId, "the agents cannot be reached right now")));
+                .thenAccept(user -> {
+                    try (Tracer.SpanInScope ignored = tracer.withSpan(span)) {
+                        environment.publish(AgentTaskRequested.of(taskId, conversationId, request, context, due,
+                                instanceId, user), () -> noResult(taskId, "the agents cannot be reached right now"));
+                    }
+                });
         turns.delegated(taskId, request);
         log.info("Delegated a turn: taskId={} conversationId={}", taskId, conversationId);
         events.started(taskId, callId, request);
@@ -136,6 +152,7 @@ final class DelegatedTasks implements TaskListener {
         // the client hears about the outcome before the model can start answering from it
         events.completed(task.taskId(), took, result);
         calls.answer(task.callId(), output, false);
+        task.ended(result.partial() ? "partial" : "complete");
         turns.result(task.taskId(), output, result);
         environment.metrics().turn(took, result.partial() ? "partial" : "complete");
         log.info("Result fed back: taskId={} conversationId={} partial={} took={}ms", task.taskId(), conversationId,
@@ -151,6 +168,8 @@ final class DelegatedTasks implements TaskListener {
         Duration took = Duration.ofNanos(System.nanoTime() - task.startedNanos());
         environment.cancel(AgentTaskCancelled.of(taskId, conversationId, reason));
         calls.answer(task.callId(), AgentTool.failure("The agents could not answer: " + reason + "."), false);
+        task.span().event(reason);
+        task.ended("failed");
         environment.metrics().turn(took, "failed");
         log.warn("No result: taskId={} conversationId={}: {}", taskId, conversationId, reason);
         events.failed(taskId, took, reason);
@@ -182,6 +201,7 @@ final class DelegatedTasks implements TaskListener {
             if (tell == Tell.MODEL_AND_CLIENT) {
                 calls.cancelled(task.callId(), AgentTool.cancelled(reason));
             }
+            task.ended("cancelled");
             if (tell != Tell.NOBODY) {
                 events.cancelled(task.taskId(), reason);
             }

@@ -63,7 +63,9 @@ class RelayHandler extends AbstractWebSocketHandler implements SubProtocolCapabl
     RelayHandler(GatewayProperties properties, UpstreamConnector connector, AgentCatalog catalog,
                  TaskPublisher publisher, TaskRoutes routes, ScheduledExecutorService relayScheduler,
                  GatewayMetrics metrics, ClientSessions clients, ClientRates rates, BufferBudget budget,
-                 SessionDrain drain, dev.agentmesh.gateway.memory.MemoryStore memory) {
+                 SessionDrain drain, dev.agentmesh.gateway.memory.MemoryStore memory,
+                 org.springframework.beans.factory.ObjectProvider<io.micrometer.tracing.Tracer> tracers) {
+        io.micrometer.tracing.Tracer tracer = tracers.getIfAvailable(() -> io.micrometer.tracing.Tracer.NOOP);
         this.drain = drain;
         this.memory = memory;
         this.properties = properties;
@@ -121,6 +123,11 @@ class RelayHandler extends AbstractWebSocketHandler implements SubProtocolCapabl
             @Override
             public CompletableFuture<dev.agentmesh.events.UserContext> profile(String user) {
                 return memory.profile(user);
+            }
+
+            @Override
+            public io.micrometer.tracing.Tracer tracer() {
+                return tracer;
             }
         };
     }

@@ -56,6 +56,9 @@ final class RelaySession {
 
         /** The user's profile for a task (null: none, or no user); never blocks. */
         java.util.concurrent.CompletableFuture<dev.agentmesh.events.UserContext> profile(String user);
+
+        /** Traces delegated turns (a no-op tracer without tracing). */
+        io.micrometer.tracing.Tracer tracer();
     }
 
     /** Opens upstream sessions: the handler knows sockets, the session knows when it needs a new one. */

@@ -12,6 +12,9 @@ import dev.agentmesh.gateway.GatewayProperties;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import dev.agentmesh.sdk.kafka.TraceHeaders;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -50,6 +53,7 @@ import java.util.function.Supplier;
  * reader closes its consumer, reports itself down (this bean is a health indicator in the readiness group) and
  * starts a new consumer after a backoff that doubles up to {@value #MAX_BACKOFF_SECONDS} s; the new consumer goes on
  * from the positions the old one had reached, so results that arrived meanwhile still reach their sessions.
+ * A result is delivered in a span ({@code deliver result}) that continues the trace its record carries.
  */
 @Component("kafkaInbox")
 public class KafkaInbox implements SmartLifecycle, HealthIndicator {
@@ -69,6 +73,7 @@ public class KafkaInbox implements SmartLifecycle, HealthIndicator {
     private final MeterRegistry meters;
     private final Duration firstBackoff;
     private final Duration maxBackoff;
+    private final TraceHeaders tracing;
     /** Where to go on after a restart: the next offset of every partition read so far. Reader thread only. */
     private final Map<TopicPartition, Long> positions = new HashMap<>();
     private KafkaClientMetrics clientMetrics;
@@ -80,13 +85,20 @@ public class KafkaInbox implements SmartLifecycle, HealthIndicator {
 
     @Autowired
     public KafkaInbox(KafkaProperties kafka, GatewayProperties properties, TaskRoutes routes, AgentCatalog catalog,
-                      MeterRegistry meters) {
+                      MeterRegistry meters, TraceHeaders tracing) {
         this(consumerFactory(kafka, properties.instanceId()), properties.instanceId(), routes, catalog, meters,
-                Duration.ofMillis(500), Duration.ofSeconds(MAX_BACKOFF_SECONDS));
+                Duration.ofMillis(500), Duration.ofSeconds(MAX_BACKOFF_SECONDS), tracing);
     }
 
     KafkaInbox(Supplier<Consumer<String, byte[]>> consumers, String instanceId, TaskRoutes routes,
                AgentCatalog catalog, MeterRegistry meters, Duration firstBackoff, Duration maxBackoff) {
+        this(consumers, instanceId, routes, catalog, meters, firstBackoff, maxBackoff, TraceHeaders.NOOP);
+    }
+
+    KafkaInbox(Supplier<Consumer<String, byte[]>> consumers, String instanceId, TaskRoutes routes,
+               AgentCatalog catalog, MeterRegistry meters, Duration firstBackoff, Duration maxBackoff,
+               TraceHeaders tracing) {
+        this.tracing = tracing;
         this.consumers = consumers;
         this.instanceId = instanceId;
         this.routes = routes;
@@ -275,6 +287,23 @@ public class KafkaInbox implements SmartLifecycle, HealthIndicator {
                 fresh.size(), all.size());
     }
 
+    private void deliver(ConsumerRecord<String, byte[]> record, AgentTaskCompleted result) {
+        Span span = tracing.continuing(record.headers(), "deliver result").kind(Span.Kind.CONSUMER)
+                .tag("task.id", result.taskId()).tag("conversation.id", result.conversationId()).start();
+        try (Tracer.SpanInScope ignored = tracing.tracer().withSpan(span)) {
+            routes.find(result.taskId()).ifPresentOrElse(listener -> listener.completed(result), () -> {
+                span.event("no session waits for it");
+                log.info("Dropped a result no session waits for (cancelled or late): taskId={} conversationId={}",
+                        result.taskId(), result.conversationId());
+            });
+        } catch (RuntimeException e) {
+            span.error(e);
+            throw e;
+        } finally {
+            span.end();
+        }
+    }
+
     private void dispatch(ConsumerRecord<String, byte[]> record) {
         Event event;
         try {
@@ -287,10 +316,7 @@ public class KafkaInbox implements SmartLifecycle, HealthIndicator {
         }
         try {
             switch (event) {
-                case AgentTaskCompleted result when instanceId.equals(result.replyTo()) ->
-                        routes.find(result.taskId()).ifPresentOrElse(listener -> listener.completed(result),
-                                () -> log.info("Dropped a result no session waits for (cancelled or late): taskId={} "
-                                        + "conversationId={}", result.taskId(), result.conversationId()));
+                case AgentTaskCompleted result when instanceId.equals(result.replyTo()) -> deliver(record, result);
                 case TaskPlanned plan -> routes.find(plan.taskId()).ifPresent(listener -> listener.planned(plan));
                 case AgentRegistered registered -> catalog.heard(registered);
                 default -> {

@@ -5,7 +5,10 @@ import dev.agentmesh.events.AgentTaskRequested;
 import dev.agentmesh.events.Event;
 import dev.agentmesh.events.Topics;
 import dev.agentmesh.events.TurnRecorded;
+import io.micrometer.tracing.Tracer;
 import org.slf4j.Logger;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
@@ -16,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
  * Puts the gateway's events on Kafka: tasks and cancellations on agent-tasks (keyed by task id, so a task and
  * its cancellation land on the same partition), turns on conversation-events (keyed by conversation id).
  * Sends never block the caller: they run on a virtual thread, so an unreachable broker cannot stall a session.
+ * That thread goes on in the caller's trace, so a task's record is sent in its delegated turn's span.
  */
 @Component
 public class TaskPublisher {
@@ -23,9 +27,16 @@ public class TaskPublisher {
     private static final Logger log = LoggerFactory.getLogger(TaskPublisher.class);
 
     private final KafkaTemplate<String, Event> template;
+    private final Tracer tracer;
 
-    public TaskPublisher(KafkaTemplate<String, Event> template) {
+    @Autowired
+    public TaskPublisher(KafkaTemplate<String, Event> template, ObjectProvider<Tracer> tracer) {
+        this(template, tracer.getIfAvailable(() -> Tracer.NOOP));
+    }
+
+    TaskPublisher(KafkaTemplate<String, Event> template, Tracer tracer) {
         this.template = template;
+        this.tracer = tracer;
     }
 
     /** Completes when the broker has the task, exceptionally when it cannot be published. */
@@ -51,7 +62,7 @@ public class TaskPublisher {
 
     private CompletableFuture<Void> send(String topic, String key, Event event) {
         CompletableFuture<Void> sent = new CompletableFuture<>();
-        Thread.ofVirtual().name("publish-" + topic).start(() -> {
+        Thread.ofVirtual().name("publish-" + topic).start(tracer.currentTraceContext().wrap(() -> {
             try {
                 template.send(topic, key, event).whenComplete((result, error) -> {
                     if (error == null) {
@@ -64,7 +75,7 @@ public class TaskPublisher {
                 // a producer that cannot even be created must fail the turn fast, like an unreachable broker
                 sent.completeExceptionally(e);
             }
-        });
+        }));
         return sent;
     }
 
