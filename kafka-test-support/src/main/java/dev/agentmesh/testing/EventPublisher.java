@@ -9,6 +9,7 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -32,6 +33,13 @@ public final class EventPublisher implements AutoCloseable {
     /** Publishes to one partition, whatever the key hashes to, with these headers; returns the record's offset. */
     public long publish(String topic, int partition, String key, Event event, Header... headers) {
         return send(new ProducerRecord<>(topic, partition, key, serializer.serialize(topic, event), List.of(headers)));
+    }
+
+    /** With these headers (a {@code traceparent}, say) on the record. */
+    public void publish(String topic, String key, Event event, Map<String, String> headers) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, serializer.serialize(topic, event));
+        headers.forEach((name, value) -> record.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
+        send(record);
     }
 
     public void publishRaw(String topic, String key, byte[] value) {

@@ -13,7 +13,16 @@ import dev.agentmesh.events.TaskPlanned;
 import dev.agentmesh.events.Topics;
 import dev.agentmesh.events.kafka.EventSerde;
 import dev.agentmesh.manager.planning.PlanningStage;
+import dev.agentmesh.sdk.kafka.TraceHeaders;
+import dev.agentmesh.testing.RecordedSpans;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.tracing.TraceContext;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.sdk.trace.data.EventData;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.test.TestRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -24,6 +33,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,6 +52,7 @@ class TaskAggregatorTests {
     private final MutableClock clock = new MutableClock(START);
     private final AtomicReference<List<List<String>>> nextPlan = new AtomicReference<>();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final RecordedSpans recorded = new RecordedSpans();
     private TopologyTestDriver driver;
     private TestInputTopic<String, Event> tasks;
     private TestInputTopic<String, Event> replies;
@@ -55,7 +66,7 @@ class TaskAggregatorTests {
                 Duration.ofMinutes(10));
         StreamsBuilder builder = new StreamsBuilder();
         AggregationConfiguration.define(builder, () -> new TaskAggregator(planningRequests::add, settings,
-                new ManagerMetrics(meters), clock));
+                new ManagerMetrics(meters), clock, new TraceHeaders(recorded.tracer(), recorded.propagator())));
         Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, "aggregator-tests");
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -91,33 +102,82 @@ class TaskAggregatorTests {
     }
 
     @Test
-    void carriesTheTraceContextFromEachRecordToTheRecordsItCauses() {
-        plan(List.of(List.of("weather")));
-        String gatewayTrace = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
-        String agentTrace = "00-0af7651916cd43dd8448eb211c80319c-00f067aa0ba902b7-01";
+    void tracesTheTaskAndEachStageInTheRequestsTraceAndPassesTheirContextOn() {
+        String traceId = "0af7651916cd43dd8448eb211c80319c";
+        String gatewaySpan = "b7ad6b7169203331";
 
-        tasks.pipeInput(new org.apache.kafka.streams.test.TestRecord<>("t9", AgentTaskRequested.of("t9", "c1",
-                "question", List.of(), clock.instant().plusSeconds(8), "gateway-1"),
-                new org.apache.kafka.common.header.internals.RecordHeaders().add("traceparent",
-                        gatewayTrace.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
-        // the planning stage carries the request's trace onto the plan record
-        var planHeaders = new org.apache.kafka.common.header.internals.RecordHeaders();
-        planningRequests.getLast().trace().forEach(planHeaders::add);
-        plans.pipeInput(new org.apache.kafka.streams.test.TestRecord<>("t9", TaskPlanned.of("t9", "c1", "question",
-                List.of(List.of("weather")), "test", "fixed"), planHeaders));
-        var subtask = driver.createOutputTopic(Topics.requestsFor("weather"), Serdes.String().deserializer(),
-                new EventSerde().deserializer()).readRecord();
-        replies.pipeInput(new org.apache.kafka.streams.test.TestRecord<>("t9",
-                SubtaskCompleted.of("t9", "c1", "weather", "Sunny", 40),
-                new org.apache.kafka.common.header.internals.RecordHeaders().add("traceparent",
-                        agentTrace.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
-        var result = driver.createOutputTopic(Topics.AGENT_RESULTS, Serdes.String().deserializer(),
-                new EventSerde().deserializer()).readRecord();
+        tasks.pipeInput(new TestRecord<>("t9", AgentTaskRequested.of("t9", "c1", "question", List.of(),
+                clock.instant().plusSeconds(8), "gateway-1"), traced("00-" + traceId + "-" + gatewaySpan + "-01")));
+        // planning runs in the task's trace (KafkaPlanningStage opens the context it is given)
+        TraceContext planningParent = planningRequests.getLast().trace();
+        plans.pipeInput("t9", TaskPlanned.of("t9", "c1", "question", List.of(List.of("weather", "news"),
+                List.of("chat")), "test", "fixed"));
+        var weather = readRecord(Topics.requestsFor("weather"));
+        var news = readRecord(Topics.requestsFor("news"));
+        replies.pipeInput(new TestRecord<>("t9", SubtaskCompleted.of("t9", "c1", "weather", "Sunny", 40),
+                traced("00-" + traceId + "-00f067aa0ba902b7-01")));
+        replies.pipeInput("t9", SubtaskFailed.of("t9", "c1", "news", "feeds down", 30));
+        var chat = readRecord(Topics.requestsFor("chat"));
+        replies.pipeInput("t9", SubtaskCompleted.of("t9", "c1", "chat", "Related", 20));
+        var result = readRecord(Topics.AGENT_RESULTS);
 
-        assertThat(new String(subtask.headers().lastHeader("traceparent").value(),
-                java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(gatewayTrace);
-        assertThat(new String(result.headers().lastHeader("traceparent").value(),
-                java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(agentTrace);
+        SpanData task = recorded.find(RecordedSpans.named("aggregate task")).orElseThrow();
+        SpanData stageOne = recorded.find(RecordedSpans.named("stage 1")).orElseThrow();
+        SpanData stageTwo = recorded.find(RecordedSpans.named("stage 2")).orElseThrow();
+        assertThat(recorded.all()).allSatisfy(span -> assertThat(span.getTraceId()).isEqualTo(traceId));
+        assertThat(task.getParentSpanId()).as("the task continues the gateway's span").isEqualTo(gatewaySpan);
+        assertThat(task.getAttributes().get(AttributeKey.stringKey("task.id"))).isEqualTo("t9");
+        assertThat(task.getAttributes().get(AttributeKey.stringKey("outcome"))).isEqualTo("partial");
+        assertThat(List.of(stageOne.getParentSpanId(), stageTwo.getParentSpanId())).containsOnly(task.getSpanId());
+        assertThat(stageOne.getAttributes().get(AttributeKey.stringArrayKey("agents"))).containsExactly("weather",
+                "news");
+        assertThat(stageOne.getEvents()).extracting(EventData::getName).containsExactly("weather answered",
+                "news failed");
+        assertThat(stageTwo.getStartEpochNanos()).isGreaterThanOrEqualTo(stageOne.getEndEpochNanos());
+        assertThat(planningParent.spanId()).isEqualTo(task.getSpanId());
+        assertThat(List.of(spanIdOf(weather), spanIdOf(news))).containsOnly(stageOne.getSpanId());
+        assertThat(spanIdOf(chat)).isEqualTo(stageTwo.getSpanId());
+        assertThat(spanIdOf(result)).as("the result carries the task's context, not the last reply's")
+                .isEqualTo(task.getSpanId());
+    }
+
+    @Test
+    void anInstanceThatLetsATaskGoEndsItsSpanAndTheOneThatTakesItOverGoesOnInTheSameTrace() {
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        String gatewaySpan = "00f067aa0ba902b7";
+        Headers request = traced("00-" + traceId + "-" + gatewaySpan + "-01");
+        tasks.pipeInput(new TestRecord<>("t10", AgentTaskRequested.of("t10", "c1", "question", List.of(),
+                clock.instant().plusSeconds(8), "gateway-1"), request));
+
+        driver.close(); // the partition is taken away: its processor closes
+        startTopology();
+
+        SpanData handedOver = recorded.find(RecordedSpans.named("aggregate task", "handed.over", "true"))
+                .orElseThrow();
+        assertThat(handedOver.getTraceId()).isEqualTo(traceId);
+        // the next owner restores the task, with the trace its request carried, from the changelog
+        TaskSpans next = new TaskSpans(new TraceHeaders(recorded.tracer(), recorded.propagator()));
+        TaskState restored = TaskState.planning(AgentTaskRequested.of("t10", "c1", "question", List.of(),
+                START.plusSeconds(8), "gateway-1"), START, START.plusSeconds(8), next.traceOf(request));
+        next.task(restored);
+        next.closed(restored, "complete");
+        SpanData resumed = recorded.find(RecordedSpans.named("aggregate task", "resumed", "true")).orElseThrow();
+        assertThat(resumed.getTraceId()).isEqualTo(traceId);
+        assertThat(resumed.getParentSpanId()).isEqualTo(gatewaySpan);
+    }
+
+    private static Headers traced(String traceparent) {
+        return new RecordHeaders().add("traceparent", traceparent.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private TestRecord<String, Event> readRecord(String topic) {
+        return driver.createOutputTopic(topic, Serdes.String().deserializer(), new EventSerde().deserializer())
+                .readRecord();
+    }
+
+    /** The parent span id a record's traceparent names. */
+    private static String spanIdOf(TestRecord<String, Event> record) {
+        return new String(record.headers().lastHeader("traceparent").value(), StandardCharsets.UTF_8).split("-")[2];
     }
 
     @Test

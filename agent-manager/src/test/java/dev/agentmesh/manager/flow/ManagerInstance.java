@@ -6,6 +6,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.config.StreamsBuilderFactoryBean;
 
@@ -33,6 +34,14 @@ final class ManagerInstance implements AutoCloseable {
     }
 
     static ManagerInstance start(String applicationId, String... extraProperties) {
+        return start(applicationId, context -> {
+        }, extraProperties);
+    }
+
+    /** One whose context {@code initializer} sees before it refreshes (to add beans). */
+    static ManagerInstance start(String applicationId,
+                                 ApplicationContextInitializer<ConfigurableApplicationContext> initializer,
+                                 String... extraProperties) {
         try {
             List<String> properties = new ArrayList<>(List.of(
                     "spring.kafka.bootstrap-servers=" + TestKafka.bootstrapServers(),
@@ -44,7 +53,7 @@ final class ManagerInstance implements AutoCloseable {
             properties.addAll(List.of(extraProperties));
             // as command-line arguments, so they win over application.yml
             return new ManagerInstance(new SpringApplicationBuilder(AgentManagerApplication.class)
-                    .run(properties.stream().map(property -> "--" + property).toArray(String[]::new)));
+                    .initializers(initializer).run(properties.stream().map(property -> "--" + property).toArray(String[]::new)));
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }

@@ -10,6 +10,7 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import java.time.Duration;
@@ -56,6 +57,22 @@ final class ScriptedAgent implements Agent, AutoCloseable {
 
     static ScriptedAgent start(String name, String description, List<AgentSkill> skills, Duration delay,
                                Function<AgentRequest, String> answer, String... extraProperties) {
+        return start(name, description, skills, delay, answer, context -> {
+        }, extraProperties);
+    }
+
+    /** One that announces its shipped card and runs {@code initializer} on its context before it refreshes. */
+    static ScriptedAgent withShippedCard(String name, Duration delay, Function<AgentRequest, String> answer,
+                                         ApplicationContextInitializer<ConfigurableApplicationContext> initializer,
+                                         String... extraProperties) {
+        AgentCardFile card = ShippedCards.of(name);
+        return start(name, card.description(), card.skills(), delay, answer, initializer, extraProperties);
+    }
+
+    private static ScriptedAgent start(String name, String description, List<AgentSkill> skills, Duration delay,
+                                       Function<AgentRequest, String> answer,
+                                       ApplicationContextInitializer<ConfigurableApplicationContext> initializer,
+                                       String... extraProperties) {
         ScriptedAgent agent = new ScriptedAgent(name, description, skills, delay, answer);
         List<String> arguments = new java.util.ArrayList<>(List.of(
                 "--spring.kafka.bootstrap-servers=" + TestKafka.bootstrapServers(),
@@ -69,10 +86,15 @@ final class ScriptedAgent implements Agent, AutoCloseable {
             arguments.add("--" + property);
         }
         agent.context = new SpringApplicationBuilder(Config.class)
-                .initializers(context -> context.getBeanFactory().registerSingleton("scriptedAgent", agent))
+                .initializers(context -> context.getBeanFactory().registerSingleton("scriptedAgent", agent),
+                        initializer)
                 .web(WebApplicationType.NONE)
                 .run(arguments.toArray(String[]::new));
         return agent;
+    }
+
+    <T> T bean(Class<T> type) {
+        return context.getBean(type);
     }
 
     @Override
