@@ -8,6 +8,12 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
+import dev.agentmesh.testing.RecordedSpans;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.handler.PropagatingSenderTracingObservationHandler;
+import io.opentelemetry.api.trace.SpanKind;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -202,6 +208,30 @@ class OpenMeteoProviderTests {
         assertThat(circuitBreaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
         assertThatThrownBy(() -> provider.geocode("Paris")).isInstanceOf(AgentException.class)
                 .hasMessageContaining("not being asked for a while");
+    }
+
+    @Test
+    void eachCallIsAClientSpanOfTheWorkThatMadeItAndCarriesTheTraceToTheServer() throws Exception {
+        json("/v1/search", PARIS);
+        json("/v1/forecast", FORECAST);
+        RecordedSpans spans = new RecordedSpans();
+        ObservationRegistry observations = ObservationRegistry.create();
+        observations.observationConfig().observationHandler(
+                new PropagatingSenderTracingObservationHandler<>(spans.tracer(), spans.propagator()));
+        OpenMeteoProvider observed = new OpenMeteoProvider(new WeatherProperties(WeatherProperties.Provider.OPEN_METEO,
+                server.baseUrl() + "/v1/search", server.baseUrl() + "/v1/forecast", Duration.ofSeconds(5),
+                Duration.ofSeconds(5)), Retry.ofDefaults("traced"), CircuitBreaker.ofDefaults("traced"), observations);
+        Span handling = spans.tracer().nextSpan().name("handle subtask").start();
+
+        try (Tracer.SpanInScope ignored = spans.tracer().withSpan(handling)) {
+            new WeatherAgent(observed).handle(AgentRequest.of("Weather in Paris?", Duration.ofSeconds(5)));
+        }
+        handling.end();
+
+        assertThat(spans.all()).filteredOn(span -> span.getKind() == SpanKind.CLIENT).hasSize(2)
+                .allSatisfy(call -> assertThat(call.getParentSpanId()).isEqualTo(handling.context().spanId()));
+        assertThat(server.getAllServeEvents()).hasSize(2).allSatisfy(served -> assertThat(
+                served.getRequest().getHeader("traceparent")).contains(handling.context().traceId()));
     }
 
     private void json(String path, String body) {
