@@ -6,6 +6,10 @@ PIDS="$RUN/pids"
 BROKER_LIB="$RUN/broker-lib"
 KAFKA_PORT="${KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
+# TRACING=zipkin: the trace viewer's jar, its port, and the port where OtlpToZipkin takes the services' OTLP
+TRACE_LIB="$RUN/trace-viewer"
+ZIPKIN_PORT="${ZIPKIN_PORT:-9411}"
+OTLP_PORT="${OTLP_PORT:-4318}"
 
 # name:port:module, in start order (the realtime-emulator only runs when no OPENAI_API_KEY is set)
 SERVICES=(
@@ -60,6 +64,38 @@ start_service() {
     >> "$LOGS/$name.log" 2>&1 &
   echo $! > "$PIDS/$name.pid"
   disown $! 2>/dev/null || true   # no "Killed" notice from the shell when a chaos run kills it
+}
+
+# start_trace_viewer: Zipkin's server (in memory, fetched from Maven Central once) on $ZIPKIN_PORT and OtlpToZipkin
+# on $OTLP_PORT, which hands Zipkin the spans the services export over OTLP. Does not wait: see wait_trace_viewer.
+start_trace_viewer() {
+  if ! ls "$TRACE_LIB"/zipkin-server-*-exec.jar >/dev/null 2>&1; then
+    echo "Fetching Zipkin's server (first TRACING=zipkin run only)…"
+    "$ROOT/mvnw" -B -ntp -q -f "$ROOT/deploy/local/tracing/pom.xml" dependency:copy-dependencies \
+      -DoutputDirectory="$TRACE_LIB" || return 1
+  fi
+  : > "$LOGS/zipkin.log"
+  : > "$LOGS/otlp-to-zipkin.log"
+  QUERY_PORT="$ZIPKIN_PORT" nohup "$JAVA_HOME/bin/java" -Xms64m -Xmx256m -XX:TieredStopAtLevel=1 \
+    -jar "$(ls "$TRACE_LIB"/zipkin-server-*-exec.jar | head -1)" >> "$LOGS/zipkin.log" 2>&1 &
+  echo $! > "$PIDS/zipkin.pid"
+  nohup "$JAVA_HOME/bin/java" "$ROOT/deploy/local/tracing/OtlpToZipkin.java" "$OTLP_PORT" \
+    "http://127.0.0.1:$ZIPKIN_PORT/api/v2/spans" >> "$LOGS/otlp-to-zipkin.log" 2>&1 &
+  echo $! > "$PIDS/otlp-to-zipkin.pid"
+}
+
+# wait_trace_viewer [seconds]: until Zipkin answers and OtlpToZipkin listens; fails when either exits.
+wait_trace_viewer() {
+  local seconds=${1:-120}
+  for _ in $(seq 1 $(( seconds * 2 ))); do
+    curl -fs "http://127.0.0.1:$ZIPKIN_PORT/health" >/dev/null 2>&1 \
+      && grep -q "OTLP/HTTP on" "$LOGS/otlp-to-zipkin.log" 2>/dev/null && return 0
+    running zipkin || { echo "zipkin exited:"; tail -30 "$LOGS/zipkin.log"; return 1; }
+    running otlp-to-zipkin || { echo "otlp-to-zipkin exited:"; tail -30 "$LOGS/otlp-to-zipkin.log"; return 1; }
+    sleep 0.5
+  done
+  echo "the trace viewer is not ready after $seconds s"
+  return 1
 }
 
 # wait_ready <name> <port> [seconds]: until the service's readiness probe answers; fails when its process exits.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole system on this machine: a real single-node KRaft Kafka broker (no Docker) and every service as
 # its own process. Needs only a JDK 21+ and access to Maven Central. Stop it with deploy/local/down.sh.
+# TRACING=zipkin also starts a trace viewer (Zipkin, http://127.0.0.1:9411/) and has every service export to it.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 pick_java
@@ -11,6 +12,11 @@ if running kafka; then
   echo "Already running (Kafka pid $(cat "$PIDS/kafka.pid")): open http://127.0.0.1:8080/ or stop it with deploy/local/down.sh."
   exit 0
 fi
+
+case "${TRACING:-}" in
+  ""|zipkin) ;;
+  *) echo "TRACING is '$TRACING': leave it unset, or set TRACING=zipkin for a trace viewer." >&2; exit 2 ;;
+esac
 
 started=$(date +%s)
 
@@ -63,6 +69,14 @@ fi
 echo "Starting Kafka on 127.0.0.1:$KAFKA_PORT…"
 start_kafka || exit 1
 
+# 3b. TRACING=zipkin: the trace viewer starts next to the services (it is ready by the time they are); every
+#     service exports every trace to it over OTLP, as it would to a collector in production.
+if [ "${TRACING:-}" = zipkin ]; then
+  start_trace_viewer || exit 1
+  export MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_OTLP_ENDPOINT="http://127.0.0.1:$OTLP_PORT/v1/traces"
+  export MANAGEMENT_TRACING_SAMPLING_PROBABILITY="${MANAGEMENT_TRACING_SAMPLING_PROBABILITY:-1.0}"
+fi
+
 # 4. The services. Without OPENAI_API_KEY the system runs offline: the realtime-emulator stands in for OpenAI,
 #    the manager plans locally, chat composes without an LLM, and the agents use bundled sample data.
 STARTED=()
@@ -100,6 +114,9 @@ for entry in "${STARTED[@]}"; do
   IFS=: read -r name port module <<< "$entry"
   wait_ready "$name" "$port" 120 || { running "$name" && echo "$name not ready after 120 s"; exit 1; }
 done
+if [ "${TRACING:-}" = zipkin ]; then
+  wait_trace_viewer 120 || exit 1
+fi
 
 echo
 echo "Up in $(( $(date +%s) - started )) s. Logs: deploy/local/run/logs/   Stop: deploy/local/down.sh"
@@ -108,6 +125,9 @@ printf '%-18s %-40s %s\n' "what" "URL" "metrics"
 printf '%-18s %-40s %s\n' "web UI" "$SCHEME://127.0.0.1:8080/" "-"
 printf '%-18s %-40s %s\n' "realtime API" "$WS://127.0.0.1:8080/v1/realtime" "-"
 printf '%-18s %-40s %s\n' "kafka" "127.0.0.1:$KAFKA_PORT" "-"
+if [ "${TRACING:-}" = zipkin ]; then
+  printf '%-18s %-40s %s\n' "trace viewer" "http://127.0.0.1:$ZIPKIN_PORT/" "-"
+fi
 for entry in "${STARTED[@]}"; do
   IFS=: read -r name port module <<< "$entry"
   base="http://127.0.0.1:$port"
