@@ -113,15 +113,17 @@ public final class RecordedSpans {
     /** Every span, one trace after the other, indented under its parent: for failure messages. */
     @Override
     public String toString() {
-        List<SpanData> spans = all();
-        return spans.stream().map(SpanData::getTraceId).distinct().map(traceId -> {
-            StringBuilder out = new StringBuilder("trace ").append(traceId).append('\n');
-            List<SpanData> inTrace = spans.stream().filter(span -> span.getTraceId().equals(traceId))
-                    .sorted(Comparator.comparingLong(SpanData::getStartEpochNanos)).toList();
-            inTrace.stream().filter(span -> inTrace.stream().noneMatch(p -> p.getSpanId().equals(span.getParentSpanId())))
-                    .forEach(root -> print(root, inTrace, 1, out));
-            return out.toString();
-        }).collect(Collectors.joining());
+        return all().stream().map(SpanData::getTraceId).distinct().map(this::tree).collect(Collectors.joining());
+    }
+
+    /** One trace, indented under each span's parent, with each span's service, kind and attributes. */
+    public String tree(String traceId) {
+        StringBuilder out = new StringBuilder("trace ").append(traceId).append('\n');
+        List<SpanData> inTrace = trace(traceId).stream()
+                .sorted(Comparator.comparingLong(SpanData::getStartEpochNanos)).toList();
+        inTrace.stream().filter(span -> inTrace.stream().noneMatch(p -> p.getSpanId().equals(span.getParentSpanId())))
+                .forEach(root -> print(root, inTrace, 1, out));
+        return out.toString();
     }
 
     private static void print(SpanData span, List<SpanData> inTrace, int depth, StringBuilder out) {

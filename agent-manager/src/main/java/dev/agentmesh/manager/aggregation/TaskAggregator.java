@@ -68,10 +68,6 @@ final class TaskAggregator extends ContextualProcessor<String, Event, String, Ev
     /** The record being processed; null in punctuations. */
     private Headers incoming;
 
-    TaskAggregator(PlanningStage planning, AggregationSettings settings, ManagerMetrics metrics, Clock clock) {
-        this(planning, settings, metrics, clock, TraceHeaders.NOOP);
-    }
-
     TaskAggregator(PlanningStage planning, AggregationSettings settings, ManagerMetrics metrics, Clock clock,
                    TraceHeaders tracing) {
         this.spans = new TaskSpans(tracing);

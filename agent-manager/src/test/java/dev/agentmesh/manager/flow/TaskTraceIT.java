@@ -100,7 +100,7 @@ class TaskTraceIT {
         SpanData call = spans.awaitSpan("the provider call", span -> span.getKind() == SpanKind.CLIENT
                 && span.getTraceId().equals(turn.context().traceId()), Duration.ofSeconds(10));
 
-        String tree = spans.toString();
+        String tree = spans.tree(turn.context().traceId());
         org.slf4j.LoggerFactory.getLogger(TaskTraceIT.class).info("The task's trace:\n{}", tree);
         assertThat(spans.trace(turn.context().traceId())).as(tree)
                 .extracting(span -> span.getResource().getAttributes().get(AttributeKey.stringKey("service.name")))

@@ -7,9 +7,8 @@ import dev.agentmesh.events.Topics;
 import dev.agentmesh.events.TurnRecorded;
 import io.micrometer.tracing.Tracer;
 import org.slf4j.Logger;
-import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
@@ -29,14 +28,9 @@ public class TaskPublisher {
     private final KafkaTemplate<String, Event> template;
     private final Tracer tracer;
 
-    @Autowired
     public TaskPublisher(KafkaTemplate<String, Event> template, ObjectProvider<Tracer> tracer) {
-        this(template, tracer.getIfAvailable(() -> Tracer.NOOP));
-    }
-
-    TaskPublisher(KafkaTemplate<String, Event> template, Tracer tracer) {
         this.template = template;
-        this.tracer = tracer;
+        this.tracer = tracer.getIfAvailable(() -> Tracer.NOOP);
     }
 
     /** Completes when the broker has the task, exceptionally when it cannot be published. */

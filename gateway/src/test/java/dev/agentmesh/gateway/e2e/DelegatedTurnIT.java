@@ -3,6 +3,8 @@ package dev.agentmesh.gateway.e2e;
 import dev.agentmesh.events.Topics;
 import dev.agentmesh.gateway.RealtimeTestClient;
 import dev.agentmesh.testing.EventProbe;
+import dev.agentmesh.testing.RecordedSpans;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -83,6 +85,56 @@ class DelegatedTurnIT {
                     .map(record -> new String(record.value(), StandardCharsets.UTF_8)).collect(Collectors.joining());
             assertThat(log).contains("task-planned", "tool-call", "tool-result").doesNotContain(MeshUnderTest.SERVER_KEY);
         }
+    }
+
+    @Test
+    void oneTraceRunsThroughEveryHopOfADelegatedTurn() {
+        String taskId;
+        JsonNode outcomes;
+        try (RealtimeTestClient client = RealtimeTestClient.connect(mesh.realtimeUrl() + "?agent_events=true")) {
+            client.awaitEvent("session.created");
+            client.sendText("Are today's news and weather related?");
+            JsonNode completed = JSON.readTree(client.awaitEvent("agent_mesh.task.completed", event -> true,
+                    Duration.ofSeconds(30)));
+            taskId = completed.path("task_id").asString();
+            outcomes = completed.path("outcomes");
+        }
+        RecordedSpans spans = mesh.spans();
+        SpanData turn = spans.awaitSpan("the gateway's turn", RecordedSpans.named("delegated turn", "task.id", taskId),
+                Duration.ofSeconds(10));
+        SpanData delivery = spans.awaitSpan("the gateway's delivery", RecordedSpans.named("deliver result", "task.id",
+                taskId), Duration.ofSeconds(10));
+        SpanData task = spans.awaitSpan("the manager's task", RecordedSpans.named("aggregate task", "task.id", taskId),
+                Duration.ofSeconds(10));
+        SpanData planning = spans.awaitSpan("the plan", RecordedSpans.named("plan task", "task.id", taskId),
+                Duration.ofSeconds(10));
+        String tree = spans.tree(turn.getTraceId());
+        org.slf4j.LoggerFactory.getLogger(DelegatedTurnIT.class).info("The turn's trace:\n{}", tree);
+
+        SpanData sent = spans.parentOf(task).orElseThrow(() -> new AssertionError("no parent of the task: " + tree));
+        assertThat(sent.getParentSpanId()).as("the task record is sent in the turn: " + tree).isEqualTo(
+                turn.getSpanId());
+        assertThat(planning.getParentSpanId()).as(tree).isEqualTo(task.getSpanId());
+        assertThat(delivery.getParentSpanId()).as("the result goes back in the task's trace: " + tree)
+                .isEqualTo(task.getSpanId());
+        assertThat(outcomes.findValuesAsString("agent")).isNotEmpty();
+        for (JsonNode outcome : outcomes) {
+            String agent = outcome.path("agent").asString();
+            SpanData handling = spans.awaitSpan(agent + " handling the subtask", span -> span.getName().equals(
+                    "handle subtask") && taskId.equals(attribute(span, "task.id")) && agent.equals(attribute(span,
+                    "agent")), Duration.ofSeconds(10));
+            SpanData stage = spans.parentOf(spans.parentOf(handling).orElseThrow()).orElseThrow();
+            assertThat(stage.getName()).as(agent + ": " + tree).isEqualTo("stage " + outcome.path("stage").asInt());
+            assertThat(stage.getParentSpanId()).isEqualTo(task.getSpanId());
+        }
+        assertThat(spans.trace(turn.getTraceId())).as(tree).extracting(span -> span.getResource().getAttributes()
+                .get(io.opentelemetry.api.common.AttributeKey.stringKey("service.name")))
+                .contains("gateway", "agent-manager").containsAll(outcomes.findValuesAsString("agent").stream()
+                        .map(agent -> agent + "-agent").toList());
+    }
+
+    private static String attribute(SpanData span, String key) {
+        return span.getAttributes().get(io.opentelemetry.api.common.AttributeKey.stringKey(key));
     }
 
     @Test

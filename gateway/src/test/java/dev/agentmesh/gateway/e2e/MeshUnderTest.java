@@ -6,6 +6,7 @@ import dev.agentmesh.gateway.GatewayApplication;
 import dev.agentmesh.manager.AgentManagerApplication;
 import dev.agentmesh.memory.MemoryStoreApplication;
 import dev.agentmesh.news.NewsAgentApplication;
+import dev.agentmesh.testing.RecordedSpans;
 import dev.agentmesh.testing.TestKafka;
 import dev.agentmesh.weather.WeatherAgentApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -21,7 +22,7 @@ import java.util.List;
  * The whole system in this JVM, each service in its own Spring context with its own application.yml, against
  * the test broker: the realtime-emulator as the upstream, the gateway, the manager and the three agents with
  * their offline providers, and the memory store. The same code paths run as in production; only providers and
- * endpoints change.
+ * endpoints change. Every service exports every span to one in-memory exporter ({@link #spans()}).
  */
 final class MeshUnderTest implements AutoCloseable {
 
@@ -31,6 +32,7 @@ final class MeshUnderTest implements AutoCloseable {
     private final List<ConfigurableApplicationContext> services = new ArrayList<>();
     private final ConfigurableApplicationContext gateway;
     private final int memoryPort;
+    private final RecordedSpans spans = new RecordedSpans();
 
     private MeshUnderTest() throws IOException {
         emulator = RealtimeEmulator.start();
@@ -84,6 +86,10 @@ final class MeshUnderTest implements AutoCloseable {
         return emulator;
     }
 
+    RecordedSpans spans() {
+        return spans;
+    }
+
     /** Another gateway instance on the same broker and upstream, as a second pod behind a load balancer. */
     ConfigurableApplicationContext startSecondGateway(String instanceId) {
         return start(GatewayApplication.class, "gateway",
@@ -113,20 +119,22 @@ final class MeshUnderTest implements AutoCloseable {
         }
     }
 
-    private static ConfigurableApplicationContext start(Class<?> application, String module, String... extra) {
+    private ConfigurableApplicationContext start(Class<?> application, String module, String... extra) {
         // the directory, so that profile files beside application.yml (application-tls.yml) are found too
         Path config = Path.of("..", module, "src", "main", "resources").toAbsolutePath();
         List<String> arguments = new ArrayList<>(List.of(
                 "--spring.config.location=file:" + config + "/",
                 "--spring.kafka.bootstrap-servers=" + TestKafka.bootstrapServers(),
                 "--spring.main.banner-mode=off"));
+        RecordedSpans.EXPORT_AT_ONCE.forEach(property -> arguments.add("--" + property));
         for (String property : extra) {
             arguments.add("--" + property);
         }
         if (arguments.stream().noneMatch(argument -> argument.startsWith("--server.port="))) {
             arguments.add("--server.port=0");
         }
-        return new SpringApplicationBuilder(application).run(arguments.toArray(String[]::new));
+        return new SpringApplicationBuilder(application).initializers(spans::registerIn)
+                .run(arguments.toArray(String[]::new));
     }
 
     @Override
