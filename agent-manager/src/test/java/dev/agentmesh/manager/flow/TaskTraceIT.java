@@ -114,7 +114,7 @@ class TaskTraceIT {
         assertThat(stage.getName()).as(tree).isEqualTo("stage 1");
         assertThat(stage.getParentSpanId()).isEqualTo(task.getSpanId());
         SpanData received = spans.parentOf(handling).orElseThrow();
-        assertThat(received.getKind()).as("the agent's listener received the subtask in the stage's trace")
+        assertThat(received.getKind()).as("the agent's listener took the subtask in the stage's trace")
                 .isEqualTo(SpanKind.CONSUMER);
         assertThat(call.getParentSpanId()).as("the provider call is part of handling the subtask: " + tree)
                 .isEqualTo(handling.getSpanId());
