@@ -18,7 +18,7 @@ class HousekeepingSpansTests {
     @Test
     void leavesOutHeartbeatsProbesAndScrapes() {
         assertThat(predicate.isExportable(finished("agent-registry send", span -> span))).isFalse();
-        assertThat(predicate.isExportable(finished("agent-registry receive", span -> span))).isFalse();
+        assertThat(predicate.isExportable(finished("agent-registry process", span -> span))).isFalse();
         assertThat(predicate.isExportable(finished("http get /actuator/prometheus",
                 span -> span.tag("uri", "/actuator/prometheus")))).isFalse();
         assertThat(predicate.isExportable(finished("http get /actuator/health/readiness",
@@ -28,7 +28,7 @@ class HousekeepingSpansTests {
     @Test
     void exportsTheWorkOfATurn() {
         assertThat(predicate.isExportable(finished("agent-tasks send", span -> span))).isTrue();
-        assertThat(predicate.isExportable(finished("weather-requests receive", span -> span))).isTrue();
+        assertThat(predicate.isExportable(finished("weather-requests process", span -> span))).isTrue();
         assertThat(predicate.isExportable(finished("http get", span -> span.tag("uri", "/v1/forecast")))).isTrue();
         assertThat(predicate.isExportable(finished("http get /api/status", span -> span.tag("uri", "/api/status"))))
                 .isTrue();
