@@ -7,6 +7,7 @@ import io.micrometer.tracing.otel.bridge.OtelTracer;
 import io.micrometer.tracing.propagation.Propagator;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -15,6 +16,7 @@ import io.opentelemetry.sdk.trace.export.SpanExporter;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -39,13 +41,32 @@ public final class RecordedSpans {
     public static final List<String> EXPORT_AT_ONCE = List.of("management.tracing.sampling.probability=1.0",
             "management.opentelemetry.tracing.export.schedule-delay=50ms");
 
+    /**
+     * An exporter into this record for one context. A context that closes shuts its exporter down, which would stop
+     * an in-memory exporter for good; this one's shutdown leaves the record to the other contexts.
+     */
     public SpanExporter exporter() {
-        return exporter;
+        return new SpanExporter() {
+            @Override
+            public CompletableResultCode export(Collection<SpanData> spans) {
+                return exporter.export(spans);
+            }
+
+            @Override
+            public CompletableResultCode flush() {
+                return CompletableResultCode.ofSuccess();
+            }
+
+            @Override
+            public CompletableResultCode shutdown() {
+                return CompletableResultCode.ofSuccess();
+            }
+        };
     }
 
     /** Makes the context export its spans here; call before it refreshes (an initializer). */
     public void registerIn(ConfigurableApplicationContext context) {
-        context.getBeanFactory().registerSingleton("recordedSpans", exporter);
+        context.getBeanFactory().registerSingleton("recordedSpans", exporter());
     }
 
     /** A tracer that records here at once (W3C propagation), for tests without Spring. */
