@@ -9,7 +9,11 @@ public final class Topics {
     /** Agents to manager: {@link AgentReply}s, keyed by task id. */
     public static final String AGENT_REPLIES = "agent-replies";
 
-    /** Manager to gateways: {@link AgentTaskCompleted}, keyed by task id. */
+    /**
+     * Manager to gateways: {@link TaskReply}s (a task's plan and its result), keyed by task id and written to the
+     * partition the task named ({@link AgentTaskRequested#replyPartition()}): each gateway instance reads only its
+     * own partition, so it needs at least as many partitions as there are gateway instances.
+     */
     public static final String AGENT_RESULTS = "agent-results";
 
     /**

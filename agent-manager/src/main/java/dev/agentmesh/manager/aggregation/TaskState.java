@@ -20,10 +20,12 @@ import java.util.Map;
  * @param outcomes per agent, in the order they arrived
  * @param closedAt when the result was published or the task cancelled; null while open
  * @param user what the user's profile says, from the task, for every subtask; null when unknown
+ * @param replyPartition the partition of agent-results the task's gateway reads; null when the task named none
  */
 record TaskState(String taskId, String conversationId, String request, List<ContextEntry> context, String replyTo,
                  Instant requestedAt, Instant deadline, List<List<String>> stages, int stage, Instant stageDeadline,
-                 Map<String, AgentOutcome> outcomes, Status status, Instant closedAt, UserContext user) {
+                 Map<String, AgentOutcome> outcomes, Status status, Instant closedAt, UserContext user,
+                 Integer replyPartition) {
 
     /** PLANNING until the plan comes back from the planning stage, then OPEN until the result is published. */
     enum Status { PLANNING, OPEN, COMPLETED, CANCELLED }
@@ -37,7 +39,8 @@ record TaskState(String taskId, String conversationId, String request, List<Cont
     /** Waiting for its plan; the deadline applies already. */
     static TaskState planning(AgentTaskRequested request, Instant now, Instant deadline) {
         return new TaskState(request.taskId(), request.conversationId(), request.request(), request.context(),
-                request.replyTo(), now, deadline, List.of(), 0, deadline, Map.of(), Status.PLANNING, null, request.user());
+                request.replyTo(), now, deadline, List.of(), 0, deadline, Map.of(), Status.PLANNING, null, request.user(),
+                request.replyPartition());
     }
 
     boolean isPlanning() {
@@ -46,12 +49,12 @@ record TaskState(String taskId, String conversationId, String request, List<Cont
 
     TaskState planned(List<List<String>> plannedStages) {
         return new TaskState(taskId, conversationId, request, context, replyTo, requestedAt, deadline, plannedStages,
-                0, stageDeadline, outcomes, Status.OPEN, closedAt, user);
+                0, stageDeadline, outcomes, Status.OPEN, closedAt, user, replyPartition);
     }
 
     static TaskState cancelledBeforeRequest(String taskId, String conversationId, Instant now) {
         return new TaskState(taskId, conversationId, "", List.of(), null, now, now, List.of(), 0, now, Map.of(),
-                Status.CANCELLED, now, null);
+                Status.CANCELLED, now, null, null);
     }
 
     /** Not finished: planning or waiting for agents. */
@@ -103,18 +106,18 @@ record TaskState(String taskId, String conversationId, String request, List<Cont
 
     TaskState withStage(int number, Instant until) {
         return new TaskState(taskId, conversationId, request, context, replyTo, requestedAt, deadline, stages, number,
-                until, outcomes, status, closedAt, user);
+                until, outcomes, status, closedAt, user, replyPartition);
     }
 
     TaskState withOutcome(AgentOutcome outcome) {
         Map<String, AgentOutcome> next = new LinkedHashMap<>(outcomes);
         next.put(outcome.agent(), outcome);
         return new TaskState(taskId, conversationId, request, context, replyTo, requestedAt, deadline, stages, stage,
-                stageDeadline, next, status, closedAt, user);
+                stageDeadline, next, status, closedAt, user, replyPartition);
     }
 
     TaskState closed(Status closing, Instant now) {
         return new TaskState(taskId, conversationId, request, context, replyTo, requestedAt, deadline, stages, stage,
-                stageDeadline, outcomes, closing, now, user);
+                stageDeadline, outcomes, closing, now, user, replyPartition);
     }
 }

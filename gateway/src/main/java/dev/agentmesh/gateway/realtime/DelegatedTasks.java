@@ -4,6 +4,7 @@ import dev.agentmesh.events.AgentTaskCancelled;
 import dev.agentmesh.events.AgentTaskCompleted;
 import dev.agentmesh.events.AgentTaskRequested;
 import dev.agentmesh.events.TaskPlanned;
+import dev.agentmesh.gateway.tasks.ReplyAddress;
 import dev.agentmesh.gateway.tasks.TaskListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +47,7 @@ final class DelegatedTasks implements TaskListener {
 
     private final String conversationId;
     private final String user;
-    private final String instanceId;
+    private final ReplyAddress replyTo;
     private final Duration deadline;
     private final Duration grace;
     private final SessionBudgets budgets;
@@ -56,12 +57,12 @@ final class DelegatedTasks implements TaskListener {
     private final Calls calls;
     private final Map<String, PendingTask> pending = new LinkedHashMap<>();
 
-    DelegatedTasks(String conversationId, String user, String instanceId, Duration deadline, Duration grace,
+    DelegatedTasks(String conversationId, String user, ReplyAddress replyTo, Duration deadline, Duration grace,
                    SessionBudgets budgets, TurnLog turns, AgentEvents events, RelaySession.Environment environment,
                    Calls calls) {
         this.conversationId = conversationId;
         this.user = user;
-        this.instanceId = instanceId;
+        this.replyTo = replyTo;
         this.deadline = deadline;
         this.grace = grace;
         this.budgets = budgets;
@@ -102,7 +103,7 @@ final class DelegatedTasks implements TaskListener {
         // the task carries the user's profile if the memory store gives it quickly; it never waits for it long
         environment.profile(user).completeOnTimeout(null, PROFILE_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
                 .thenAccept(user -> environment.publish(AgentTaskRequested.of(taskId, conversationId, request, context,
-                        due, instanceId, user), () -> noResult(taskId, "the agents cannot be reached right now")));
+                        due, replyTo.instanceId(), user, replyTo.partition()), () -> noResult(taskId, "the agents cannot be reached right now")));
         turns.delegated(taskId, request);
         log.info("Delegated a turn: taskId={} conversationId={}", taskId, conversationId);
         events.started(taskId, callId, request);
