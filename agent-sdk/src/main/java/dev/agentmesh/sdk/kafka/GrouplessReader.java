@@ -1,6 +1,7 @@
 package dev.agentmesh.sdk.kafka;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -25,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 
 /**
@@ -43,6 +46,7 @@ public final class GrouplessReader {
 
     private static final Logger log = LoggerFactory.getLogger(GrouplessReader.class);
     private static final Duration ASSIGNMENT_REFRESH = Duration.ofSeconds(5);
+    private static final long METRICS_REFRESH_SECONDS = 5;
 
     /** Where a new partition starts. */
     public enum Start { BEGINNING, END }
@@ -99,6 +103,7 @@ public final class GrouplessReader {
     /** Where to go on after a restart: the next offset of every partition read so far. Reader thread only. */
     private final Map<TopicPartition, Long> positions = new HashMap<>();
     private KafkaClientMetrics clientMetrics;
+    private ScheduledExecutorService metricsRefresh;
     private volatile Consumer<String, byte[]> consumer;
     private volatile boolean running;
     private volatile Health status;
@@ -246,9 +251,16 @@ public final class GrouplessReader {
         }
     }
 
+    /**
+     * Per-topic and per-partition client metrics exist only once the consumer has fetched; they are looked for every
+     * {@value #METRICS_REFRESH_SECONDS} s (Micrometer's default is a minute).
+     */
     private void bindMetrics(Consumer<String, byte[]> kafka) {
         if (meters != null) {
-            clientMetrics = new KafkaClientMetrics(kafka);
+            metricsRefresh = Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().name(name + "-metrics").daemon().factory());
+            clientMetrics = new KafkaClientMetrics(kafka, Tags.empty(), metricsRefresh,
+                    Duration.ofSeconds(METRICS_REFRESH_SECONDS));
             clientMetrics.bindTo(meters);
         }
     }
@@ -257,6 +269,8 @@ public final class GrouplessReader {
         if (clientMetrics != null) {
             clientMetrics.close();
             clientMetrics = null;
+            metricsRefresh.shutdownNow();
+            metricsRefresh = null;
         }
     }
 
