@@ -9,8 +9,8 @@ import dev.agentmesh.events.Topics;
 import dev.agentmesh.events.kafka.EventSerde;
 import dev.agentmesh.manager.ManagerProperties;
 import dev.agentmesh.manager.planning.PlanningStage;
+import dev.agentmesh.sdk.kafka.DeclaredTopics;
 import dev.agentmesh.sdk.kafka.MeshKafkaProperties;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -23,7 +23,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.annotation.EnableKafkaStreams;
 import org.springframework.kafka.config.StreamsBuilderFactoryBeanConfigurer;
-import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
 
 import java.time.Clock;
@@ -47,14 +46,12 @@ class AggregationConfiguration {
 
     @Bean
     KafkaAdmin.NewTopics managerTopics(MeshKafkaProperties mesh) {
-        return new KafkaAdmin.NewTopics(
-                topic(Topics.AGENT_TASKS, mesh), topic(Topics.deadLetterFor(Topics.AGENT_TASKS), mesh),
-                topic(Topics.AGENT_REPLIES, mesh), topic(Topics.deadLetterFor(Topics.AGENT_REPLIES), mesh),
-                topic(Topics.AGENT_RESULTS, mesh), topic(Topics.CONVERSATION_EVENTS, mesh),
-                topic(Topics.AGENT_PLANS, mesh), topic(Topics.deadLetterFor(Topics.AGENT_PLANS), mesh),
-                TopicBuilder.name(Topics.AGENT_REGISTRY).partitions(1).compact()
-                        .replicas(mesh.replicationFactor()).build(),
-                topic(Topics.deadLetterFor(Topics.AGENT_REGISTRY), mesh));
+        return DeclaredTopics.of(mesh,
+                Topics.AGENT_TASKS, Topics.deadLetterFor(Topics.AGENT_TASKS),
+                Topics.AGENT_REPLIES, Topics.deadLetterFor(Topics.AGENT_REPLIES),
+                Topics.AGENT_RESULTS, Topics.CONVERSATION_EVENTS,
+                Topics.AGENT_PLANS, Topics.deadLetterFor(Topics.AGENT_PLANS),
+                Topics.AGENT_REGISTRY, Topics.deadLetterFor(Topics.AGENT_REGISTRY));
     }
 
     @Bean
@@ -113,7 +110,4 @@ class AggregationConfiguration {
         return Optional.of(Set.of(reply.replyPartition()));
     }
 
-    private static NewTopic topic(String name, MeshKafkaProperties mesh) {
-        return TopicBuilder.name(name).partitions(mesh.partitions()).replicas(mesh.replicationFactor()).build();
-    }
 }
