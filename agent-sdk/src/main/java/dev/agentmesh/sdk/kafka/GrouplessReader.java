@@ -28,6 +28,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -107,6 +108,7 @@ public final class GrouplessReader {
     private volatile Consumer<String, byte[]> consumer;
     private volatile boolean running;
     private volatile Health status;
+    private final Object pauses = new Object();
     private Thread reader;
 
     /**
@@ -149,14 +151,20 @@ public final class GrouplessReader {
         reader = Thread.ofPlatform().name(name).daemon().start(this::supervise);
     }
 
+    /**
+     * Wakes the consumer up and ends a pause, without interrupting the thread: an interrupt would cut short the
+     * consumer's close (its fetch sessions), which Kafka logs as an error.
+     */
     public void stop() {
         running = false;
         Consumer<String, byte[]> current = consumer;
         if (current != null) {
             current.wakeup();
         }
+        synchronized (pauses) {
+            pauses.notifyAll();
+        }
         if (reader != null) {
-            reader.interrupt();
             try {
                 reader.join(5_000);
             } catch (InterruptedException e) {
@@ -195,7 +203,7 @@ public final class GrouplessReader {
                     log.error("{}: reading Kafka failed; restarting in {} ms: {}", name, backoff.toMillis(),
                             e.toString(), e);
                     handler.restarting(e, backoff);
-                    Thread.sleep(backoff);
+                    pause(backoff);
                     backoff = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);
                     status = starting();
                 }
@@ -222,7 +230,7 @@ public final class GrouplessReader {
                     nextRefresh = System.nanoTime() + ASSIGNMENT_REFRESH.toNanos();
                 }
                 if (kafka.assignment().isEmpty()) {
-                    Thread.sleep(200);
+                    pause(Duration.ofMillis(200));
                     continue;
                 }
                 for (ConsumerRecord<String, byte[]> record : kafka.poll(Duration.ofMillis(100))) {
@@ -239,6 +247,17 @@ public final class GrouplessReader {
         } finally {
             consumer = null;
             closeMetrics();
+        }
+    }
+
+    /** Waits, unless stopped meanwhile. */
+    private void pause(Duration duration) throws InterruptedException {
+        long until = System.nanoTime() + duration.toNanos();
+        synchronized (pauses) {
+            for (long left = duration.toMillis(); running && left > 0;
+                 left = TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime())) {
+                pauses.wait(left);
+            }
         }
     }
 
