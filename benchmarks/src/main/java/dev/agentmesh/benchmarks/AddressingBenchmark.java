@@ -168,6 +168,7 @@ public final class AddressingBenchmark {
                 read = now;
             }
             SimulatedGateway.Read delta = read.minus(before);
+            log.info("addressing [{} x{}]: gateway 0 decoded {}", design, count, gateways.getFirst().seen());
             return new Row(design == SimulatedGateway.Design.ADDRESSED ? "addressed (one partition per gateway)"
                     : "before: every gateway reads everything", count, firstsResults.get(), delta.bytes(),
                     delta.records(), failed.get());

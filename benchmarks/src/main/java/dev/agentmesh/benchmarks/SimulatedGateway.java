@@ -57,6 +57,8 @@ final class SimulatedGateway implements AutoCloseable {
     private final GrouplessReader reader;
     private final AtomicReference<Consumer<String, byte[]>> consumer = new AtomicReference<>();
     private final Map<String, CompletableFuture<AgentTaskCompleted>> pending = new ConcurrentHashMap<>();
+    /** What the reader decoded, by kind: for the log, to see what a gateway reads that is not its own. */
+    private final Map<String, Integer> seen = new ConcurrentHashMap<>();
 
     SimulatedGateway(String bootstrapServers, Design design, String instanceId, int index) {
         this.instanceId = instanceId;
@@ -111,6 +113,10 @@ final class SimulatedGateway implements AutoCloseable {
         } catch (InvalidEventException e) {
             return;
         }
+        String kind = event.getClass().getSimpleName() + (event instanceof dev.agentmesh.events.TaskReply reply
+                ? (instanceId.equals(reply.replyTo()) ? " (mine)" : " for " + reply.replyTo()) : "")
+                + (event instanceof TurnRecorded turn ? " " + turn.role() : "");
+        seen.merge(kind, 1, Integer::sum);
         if (event instanceof AgentTaskCompleted result && instanceId.equals(result.replyTo())) {
             CompletableFuture<AgentTaskCompleted> waiting = pending.remove(result.taskId());
             if (waiting != null) {
@@ -141,6 +147,11 @@ final class SimulatedGateway implements AutoCloseable {
             }
         }
         return new Read((long) bytes, (long) records);
+    }
+
+    /** What the reader decoded so far, by kind (type, and whose reply or which turn). */
+    Map<String, Integer> seen() {
+        return new java.util.TreeMap<>(seen);
     }
 
     record Read(long bytes, long records) {

@@ -340,8 +340,15 @@ public final class GrouplessReader {
             List<TopicPartition> resumed = fresh.stream().filter(positions::containsKey).toList();
             List<TopicPartition> unread = fresh.stream().filter(p -> !positions.containsKey(p)).toList();
             resumed.forEach(partition -> kafka.seek(partition, positions.get(partition)));
-            kafka.seekToEnd(unread.stream().filter(p -> starts.get(p) == Start.END).toList());
-            kafka.seekToBeginning(unread.stream().filter(p -> starts.get(p) == Start.BEGINNING).toList());
+            // never with an empty list: the consumer takes that as every assigned partition
+            List<TopicPartition> toEnd = unread.stream().filter(p -> starts.get(p) == Start.END).toList();
+            List<TopicPartition> toBeginning = unread.stream().filter(p -> starts.get(p) == Start.BEGINNING).toList();
+            if (!toEnd.isEmpty()) {
+                kafka.seekToEnd(toEnd);
+            }
+            if (!toBeginning.isEmpty()) {
+                kafka.seekToBeginning(toBeginning);
+            }
             fresh.forEach(partition -> positions.put(partition, kafka.position(partition)));
             log.info("{}: reading {} new partitions ({} in all): {}", name, fresh.size(), all.size(), fresh);
         }
