@@ -189,7 +189,9 @@ public final class AddressingBenchmark {
                 .append(" in flight) and writes the four turns a delegated text turn records on conversation-events; ")
                 .append("the figures are gateway 0's consumer metrics on agent-results and conversation-events ")
                 .append("(`bytes-consumed-total`, `records-consumed-total`; the registry, read alike by both, left ")
-                .append("out), divided by gateway 0's own results.\n\n");
+                .append("out), divided by gateway 0's own results. What a gateway reads per result: addressed, its ")
+                .append("task's plan and result on its own partition; before, every gateway's plans, results and ")
+                .append("recorded turns.\n\n");
         out.append("| design | gateways | results of gateway 0 | bytes read per result | records read per result | "
                 + "vs 1 gateway | failed turns (all gateways) |\n|---|---|---|---|---|---|---|\n");
         for (Row row : rows) {
