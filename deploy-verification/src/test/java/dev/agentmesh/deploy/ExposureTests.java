@@ -64,8 +64,7 @@ class ExposureTests {
         Manifests manifests = Manifests.of(overlay);
         List<HTTPRoute> routes = manifests.all(HTTPRoute.class);
         assertThat(routes).as("HTTPRoutes in %s", overlay).isNotEmpty();
-        Deployment gateway = manifests.named(Deployment.class, "gateway").orElseThrow();
-        Container container = gateway.getSpec().getTemplate().getSpec().getContainers().getFirst();
+        Container container = manifests.workload("gateway").orElseThrow().container();
         Duration sessions = ServiceSettings.of(container, "gateway").duration("gateway.access.max-session-duration").orElseThrow();
         int actuatorPort = actuatorPort(container);
         Set<String> routed = new TreeSet<>();
@@ -187,8 +186,7 @@ class ExposureTests {
                 }
             }
         }
-        Container gateway = manifests.named(Deployment.class, "gateway").orElseThrow().getSpec().getTemplate().getSpec()
-                .getContainers().getFirst();
+        Container gateway = manifests.workload("gateway").orElseThrow().container();
         Optional<String> upstream = PodBudgetsTests.env(gateway, "REALTIME_UPSTREAM_URL");
         if (upstream.isEmpty()) {
             problems.add("gateway: REALTIME_UPSTREAM_URL unset, so it depends on the optional key to pick an upstream");

@@ -72,8 +72,7 @@ class PodBudgetsTests {
     @ParameterizedTest
     @MethodSource("overlays")
     void theGatewaysDrainFitsItsShutdownPhaseAndGracePeriod(String overlay) {
-        Deployment gateway = Manifests.of(overlay).named(Deployment.class, "gateway").orElseThrow();
-        PodSpec pod = gateway.getSpec().getTemplate().getSpec();
+        PodSpec pod = Manifests.of(overlay).workload("gateway").orElseThrow().pod();
         ServiceSettings settings = ServiceSettings.of(pod.getContainers().getFirst(), "gateway");
         Duration sessions = settings.duration("gateway.access.max-session-duration").orElseThrow();
         Optional<Duration> drain = settings.duration("gateway.drain.timeout");

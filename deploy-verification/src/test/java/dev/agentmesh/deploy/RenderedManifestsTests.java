@@ -188,11 +188,12 @@ class RenderedManifestsTests {
             if (scaledDeployments.contains(target)) {
                 problems.add("HPA " + hpa.getMetadata().getName() + " and a ScaledObject both scale " + target);
             }
-            Optional<Deployment> deployment = manifests.named(Deployment.class, target);
-            if (deployment.isEmpty()) {
-                problems.add("HPA " + hpa.getMetadata().getName() + " targets missing Deployment " + target);
-            } else if (deployment.get().getSpec().getReplicas() != null) {
-                problems.add("Deployment " + target + " sets replicas although an HPA scales it");
+            String kind = hpa.getSpec().getScaleTargetRef().getKind();
+            Optional<Manifests.Workload> workload = manifests.workload(target).filter(w -> w.kind().equals(kind));
+            if (workload.isEmpty()) {
+                problems.add("HPA " + hpa.getMetadata().getName() + " targets missing " + kind + " " + target);
+            } else if (workload.get().replicas() != null) {
+                problems.add(workload.get() + " sets replicas although an HPA scales it");
             }
         }
         for (Deployment deployment : manifests.all(Deployment.class)) {
@@ -526,6 +527,26 @@ class RenderedManifestsTests {
             }
         }
         List<String> problems = new ArrayList<>();
+        // every topic shared-events' Topics declares, as it declares it: at least its partitions (a fixed count, or the
+        // largest mesh.kafka.partitions a service runs with) and compacted exactly when declared so
+        int meshPartitions = Repository.modulesWithSources().stream().filter(module -> manifests.workload(module).isPresent())
+                .mapToInt(module -> meshPartitions(manifests, module)).max().orElse(1);
+        for (Topics.Declaration declaration : Topics.declared()) {
+            expected.add(declaration.name());
+            int wanted = declaration.partitions() != null ? declaration.partitions() : meshPartitions;
+            manifests.topic(declaration.name()).ifPresent(topic -> {
+                if (topic.getSpec().getPartitions() < wanted) {
+                    problems.add(declaration.name() + ": " + topic.getSpec().getPartitions() + " partitions, but Topics"
+                            + " declares it with " + wanted);
+                }
+                boolean compacted = String.valueOf(config(manifests, declaration.name()).get("cleanup.policy"))
+                        .contains("compact");
+                if (compacted != declaration.compacted()) {
+                    problems.add(declaration.name() + ": " + (compacted ? "compacted" : "not compacted") + ", but Topics"
+                            + " declares it " + (declaration.compacted() ? "compacted" : "not compacted"));
+                }
+            });
+        }
         for (String module : Repository.modulesWithSources()) {
             for (var declared : ServiceConsumption.declaredTopics(module).entrySet()) {
                 expected.add(declared.getKey());

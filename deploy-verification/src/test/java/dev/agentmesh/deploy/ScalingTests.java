@@ -69,8 +69,7 @@ class ScalingTests {
     @MethodSource("overlays")
     void lagAtTheScaleUpThresholdDrainsWellInsideTheTaskDeadline(String overlay) {
         Manifests manifests = Manifests.of(overlay);
-        Deployment gateway = manifests.named(Deployment.class, "gateway").orElseThrow();
-        Duration deadline = ServiceSettings.of(gateway.getSpec().getTemplate().getSpec().getContainers().getFirst(), "gateway")
+        Duration deadline = ServiceSettings.of(manifests.workload("gateway").orElseThrow().container(), "gateway")
                 .duration("gateway.tasks.deadline").orElseThrow(() -> new AssertionError("gateway.tasks.deadline not set"));
         List<String> problems = new ArrayList<>();
         for (GenericKubernetesResource scaled : manifests.generic("ScaledObject")) {
@@ -93,6 +92,33 @@ class ScalingTests {
             }
         }
         assertThat(problems).as("problems in overlay %s", overlay).isEmpty();
+    }
+
+    /**
+     * Each gateway pod reads one partition of agent-results, the one its task names: the gateway is a StatefulSet (a
+     * stable ordinal per pod, never two pods with one ordinal), each pod's GATEWAY_REPLY_PARTITION is its pod index
+     * (or unset, so the gateway takes the ordinal from its HOSTNAME), and agent-results has a partition for every pod
+     * the gateway can scale to.
+     */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void everyGatewayPodHasAPartitionOfAgentResultsOfItsOwn(String overlay) {
+        Manifests manifests = Manifests.of(overlay);
+        Manifests.Workload gateway = manifests.workload("gateway").orElseThrow();
+        assertThat(gateway.kind()).as("the gateway's kind in %s", overlay).isEqualTo("StatefulSet");
+        var partitionVariable = gateway.container().getEnv().stream()
+                .filter(variable -> variable.getName().equals("GATEWAY_REPLY_PARTITION")).findFirst();
+        partitionVariable.ifPresent(variable -> assertThat(variable.getValueFrom() == null ? null
+                : variable.getValueFrom().getFieldRef().getFieldPath())
+                .as("GATEWAY_REPLY_PARTITION in %s", overlay)
+                .isEqualTo("metadata.labels['apps.kubernetes.io/pod-index']"));
+        int maxReplicas = manifests.all(io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler.class)
+                .stream().filter(hpa -> hpa.getSpec().getScaleTargetRef().getName().equals("gateway"))
+                .mapToInt(hpa -> hpa.getSpec().getMaxReplicas()).max()
+                .orElse(gateway.replicas() == null ? 1 : gateway.replicas());
+        int partitions = manifests.topic(dev.agentmesh.events.Topics.AGENT_RESULTS).orElseThrow().getSpec().getPartitions();
+        assertThat(partitions).as("partitions of agent-results in %s for up to %d gateway pods", overlay, maxReplicas)
+                .isGreaterThanOrEqualTo(maxReplicas);
     }
 
     /**

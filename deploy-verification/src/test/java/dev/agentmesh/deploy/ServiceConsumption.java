@@ -37,12 +37,13 @@ record ServiceConsumption(String group, Set<String> topics, int threadsPerReplic
     private static final Pattern STREAM_SOURCE = Pattern.compile(
             "\\.stream\\(\\s*(?:List\\.of\\(\\s*)?(Topics\\.[A-Z_]+(?:\\s*,\\s*Topics\\.[A-Z_]+)*)");
     private static final Pattern TOPIC_CONSTANT = Pattern.compile("Topics\\.([A-Z_]+)");
-    /** A topic a service declares for its KafkaAdmin: {@code TopicBuilder.name(Topics.X)} or {@code topic(Topics.X, …)}, maybe a dead letter. */
-    private static final Pattern DECLARED_TOPIC = Pattern.compile(
-            "(?:TopicBuilder\\.name|\\btopic)\\(\\s*(Topics\\.deadLetterFor\\(\\s*)?Topics\\.([A-Z_]+)"
-                    // the rest of the declaration, up to the next one on the same line (looked at, not consumed)
-                    + "(?=((?:(?!TopicBuilder|\\btopic\\().)*))");
-    private static final Pattern LITERAL_PARTITIONS = Pattern.compile("\\.partitions\\((\\d+)\\)");
+    /**
+     * The topics a service declares for its KafkaAdmin, always through {@code DeclaredTopics.of(mesh, Topics.X, …)}
+     * or {@code DeclaredTopics.builder(Topics.X, mesh)}: the rest of the statement, whose {@code Topics.X} and
+     * {@code Topics.deadLetterFor(Topics.X)} are the names.
+     */
+    private static final Pattern DECLARATION = Pattern.compile("DeclaredTopics\\.(?:of|builder)\\(([^;]*);");
+    private static final Pattern DECLARED_TOPIC = Pattern.compile("(Topics\\.deadLetterFor\\(\\s*)?Topics\\.([A-Z_]+)\\b");
     private static final Pattern WRITTEN_TOPIC = Pattern.compile("\\.(?:to|send)\\(\\s*Topics\\.([A-Z_]+)\\s*,");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{[^:}]+:([^}]*)}");
 
@@ -134,15 +135,18 @@ record ServiceConsumption(String group, Set<String> topics, int threadsPerReplic
      * Topics the module's code declares (KafkaAdmin NewTopics), with the partitions the declaration asks for: a literal
      * {@code .partitions(n)}, else {@code mesh.kafka.partitions} (null here, the caller knows the setting).
      */
+    /** The topics the module's code declares, with their partitions as {@link Topics#declaration} says (null: mesh.kafka.partitions). */
     static Map<String, Integer> declaredTopics(String module) {
         Map<String, Integer> topics = new LinkedHashMap<>();
         for (Path source : Repository.mainSources(module)) {
-            Matcher declared = DECLARED_TOPIC.matcher(Repository.read(source));
-            while (declared.find()) {
-                String topic = topicConstant(declared.group(2));
-                String name = declared.group(1) != null ? Topics.deadLetterFor(topic) : topic;
-                Matcher partitions = LITERAL_PARTITIONS.matcher(declared.group(3));
-                topics.put(name, partitions.find() ? Integer.valueOf(partitions.group(1)) : null);
+            Matcher declaration = DECLARATION.matcher(Repository.read(source));
+            while (declaration.find()) {
+                Matcher declared = DECLARED_TOPIC.matcher(declaration.group(1));
+                while (declared.find()) {
+                    String topic = topicConstant(declared.group(2));
+                    String name = declared.group(1) != null ? Topics.deadLetterFor(topic) : topic;
+                    topics.put(name, Topics.declaration(name).partitions());
+                }
             }
         }
         return topics;

@@ -19,12 +19,15 @@ import java.util.List;
  * Everything the gateway can be told, bound from {@code gateway.*} (environment variables in application.yml).
  *
  * @param instanceId names this instance on agent-tasks' {@code replyTo}; results for its sessions come back to it
+ * @param replyPartition the partition of agent-results this instance reads, named in its tasks' {@code replyPartition};
+ *                       null: the ordinal of a StatefulSet pod's HOSTNAME ({@code gateway-3} reads 3), else 0
  * @param drainTimeout on shutdown, how long connected clients get to reconnect elsewhere before their sessions close
  */
 @Validated
 @ConfigurationProperties("gateway")
 public record GatewayProperties(
         @NotBlank String instanceId,
+        @Min(0) Integer replyPartition,
         @Valid @NotNull Upstream upstream,
         @Valid @NotNull Tasks tasks,
         @Valid @NotNull Limits limits,

@@ -46,6 +46,11 @@ public final class EventPublisher implements AutoCloseable {
         send(new ProducerRecord<>(topic, key, value));
     }
 
+    /** Raw bytes to one partition, as the manager addresses a reply to the gateway instance that reads it. */
+    public void publishRaw(String topic, int partition, String key, byte[] value) {
+        send(new ProducerRecord<>(topic, partition, key, value));
+    }
+
     private long send(ProducerRecord<String, byte[]> record) {
         String topic = record.topic();
         try {

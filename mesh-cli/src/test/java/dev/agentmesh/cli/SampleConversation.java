@@ -42,9 +42,15 @@ record SampleConversation(String conversation, String task, String cancelledTask
     private void publishWith(EventPublisher out) {
         Instant deadline = start.plusMillis(8_002);
         // written out of order: the result first, the user's turn last
-        out.publish(Topics.AGENT_RESULTS, task, new AgentTaskCompleted("e8", at(410), 1, task, conversation, "gw-1",
-                List.of(AgentOutcome.answered("weather", "Paris: light rain, 9 °C", 120, 1),
-                        AgentOutcome.failed("news", "the news feed is unreachable", 35, 1)), 408));
+        // the gateway reads one partition of agent-results, which its task names: not the one the task id hashes to
+        int replyPartition = (org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(
+                task.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % 6 + 1) % 6;
+        TaskPlanned plan = new TaskPlanned("e3", at(15), 1, task, conversation, asked,
+                List.of(List.of("weather", "news")), "local", "weather and news skills matched");
+        out.publish(Topics.AGENT_RESULTS, replyPartition, task, new AgentTaskCompleted("e8", at(410), 1, task,
+                conversation, "gw-1", List.of(AgentOutcome.answered("weather", "Paris: light rain, 9 °C", 120, 1),
+                        AgentOutcome.failed("news", "the news feed is unreachable", 35, 1)), 408, replyPartition));
+        out.publish(Topics.AGENT_RESULTS, replyPartition, task, plan.addressedTo("gw-1", replyPartition));
         out.publish(Topics.AGENT_REPLIES, task, new SubtaskFailed("e7", at(52), 1, task, conversation, "news",
                 "the news feed is unreachable", 35));
         out.publish(Topics.AGENT_REPLIES, task, new SubtaskCompleted("e6", at(140), 1, task, conversation, "weather",
@@ -53,10 +59,9 @@ record SampleConversation(String conversation, String task, String cancelledTask
                 "weather", asked, List.of(), List.of(), 1, deadline));
         out.publish(Topics.requestsFor("news"), task, new SubtaskRequested("e5", at(17), 1, task, conversation,
                 "news", asked, List.of(), List.of(), 1, deadline));
-        out.publish(Topics.CONVERSATION_EVENTS, conversation, new TaskPlanned("e3", at(15), 1, task, conversation,
-                asked, List.of(List.of("weather", "news")), "local", "weather and news skills matched"));
+        out.publish(Topics.CONVERSATION_EVENTS, conversation, plan);
         out.publish(Topics.AGENT_TASKS, task, new AgentTaskRequested("e2", at(2), 1, task, conversation, asked,
-                List.of(), deadline, "gw-1"));
+                List.of(), deadline, "gw-1", null, replyPartition));
         out.publish(Topics.CONVERSATION_EVENTS, conversation, new TurnRecorded("e1", at(1), 1, task, conversation,
                 "tool-call", asked));
         out.publish(Topics.CONVERSATION_EVENTS, conversation, new TurnRecorded("e9", at(415), 1, task, conversation,

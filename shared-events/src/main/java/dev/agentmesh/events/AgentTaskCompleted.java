@@ -11,10 +11,13 @@ import java.util.List;
  *
  * @param replyTo the gateway instance that holds the session, copied from the request
  * @param durationMs from the task's request to this result
+ * @param replyPartition the partition of {@link Topics#AGENT_RESULTS} it was written to, copied from the request;
+ *                       null when the request named none
  */
 public record AgentTaskCompleted(
         String eventId, Instant occurredAt, int schemaVersion, String taskId, String conversationId,
-        String replyTo, List<AgentOutcome> outcomes, long durationMs) implements TaskScoped {
+        String replyTo, List<AgentOutcome> outcomes, long durationMs, Integer replyPartition)
+        implements TaskReply {
 
     public static final String TYPE = "agent-task-completed";
 
@@ -25,12 +28,24 @@ public record AgentTaskCompleted(
         Require.text(taskId, "taskId");
         Require.text(conversationId, "conversationId");
         outcomes = Require.list(outcomes);
+        Require.partition(replyPartition, "replyPartition");
+    }
+
+    /** A result written before results named their partition. */
+    public AgentTaskCompleted(String eventId, Instant occurredAt, int schemaVersion, String taskId,
+                              String conversationId, String replyTo, List<AgentOutcome> outcomes, long durationMs) {
+        this(eventId, occurredAt, schemaVersion, taskId, conversationId, replyTo, outcomes, durationMs, null);
     }
 
     public static AgentTaskCompleted of(String taskId, String conversationId, String replyTo,
                                         List<AgentOutcome> outcomes, long durationMs) {
+        return of(taskId, conversationId, replyTo, null, outcomes, durationMs);
+    }
+
+    public static AgentTaskCompleted of(String taskId, String conversationId, String replyTo, Integer replyPartition,
+                                        List<AgentOutcome> outcomes, long durationMs) {
         return new AgentTaskCompleted(Ids.newId(), Instant.now(), SCHEMA_VERSION, taskId, conversationId, replyTo,
-                outcomes, durationMs);
+                outcomes, durationMs, replyPartition);
     }
 
     /** True when some planned agent did not answer. */

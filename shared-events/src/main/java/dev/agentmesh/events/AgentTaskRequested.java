@@ -11,11 +11,14 @@ import java.util.List;
  * @param deadline after this instant the manager publishes whatever it has
  * @param replyTo the gateway instance that holds the session; copied to the result
  * @param user what the user's profile says (home city, units, interests, name, language); null when unknown
+ * @param replyPartition the partition of {@link Topics#AGENT_RESULTS} that gateway instance reads: the manager
+ *                       writes this task's plan and result there. Null in tasks written before gateways read by
+ *                       partition; their result is partitioned by task id, as it was then
  */
 public record AgentTaskRequested(
         String eventId, Instant occurredAt, int schemaVersion, String taskId, String conversationId,
-        String request, List<ContextEntry> context, Instant deadline, String replyTo, UserContext user)
-        implements TaskCommand {
+        String request, List<ContextEntry> context, Instant deadline, String replyTo, UserContext user,
+        Integer replyPartition) implements TaskCommand {
 
     public static final String TYPE = "agent-task-requested";
 
@@ -28,13 +31,23 @@ public record AgentTaskRequested(
         Require.text(request, "request");
         context = Require.list(context);
         Require.present(deadline, "deadline");
+        Require.partition(replyPartition, "replyPartition");
+    }
+
+    /** A task written before tasks named their reply partition. */
+    public AgentTaskRequested(String eventId, Instant occurredAt, int schemaVersion, String taskId,
+                              String conversationId, String request, List<ContextEntry> context, Instant deadline,
+                              String replyTo, UserContext user) {
+        this(eventId, occurredAt, schemaVersion, taskId, conversationId, request, context, deadline, replyTo, user,
+                null);
     }
 
     /** A task written before tasks carried the user's profile. */
     public AgentTaskRequested(String eventId, Instant occurredAt, int schemaVersion, String taskId,
                               String conversationId, String request, List<ContextEntry> context, Instant deadline,
                               String replyTo) {
-        this(eventId, occurredAt, schemaVersion, taskId, conversationId, request, context, deadline, replyTo, null);
+        this(eventId, occurredAt, schemaVersion, taskId, conversationId, request, context, deadline, replyTo, null,
+                null);
     }
 
     public static AgentTaskRequested of(String taskId, String conversationId, String request,
@@ -45,7 +58,13 @@ public record AgentTaskRequested(
     public static AgentTaskRequested of(String taskId, String conversationId, String request,
                                         List<ContextEntry> context, Instant deadline, String replyTo,
                                         UserContext user) {
+        return of(taskId, conversationId, request, context, deadline, replyTo, user, null);
+    }
+
+    public static AgentTaskRequested of(String taskId, String conversationId, String request,
+                                        List<ContextEntry> context, Instant deadline, String replyTo,
+                                        UserContext user, Integer replyPartition) {
         return new AgentTaskRequested(Ids.newId(), Instant.now(), SCHEMA_VERSION, taskId, conversationId,
-                request, context, deadline, replyTo, user);
+                request, context, deadline, replyTo, user, replyPartition);
     }
 }

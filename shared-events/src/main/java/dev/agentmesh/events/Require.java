@@ -26,6 +26,13 @@ final class Require {
         return value == null ? List.of() : List.copyOf(value);
     }
 
+    static Integer partition(Integer value, String field) {
+        if (value != null && value < 0) {
+            throw new IllegalArgumentException(field + " must be 0 or higher, was " + value);
+        }
+        return value;
+    }
+
     static int version(int schemaVersion) {
         if (schemaVersion < 1) {
             throw new IllegalArgumentException("schemaVersion must be 1 or higher, was " + schemaVersion);

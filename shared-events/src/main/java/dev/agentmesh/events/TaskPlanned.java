@@ -9,10 +9,14 @@ import java.util.List;
  * @param stages agent names per stage; stage 1 first
  * @param planner which planner decided ({@code llm} or {@code local})
  * @param rationale a short human-readable reason
+ * @param replyTo null on the audit log ({@link Topics#CONVERSATION_EVENTS}); on {@link Topics#AGENT_RESULTS}, the
+ *                gateway instance that holds the session
+ * @param replyPartition null on the audit log; on {@link Topics#AGENT_RESULTS}, the partition it was written to
  */
 public record TaskPlanned(
         String eventId, Instant occurredAt, int schemaVersion, String taskId, String conversationId,
-        String request, List<List<String>> stages, String planner, String rationale) implements ConversationEvent {
+        String request, List<List<String>> stages, String planner, String rationale, String replyTo,
+        Integer replyPartition) implements ConversationEvent, TaskReply {
 
     public static final String TYPE = "task-planned";
 
@@ -23,6 +27,20 @@ public record TaskPlanned(
         Require.text(taskId, "taskId");
         Require.text(conversationId, "conversationId");
         stages = Require.list(stages).stream().map(List::copyOf).toList();
+        Require.partition(replyPartition, "replyPartition");
+    }
+
+    /** A plan as the audit log has it (and as plans were written before they travelled to the gateway). */
+    public TaskPlanned(String eventId, Instant occurredAt, int schemaVersion, String taskId, String conversationId,
+                       String request, List<List<String>> stages, String planner, String rationale) {
+        this(eventId, occurredAt, schemaVersion, taskId, conversationId, request, stages, planner, rationale, null,
+                null);
+    }
+
+    /** The same plan, addressed to the gateway instance that holds the session (same event id: one plan). */
+    public TaskPlanned addressedTo(String gateway, int partition) {
+        return new TaskPlanned(eventId, occurredAt, schemaVersion, taskId, conversationId, request, stages, planner,
+                rationale, gateway, partition);
     }
 
     public static TaskPlanned of(String taskId, String conversationId, String request, List<List<String>> stages,

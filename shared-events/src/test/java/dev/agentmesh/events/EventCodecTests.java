@@ -34,6 +34,8 @@ class EventCodecTests {
                 new Object[] {"agent-task-requested-for-user.json", new AgentTaskRequested("e-15", AT, 1, "t-1", "c-1",
                         "Do I need an umbrella?", context, DEADLINE, "gateway-a",
                         new UserContext("Ana", "Lyon", "metric", List.of("Formula 1"), "fr"))},
+                new Object[] {"agent-task-requested-with-reply-partition.json", new AgentTaskRequested("e-16", AT, 1,
+                        "t-1", "c-1", "What's the weather in Paris?", context, DEADLINE, "gateway-a", null, 3)},
                 new Object[] {"agent-task-cancelled.json", new AgentTaskCancelled("e-2", AT, 1, "t-1", "c-1",
                         "barge-in")},
                 new Object[] {"subtask-requested.json", new SubtaskRequested("e-3", AT, 1, "t-1", "c-1", "chat",
@@ -54,6 +56,9 @@ class EventCodecTests {
                         "c-1", "gateway-a", List.of(
                         new AgentOutcome("news", AgentOutcome.Status.ANSWERED,
                                 "1. Headline — Wire… [truncated: 20 of 2097152 bytes]", null, 95L, 1, true)), 120)},
+                new Object[] {"agent-task-completed-with-reply-partition.json", new AgentTaskCompleted("e-17", AT, 1,
+                        "t-1", "c-1", "gateway-a", List.of(AgentOutcome.answered("weather", "Paris: 12 °C", 84, 1)),
+                        90, 3)},
                 new Object[] {"agent-registered.json", new AgentRegistered("e-7", AT, 1, "weather",
                         "Current weather and today's forecast for a place", "weather-requests", "0.1.0",
                         "weather-7f9c", 5000, List.of("text/plain"), List.of("text/plain"), List.of(new AgentSkill(
@@ -64,6 +69,9 @@ class EventCodecTests {
                 new Object[] {"task-planned.json", new TaskPlanned("e-8", AT, 1, "t-1", "c-1",
                         "Are today's news and weather related?", List.of(List.of("weather", "news"), List.of("chat")),
                         "local", "weather and news first; chat relates them")},
+                new Object[] {"task-planned-with-reply-partition.json", new TaskPlanned("e-8", AT, 1, "t-1", "c-1",
+                        "Are today's news and weather related?", List.of(List.of("weather", "news"), List.of("chat")),
+                        "local", "weather and news first; chat relates them").addressedTo("gateway-a", 3)},
                 new Object[] {"turn-recorded.json", new TurnRecorded("e-9", AT, 1, "t-1", "c-1", "user",
                         "What's the weather in Paris?")},
                 new Object[] {"turn-recorded-with-user.json", new TurnRecorded("e-10", AT, 1, "t-1", "c-1", "user",

@@ -38,7 +38,9 @@ import java.util.List;
 /**
  * The manager's core, one instance per stream task (partition): hands each requested task to the planning stage
  * (which plans off this thread and sends the plan back on agent-plans), then fans out stage by stage, collects replies by task id and publishes exactly one result, when every planned agent has replied or
- * at the deadline, naming who failed or timed out and why. Duplicate and late replies are ignored; a
+ * at the deadline, naming who failed or timed out and why. The plan and the result go to the partition of
+ * agent-results the task named (its gateway's; see {@link AggregationConfiguration}), the plan also to the audit
+ * log. Duplicate and late replies are ignored; a
  * cancelled task publishes nothing. Its state lives in a store backed by a changelog topic, so when an instance
  * stops, another one restores the open tasks and finishes them. Each task is traced ({@link TaskSpans}): the
  * records it publishes carry its spans' context on, so one trace runs from the gateway through the agents and back.
@@ -172,6 +174,11 @@ final class TaskAggregator extends ContextualProcessor<String, Event, String, Ev
                 state.taskId(), state.conversationId(), plan.stages(), plan.planner(),
                 Duration.between(state.requestedAt(), now).toMillis());
         forward(state.conversationId(), planned, now, spans.task(state));
+        if (state.replyPartition() != null) {
+            // the agents panel of the session's gateway; the audit copy above is for people and replays
+            forward(state.taskId(), planned.addressedTo(state.replyTo(), state.replyPartition()), now,
+                    spans.task(state));
+        }
         TaskState open = state.planned(plan.stages());
         if (plan.stages().isEmpty()) {
             complete(open, now);
@@ -299,7 +306,7 @@ final class TaskAggregator extends ContextualProcessor<String, Event, String, Ev
         }
         long took = Duration.between(state.requestedAt(), now).toMillis();
         AgentTaskCompleted result = AgentTaskCompleted.of(state.taskId(), state.conversationId(), state.replyTo(),
-                settings.answerCaps().withinTotal(outcomes), took);
+                state.replyPartition(), settings.answerCaps().withinTotal(outcomes), took);
         forward(state.taskId(), result, now, spans.task(state));
         save(state.closed(TaskState.Status.COMPLETED, now));
         spans.closed(state, result.partial() ? "partial" : "complete");

@@ -22,11 +22,12 @@ import java.util.Map;
  * @param user what the user's profile says, from the task, for every subtask; null when unknown
  * @param trace the trace context the request's record carried (header name to value), so an instance that takes
  *              the task over continues the same trace; null when it carried none
+ * @param replyPartition the partition of agent-results the task's gateway reads; null when the task named none
  */
 record TaskState(String taskId, String conversationId, String request, List<ContextEntry> context, String replyTo,
                  Instant requestedAt, Instant deadline, List<List<String>> stages, int stage, Instant stageDeadline,
                  Map<String, AgentOutcome> outcomes, Status status, Instant closedAt, UserContext user,
-                 Map<String, String> trace) {
+                 Map<String, String> trace, Integer replyPartition) {
 
     /** PLANNING until the plan comes back from the planning stage, then OPEN until the result is published. */
     enum Status { PLANNING, OPEN, COMPLETED, CANCELLED }
@@ -42,7 +43,7 @@ record TaskState(String taskId, String conversationId, String request, List<Cont
     static TaskState planning(AgentTaskRequested request, Instant now, Instant deadline, Map<String, String> trace) {
         return new TaskState(request.taskId(), request.conversationId(), request.request(), request.context(),
                 request.replyTo(), now, deadline, List.of(), 0, deadline, Map.of(), Status.PLANNING, null, request.user(),
-                trace);
+                trace, request.replyPartition());
     }
 
     boolean isPlanning() {
@@ -51,12 +52,12 @@ record TaskState(String taskId, String conversationId, String request, List<Cont
 
     TaskState planned(List<List<String>> plannedStages) {
         return new TaskState(taskId, conversationId, request, context, replyTo, requestedAt, deadline, plannedStages,
-                0, stageDeadline, outcomes, Status.OPEN, closedAt, user, trace);
+                0, stageDeadline, outcomes, Status.OPEN, closedAt, user, trace, replyPartition);
     }
 
     static TaskState cancelledBeforeRequest(String taskId, String conversationId, Instant now) {
         return new TaskState(taskId, conversationId, "", List.of(), null, now, now, List.of(), 0, now, Map.of(),
-                Status.CANCELLED, now, null, null);
+                Status.CANCELLED, now, null, null, null);
     }
 
     /** Not finished: planning or waiting for agents. */
@@ -108,18 +109,18 @@ record TaskState(String taskId, String conversationId, String request, List<Cont
 
     TaskState withStage(int number, Instant until) {
         return new TaskState(taskId, conversationId, request, context, replyTo, requestedAt, deadline, stages, number,
-                until, outcomes, status, closedAt, user, trace);
+                until, outcomes, status, closedAt, user, trace, replyPartition);
     }
 
     TaskState withOutcome(AgentOutcome outcome) {
         Map<String, AgentOutcome> next = new LinkedHashMap<>(outcomes);
         next.put(outcome.agent(), outcome);
         return new TaskState(taskId, conversationId, request, context, replyTo, requestedAt, deadline, stages, stage,
-                stageDeadline, next, status, closedAt, user, trace);
+                stageDeadline, next, status, closedAt, user, trace, replyPartition);
     }
 
     TaskState closed(Status closing, Instant now) {
         return new TaskState(taskId, conversationId, request, context, replyTo, requestedAt, deadline, stages, stage,
-                stageDeadline, outcomes, closing, now, user, trace);
+                stageDeadline, outcomes, closing, now, user, trace, replyPartition);
     }
 }

@@ -345,6 +345,52 @@ class TaskAggregatorTests {
         assertThat(planned.stages()).containsExactly(List.of("weather"), List.of("chat"));
     }
 
+    @Test
+    void sendsThePlanAndTheResultToThePartitionTheTaskNamedAndThePlanToTheAuditLog() {
+        plan(List.of(List.of("weather")));
+
+        tasks.pipeInput("t5", AgentTaskRequested.of("t5", "c1", "question", List.of(), clock.instant().plusSeconds(8),
+                "gateway-2", null, 4));
+        plans.pipeInput("t5", TaskPlanned.of("t5", "c1", "question", nextPlan.get(), "test", "fixed"));
+        replies.pipeInput("t5", SubtaskCompleted.of("t5", "c1", "weather", "Sunny", 40));
+
+        var toGateway = driver.createOutputTopic(Topics.AGENT_RESULTS, Serdes.String().deserializer(),
+                new EventSerde().deserializer()).readRecordsToList();
+        assertThat(toGateway).extracting(record -> record.key()).containsExactly("t5", "t5");
+        assertThat(toGateway.get(0).value()).isInstanceOfSatisfying(TaskPlanned.class, plan -> {
+            assertThat(plan.stages()).containsExactly(List.of("weather"));
+            assertThat(plan.replyTo()).isEqualTo("gateway-2");
+            assertThat(plan.replyPartition()).isEqualTo(4);
+        });
+        assertThat(toGateway.get(1).value()).isInstanceOfSatisfying(AgentTaskCompleted.class, result -> {
+            assertThat(result.replyTo()).isEqualTo("gateway-2");
+            assertThat(result.replyPartition()).isEqualTo(4);
+        });
+        var audit = driver.createOutputTopic(Topics.CONVERSATION_EVENTS, Serdes.String().deserializer(),
+                new EventSerde().deserializer()).readRecordsToList();
+        assertThat(audit).singleElement().satisfies(record -> {
+            assertThat(record.key()).isEqualTo("c1");
+            assertThat(record.value()).isInstanceOfSatisfying(TaskPlanned.class,
+                    plan -> assertThat(plan.replyPartition()).isNull());
+        });
+    }
+
+    @Test
+    void aReplyGoesToItsPartitionWhenTheTopicHasItAndByKeyOtherwise() {
+        AgentTaskCompleted addressed = AgentTaskCompleted.of("t1", "c1", "gateway-4", 4, List.of(), 5);
+        TaskPlanned plan = TaskPlanned.of("t1", "c1", "q", List.of(List.of("weather")), "local", "r");
+
+        assertThat(AggregationConfiguration.partitionsFor(Topics.AGENT_RESULTS, "t1", addressed, 6))
+                .contains(java.util.Set.of(4));
+        assertThat(AggregationConfiguration.partitionsFor(Topics.AGENT_RESULTS, "t1", plan.addressedTo("gateway-4", 4),
+                6)).contains(java.util.Set.of(4));
+        assertThat(AggregationConfiguration.partitionsFor(Topics.AGENT_RESULTS, "t1", addressed, 4))
+                .as("a partition the topic does not have").isEmpty();
+        assertThat(AggregationConfiguration.partitionsFor(Topics.AGENT_RESULTS, "t1",
+                AgentTaskCompleted.of("t1", "c1", "gateway-old", List.of(), 5), 6)).as("an old task's result").isEmpty();
+        assertThat(AggregationConfiguration.partitionsFor(Topics.CONVERSATION_EVENTS, "c1", plan, 6)).isEmpty();
+    }
+
     private void plan(List<List<String>> stages) {
         nextPlan.set(stages);
     }

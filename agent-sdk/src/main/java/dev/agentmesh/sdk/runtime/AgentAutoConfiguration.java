@@ -4,11 +4,11 @@ import dev.agentmesh.events.AgentCard;
 import dev.agentmesh.events.Event;
 import dev.agentmesh.events.Topics;
 import dev.agentmesh.sdk.Agent;
+import dev.agentmesh.sdk.kafka.DeclaredTopics;
 import dev.agentmesh.sdk.kafka.EventKafkaAutoConfiguration;
 import dev.agentmesh.sdk.kafka.MeshKafkaProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -16,7 +16,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandi
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
-import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.AcknowledgingMessageListener;
@@ -124,16 +123,8 @@ public class AgentAutoConfiguration {
     @Bean
     KafkaAdmin.NewTopics agentTopics(Agent agent, MeshKafkaProperties mesh) {
         String requests = Topics.requestsFor(agent.name());
-        return new KafkaAdmin.NewTopics(
-                topic(requests, mesh),
-                topic(Topics.deadLetterFor(requests), mesh),
-                topic(Topics.AGENT_REPLIES, mesh),
-                TopicBuilder.name(Topics.AGENT_REGISTRY).partitions(1).compact()
-                        .replicas(mesh.replicationFactor()).build());
-    }
-
-    private static NewTopic topic(String name, MeshKafkaProperties mesh) {
-        return TopicBuilder.name(name).partitions(mesh.partitions()).replicas(mesh.replicationFactor()).build();
+        return DeclaredTopics.of(mesh, requests, Topics.deadLetterFor(requests), Topics.AGENT_REPLIES,
+                Topics.AGENT_REGISTRY);
     }
 
     private static String instanceId(Agent agent, AgentProperties properties) {

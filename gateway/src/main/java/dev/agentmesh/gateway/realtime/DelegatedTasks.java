@@ -4,6 +4,7 @@ import dev.agentmesh.events.AgentTaskCancelled;
 import dev.agentmesh.events.AgentTaskCompleted;
 import dev.agentmesh.events.AgentTaskRequested;
 import dev.agentmesh.events.TaskPlanned;
+import dev.agentmesh.gateway.tasks.ReplyAddress;
 import dev.agentmesh.gateway.tasks.TaskListener;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
@@ -55,7 +56,7 @@ final class DelegatedTasks implements TaskListener {
 
     private final String conversationId;
     private final String user;
-    private final String instanceId;
+    private final ReplyAddress replyTo;
     private final Duration deadline;
     private final Duration grace;
     private final SessionBudgets budgets;
@@ -65,12 +66,12 @@ final class DelegatedTasks implements TaskListener {
     private final Calls calls;
     private final Map<String, PendingTask> pending = new LinkedHashMap<>();
 
-    DelegatedTasks(String conversationId, String user, String instanceId, Duration deadline, Duration grace,
+    DelegatedTasks(String conversationId, String user, ReplyAddress replyTo, Duration deadline, Duration grace,
                    SessionBudgets budgets, TurnLog turns, AgentEvents events, RelaySession.Environment environment,
                    Calls calls) {
         this.conversationId = conversationId;
         this.user = user;
-        this.instanceId = instanceId;
+        this.replyTo = replyTo;
         this.deadline = deadline;
         this.grace = grace;
         this.budgets = budgets;
@@ -116,7 +117,8 @@ final class DelegatedTasks implements TaskListener {
                 .thenAccept(user -> {
                     try (Tracer.SpanInScope ignored = tracer.withSpan(span)) {
                         environment.publish(AgentTaskRequested.of(taskId, conversationId, request, context, due,
-                                instanceId, user), () -> noResult(taskId, "the agents cannot be reached right now"));
+                                replyTo.instanceId(), user, replyTo.partition()),
+                                () -> noResult(taskId, "the agents cannot be reached right now"));
                     }
                 });
         turns.delegated(taskId, request);

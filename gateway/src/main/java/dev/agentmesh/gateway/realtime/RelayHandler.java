@@ -8,6 +8,7 @@ import dev.agentmesh.gateway.access.AccessInterceptor;
 import dev.agentmesh.gateway.access.ClientRates;
 import dev.agentmesh.gateway.access.ClientSessions;
 import dev.agentmesh.gateway.tasks.AgentCatalog;
+import dev.agentmesh.gateway.tasks.ReplyAddress;
 import dev.agentmesh.gateway.tasks.TaskListener;
 import dev.agentmesh.gateway.tasks.TaskPublisher;
 import dev.agentmesh.gateway.tasks.TaskRoutes;
@@ -46,6 +47,7 @@ class RelayHandler extends AbstractWebSocketHandler implements SubProtocolCapabl
     private static final String EXPIRY = "relay-expiry";
     private static final String PARTIAL = "relay-partial-message";
 
+    private final ReplyAddress replyAddress;
     private final GatewayProperties properties;
     private final UpstreamConnector connector;
     private final AgentTool tool;
@@ -63,9 +65,10 @@ class RelayHandler extends AbstractWebSocketHandler implements SubProtocolCapabl
     RelayHandler(GatewayProperties properties, UpstreamConnector connector, AgentCatalog catalog,
                  TaskPublisher publisher, TaskRoutes routes, ScheduledExecutorService relayScheduler,
                  GatewayMetrics metrics, ClientSessions clients, ClientRates rates, BufferBudget budget,
-                 SessionDrain drain, dev.agentmesh.gateway.memory.MemoryStore memory,
+                 SessionDrain drain, dev.agentmesh.gateway.memory.MemoryStore memory, ReplyAddress replyAddress,
                  org.springframework.beans.factory.ObjectProvider<io.micrometer.tracing.Tracer> tracers) {
         io.micrometer.tracing.Tracer tracer = tracers.getIfAvailable(() -> io.micrometer.tracing.Tracer.NOOP);
+        this.replyAddress = replyAddress;
         this.drain = drain;
         this.memory = memory;
         this.properties = properties;
@@ -170,7 +173,7 @@ class RelayHandler extends AbstractWebSocketHandler implements SubProtocolCapabl
                 limits.maxMessageSize().toBytes(), limits.tasksPerSession(), limits.delegationsPerTurn(),
                 () -> rates.tryTask(clientId));
         GatewayProperties.Memory seeds = properties.memory();
-        RelaySession session = new RelaySession(new RelaySession.Settings(conversationId, properties.instanceId(),
+        RelaySession session = new RelaySession(new RelaySession.Settings(conversationId, replyAddress,
                 agentEvents, tasks.deadline(), tasks.grace(), tasks.contextTurns(), limits.idleTimeout(), rules,
                 user, restored, seeds.seedTurns(), seeds.seedChars()),
                 new SessionConfigurer(properties.instructions(), tool::definition,

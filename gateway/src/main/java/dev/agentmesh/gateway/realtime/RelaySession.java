@@ -3,6 +3,7 @@ package dev.agentmesh.gateway.realtime;
 import dev.agentmesh.events.AgentTaskCancelled;
 import dev.agentmesh.events.AgentTaskRequested;
 import dev.agentmesh.events.TurnRecorded;
+import dev.agentmesh.gateway.tasks.ReplyAddress;
 import dev.agentmesh.gateway.tasks.TaskListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,7 +79,7 @@ final class RelaySession {
      * @param restored turns of this conversation from earlier sessions, seeded into the upstream session
      * @param seedTurns, seedChars the budget of turns a new upstream session is seeded with
      */
-    record Settings(String conversationId, String instanceId, boolean agentEvents, Duration deadline, Duration grace,
+    record Settings(String conversationId, ReplyAddress replyTo, boolean agentEvents, Duration deadline, Duration grace,
                     int contextTurns, Duration idleTimeout, ClientEventPolicy.Rules rules, String user,
                     java.util.List<dev.agentmesh.events.ContextEntry> restored, int seedTurns, int seedChars) {
     }
@@ -133,7 +134,7 @@ final class RelaySession {
         AgentEvents events = new AgentEvents(settings.agentEvents(), this::toClient);
         this.events = events;
         this.restored = settings.restored();
-        this.tasks = new DelegatedTasks(conversationId, settings.user(), settings.instanceId(), settings.deadline(),
+        this.tasks = new DelegatedTasks(conversationId, settings.user(), settings.replyTo(), settings.deadline(),
                 settings.grace(),
                 budgets, turns, events, environment, new DelegatedTasks.Calls() {
                     @Override

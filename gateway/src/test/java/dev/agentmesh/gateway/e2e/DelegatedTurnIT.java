@@ -221,9 +221,15 @@ class DelegatedTurnIT {
         }
     }
 
+    /**
+     * Two gateway instances on one broker, reading partitions 0 and 1 of agent-results: each session's plan and
+     * result travel on its own gateway's partition, reach that gateway's client only, and neither gateway reads a
+     * record of the other's partition (its Kafka consumer counts every record it reads from agent-results).
+     */
     @Test
-    void eachGatewayInstanceReceivesTheResultsOfItsOwnSessionsOnly() {
-        try (var second = mesh.startSecondGateway("gateway-e2e-2")) {
+    void eachGatewayInstanceReadsOnlyThePlansAndResultsOfItsOwnSessions() {
+        try (var second = mesh.startSecondGateway("gateway-e2e-2", 1);
+             EventProbe replies = EventProbe.on(Topics.AGENT_RESULTS)) {
             String secondUrl = "ws://127.0.0.1:" + second.getEnvironment().getProperty("local.server.port")
                     + "/v1/realtime?agent_events=true";
             await().atMost(Duration.ofSeconds(30)).until(() -> second.getBean(
@@ -242,13 +248,46 @@ class DelegatedTurnIT {
                 assertThat(secondResult).contains("Oslo").doesNotContain("Madrid");
                 String firstTask = JSON.readTree(first).path("task_id").asString();
                 String secondTask = JSON.readTree(secondResult).path("task_id").asString();
+                assertThat(onFirst.received("agent_mesh.task.planned")).singleElement()
+                        .satisfies(plan -> assertThat(plan).contains(firstTask).contains("weather"));
+                assertThat(onSecond.received("agent_mesh.task.planned")).singleElement()
+                        .satisfies(plan -> assertThat(plan).contains(secondTask).contains("weather"));
                 await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() ->
                         onFirst.received("agent_mesh.task.completed").size() == 1
                                 && onSecond.received("agent_mesh.task.completed").size() == 1
                                 && onFirst.received().stream().noneMatch(e -> e.contains(secondTask))
                                 && onSecond.received().stream().noneMatch(e -> e.contains(firstTask)));
+
+                // the plan and the result of each task, on its gateway's partition
+                await().atMost(Duration.ofSeconds(10)).until(() -> replies.records().size() >= 4);
+                Map<String, List<Integer>> partitionsByTask = replies.records().stream().collect(Collectors.groupingBy(
+                        record -> record.key(), Collectors.mapping(record -> record.partition(), Collectors.toList())));
+                assertThat(partitionsByTask).containsEntry(firstTask, List.of(0, 0)).containsEntry(secondTask,
+                        List.of(1, 1));
+                // each gateway is assigned its own partition only, and the second (new) gateway read exactly its
+                // task's two records
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                    assertThat(resultsPartitionsRead(mesh.gateway())).containsExactly("0");
+                    assertThat(resultsPartitionsRead(second)).containsExactly("1");
+                    assertThat(resultsRead(second)).as("records the second gateway read").isEqualTo(2);
+                });
             }
         }
+    }
+
+    /** The partitions of agent-results the gateway's Kafka reader is assigned (those it has a lag for). */
+    private static java.util.Set<String> resultsPartitionsRead(org.springframework.context.ApplicationContext gateway) {
+        return gateway.getBean(io.micrometer.core.instrument.MeterRegistry.class)
+                .find("kafka.consumer.fetch.manager.records.lag").tag("topic", Topics.AGENT_RESULTS).meters().stream()
+                .map(meter -> meter.getId().getTag("partition")).collect(Collectors.toSet());
+    }
+
+    /** Records the gateway's Kafka reader has read from agent-results (its consumer's records-consumed-total). */
+    private static double resultsRead(org.springframework.context.ApplicationContext gateway) {
+        var counters = gateway.getBean(io.micrometer.core.instrument.MeterRegistry.class)
+                .find("kafka.consumer.fetch.manager.records.consumed.total").tag("topic", Topics.AGENT_RESULTS)
+                .functionCounters();
+        return counters.stream().mapToDouble(io.micrometer.core.instrument.FunctionCounter::count).sum();
     }
 
     @Test

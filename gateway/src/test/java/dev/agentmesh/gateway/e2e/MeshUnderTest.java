@@ -50,6 +50,7 @@ final class MeshUnderTest implements AutoCloseable {
                 "chat.llm.openai-api-key=", "chat.llm.base-url="));
         gateway = start(GatewayApplication.class, "gateway",
                 "gateway.instance-id=gateway-e2e",
+                "gateway.reply-partition=0",
                 "gateway.upstream.url=" + emulator.url(),
                 "gateway.upstream.api-key=" + SERVER_KEY,
                 "gateway.memory.store-url=" + memoryUrl(),
@@ -90,10 +91,14 @@ final class MeshUnderTest implements AutoCloseable {
         return spans;
     }
 
-    /** Another gateway instance on the same broker and upstream, as a second pod behind a load balancer. */
-    ConfigurableApplicationContext startSecondGateway(String instanceId) {
+    /**
+     * Another gateway instance on the same broker and upstream, as a second pod behind a load balancer, reading its
+     * own partition of agent-results.
+     */
+    ConfigurableApplicationContext startSecondGateway(String instanceId, int replyPartition) {
         return start(GatewayApplication.class, "gateway",
                 "gateway.instance-id=" + instanceId,
+                "gateway.reply-partition=" + replyPartition,
                 "gateway.upstream.url=" + emulator.url(),
                 "gateway.upstream.api-key=" + SERVER_KEY);
     }
@@ -103,10 +108,15 @@ final class MeshUnderTest implements AutoCloseable {
         return start(GatewayApplication.class, "gateway",
                 "spring.profiles.active=tls",
                 "gateway.instance-id=" + instanceId,
+                "gateway.reply-partition=2",
                 "gateway.upstream.url=" + emulator.url(),
                 "gateway.upstream.api-key=" + SERVER_KEY,
                 "GATEWAY_TLS_KEYSTORE=file:" + keystore,
                 "GATEWAY_TLS_KEYSTORE_PASSWORD=" + password);
+    }
+
+    ConfigurableApplicationContext gateway() {
+        return gateway;
     }
 
     <T> T gatewayBean(Class<T> type) {

@@ -271,8 +271,9 @@ class HostileClientIT {
     }
 
     private void answer(AgentTaskRequested task) {
-        publisher.publish(Topics.AGENT_RESULTS, task.taskId(), AgentTaskCompleted.of(task.taskId(),
-                task.conversationId(), "hostile-it", List.of(AgentOutcome.answered("weather", "Sunny.", 10, 1)), 20));
+        publisher.publish(Topics.AGENT_RESULTS, task.replyPartition(), task.taskId(), AgentTaskCompleted.of(
+                task.taskId(), task.conversationId(), "hostile-it", task.replyPartition(),
+                List.of(AgentOutcome.answered("weather", "Sunny.", 10, 1)), 20));
     }
 
     private double refusals(String code) {

@@ -35,6 +35,7 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "gateway.instance-id=relay-it",
+        "gateway.reply-partition=2",
         "gateway.upstream.api-key=sk-test-server-key-4711",
         "gateway.tasks.deadline=2s",
         "gateway.tasks.grace=1s",
@@ -125,6 +126,7 @@ class RelayIT {
         AgentTaskRequested task = tasks.awaitEvent(AgentTaskRequested.class,
                 requested -> requested.request().equals("Weather in Paris today"), Duration.ofSeconds(20));
         assertThat(task.replyTo()).isEqualTo("relay-it");
+        assertThat(task.replyPartition()).as("the partition of agent-results this gateway reads").isEqualTo(2);
         assertThat(task.context()).extracting("text").contains("What's the weather in Paris?");
         assertThat(task.deadline()).isAfter(task.occurredAt());
         client.awaitEvent("agent_mesh.task.started", event -> event.contains(task.taskId()), Duration.ofSeconds(10));
@@ -223,9 +225,20 @@ class RelayIT {
         AgentTaskRequested task = tasks.awaitEvent(AgentTaskRequested.class,
                 requested -> requested.request().equals("Weather in Lima"), Duration.ofSeconds(20));
 
+        double foreignBefore = meters.counter("gateway.replies.foreign").count();
+
+        // on this gateway's partition, but naming another instance (one configured with the same partition)
         publishResult(task, "some-other-gateway", AgentOutcome.answered("weather", "WRONG INSTANCE", 10, 1));
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                meters.counter("gateway.replies.foreign").count() == foreignBefore + 1);
         await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(3)).until(() ->
                 UPSTREAM.received().stream().noneMatch(event -> event.contains("WRONG INSTANCE")));
+        // on another partition, even naming this instance: never read
+        publisher.publish(Topics.AGENT_RESULTS, 3, task.taskId(), AgentTaskCompleted.of(task.taskId(),
+                task.conversationId(), "relay-it", 3, List.of(AgentOutcome.answered("weather", "WRONG PARTITION", 10,
+                        1)), 50));
+        await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(3)).until(() ->
+                UPSTREAM.received().stream().noneMatch(event -> event.contains("WRONG PARTITION")));
 
         publishResult(task, "relay-it", AgentOutcome.answered("weather", "19 °C in Lima.", 10, 1));
         UPSTREAM.awaitReceived("conversation.item.create", event -> event.contains("19 °C in Lima."));
@@ -238,9 +251,9 @@ class RelayIT {
                 requested -> requested.request().equals("Weather in Quito"), Duration.ofSeconds(20));
         double skippedBefore = meters.counter("gateway.records.skipped").count();
 
-        publisher.publishRaw(Topics.AGENT_RESULTS, task.taskId(), "{\"type\":\"agent-task-completed\",\"oops\""
+        publisher.publishRaw(Topics.AGENT_RESULTS, task.replyPartition(), task.taskId(), "{\"type\":\"agent-task-completed\",\"oops\""
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        publisher.publishRaw(Topics.AGENT_RESULTS, task.taskId(), ("{\"type\":\"agent-task-completed\","
+        publisher.publishRaw(Topics.AGENT_RESULTS, task.replyPartition(), task.taskId(), ("{\"type\":\"agent-task-completed\","
                 + "\"eventId\":\"e-future\",\"occurredAt\":\"2027-01-01T00:00:00Z\",\"schemaVersion\":7,"
                 + "\"taskId\":\"" + task.taskId() + "\",\"conversationId\":\"" + task.conversationId() + "\","
                 + "\"replyTo\":\"relay-it\",\"durationMs\":12,\"aFieldFromTheFuture\":{\"x\":1},"
@@ -437,7 +450,8 @@ class RelayIT {
     }
 
     private void publishResult(AgentTaskRequested task, String replyTo, AgentOutcome... outcomes) {
-        publisher.publish(Topics.AGENT_RESULTS, task.taskId(),
-                AgentTaskCompleted.of(task.taskId(), task.conversationId(), replyTo, List.of(outcomes), 50));
+        publisher.publish(Topics.AGENT_RESULTS, task.replyPartition(), task.taskId(),
+                AgentTaskCompleted.of(task.taskId(), task.conversationId(), replyTo, task.replyPartition(),
+                        List.of(outcomes), 50));
     }
 }

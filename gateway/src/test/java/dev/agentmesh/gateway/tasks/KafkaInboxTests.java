@@ -36,6 +36,7 @@ class KafkaInboxTests {
 
     private static final String INSTANCE = "gateway-test";
     private static final TopicPartition RESULTS = new TopicPartition(Topics.AGENT_RESULTS, 0);
+    private static final int RESULTS_PARTITIONS = 3;
 
     private final List<ReaderConsumer> consumers = new CopyOnWriteArrayList<>();
     private final TaskRoutes routes = new TaskRoutes();
@@ -49,11 +50,15 @@ class KafkaInboxTests {
         ReaderConsumer(long resultsEnd) {
             super("latest");
             for (String topic : List.of(Topics.AGENT_RESULTS, Topics.CONVERSATION_EVENTS, Topics.AGENT_REGISTRY)) {
-                updatePartitions(topic, List.of(new PartitionInfo(topic, 0, Node.noNode(), new Node[0],
-                        new Node[0])));
-                TopicPartition partition = new TopicPartition(topic, 0);
-                updateBeginningOffsets(Map.of(partition, 0L));
-                updateEndOffsets(Map.of(partition, partition.equals(RESULTS) ? resultsEnd : 0L));
+                int count = topic.equals(Topics.AGENT_RESULTS) ? RESULTS_PARTITIONS : 1;
+                List<PartitionInfo> infos = new java.util.ArrayList<>();
+                for (int p = 0; p < count; p++) {
+                    infos.add(new PartitionInfo(topic, p, Node.noNode(), new Node[0], new Node[0]));
+                    TopicPartition partition = new TopicPartition(topic, p);
+                    updateBeginningOffsets(Map.of(partition, 0L));
+                    updateEndOffsets(Map.of(partition, partition.equals(RESULTS) ? resultsEnd : 0L));
+                }
+                updatePartitions(topic, infos);
             }
         }
 
@@ -132,15 +137,60 @@ class KafkaInboxTests {
                 && inbox.health().getStatus().equals(Status.UP));
     }
 
+    @Test
+    void readsOnlyItsOwnPartitionOfAgentResultsAndTheRegistry() {
+        start(Duration.ofMillis(50), 0);
+
+        assertThat(consumers.getFirst().assignment()).containsExactlyInAnyOrder(RESULTS,
+                new TopicPartition(Topics.AGENT_REGISTRY, 0));
+        assertThat(inbox.health().getDetails()).containsEntry("replyPartition", 0);
+    }
+
+    @Test
+    void aReplyNamingAnotherInstanceIsCountedAndNotDelivered() {
+        List<String> delivered = new CopyOnWriteArrayList<>();
+        routes.register("t-shared", listener(delivered::add));
+        routes.register("t-mine", listener(delivered::add));
+        start(Duration.ofMillis(50), 0);
+
+        ReaderConsumer consumer = consumers.getFirst();
+        consumer.schedulePollTask(() -> consumer.addRecord(new ConsumerRecord<>(Topics.AGENT_RESULTS, 0, 0, "t-shared",
+                EventCodec.encode(AgentTaskCompleted.of("t-shared", "c-1", "gateway-twin", 0,
+                        List.of(AgentOutcome.answered("weather", "sunny", 5, 1)), 5)))));
+        publish(consumer, 1, "t-mine");
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> delivered.contains("t-mine"));
+        assertThat(delivered).containsExactly("t-mine");
+        assertThat(meters.get("gateway.replies.foreign").counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void aReplyPartitionTheTopicDoesNotHaveKeepsItDownAndSaysWhy() {
+        inbox = inbox(Duration.ofMillis(50), RESULTS_PARTITIONS + 2);
+        inbox.start();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> inbox.health().getStatus().equals(Status.DOWN));
+        assertThat(inbox.health().getDetails()).containsEntry("reason", Topics.AGENT_RESULTS + " has no partition "
+                + (RESULTS_PARTITIONS + 2) + " (it has " + RESULTS_PARTITIONS + ")");
+    }
+
     private void start(Duration firstBackoff) {
-        inbox = new KafkaInbox(() -> {
+        start(firstBackoff, 0);
+    }
+
+    private void start(Duration firstBackoff, int partition) {
+        inbox = inbox(firstBackoff, partition);
+        inbox.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> inbox.health().getStatus().equals(Status.UP));
+    }
+
+    private KafkaInbox inbox(Duration firstBackoff, int partition) {
+        return new KafkaInbox(() -> {
             ReaderConsumer consumer = new ReaderConsumer(resultsEnd);
             consumers.add(consumer);
             return consumer;
-        }, INSTANCE, routes, new AgentCatalog(Duration.ofSeconds(20), Clock.systemUTC()), meters, firstBackoff,
-                Duration.ofSeconds(5));
-        inbox.start();
-        await().atMost(Duration.ofSeconds(5)).until(() -> inbox.health().getStatus().equals(Status.UP));
+        }, new ReplyAddress(INSTANCE, partition), routes, new AgentCatalog(Duration.ofSeconds(20), Clock.systemUTC()),
+                meters, firstBackoff, Duration.ofSeconds(5));
     }
 
     /** Runs on the reader's thread, inside its next poll, as a record arriving from the broker would. */

@@ -5,8 +5,8 @@ import dev.agentmesh.events.Topics;
 import dev.agentmesh.events.TurnRecorded;
 import dev.agentmesh.events.kafka.EventSerde;
 import dev.agentmesh.memory.MemoryProperties;
+import dev.agentmesh.sdk.kafka.DeclaredTopics;
 import dev.agentmesh.sdk.kafka.MeshKafkaProperties;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -21,7 +21,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.annotation.EnableKafkaStreams;
 import org.springframework.kafka.config.StreamsBuilderFactoryBeanConfigurer;
-import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
 
 import java.time.Clock;
@@ -50,17 +49,15 @@ class MemoryTopology {
     KafkaAdmin.NewTopics memoryTopics(MeshKafkaProperties mesh, MemoryProperties properties) {
         String compactionLag = String.valueOf(properties.topics().compactionLag().toMillis());
         return new KafkaAdmin.NewTopics(
-                TopicBuilder.name(Topics.CONVERSATION_EVENTS).partitions(mesh.partitions())
-                        .replicas(mesh.replicationFactor())
+                DeclaredTopics.builder(Topics.CONVERSATION_EVENTS, mesh)
                         .config(TopicConfig.RETENTION_MS_CONFIG,
                                 String.valueOf(properties.topics().auditRetention().toMillis()))
                         .build(),
-                TopicBuilder.name(Topics.USER_PROFILES).partitions(mesh.partitions())
-                        .replicas(mesh.replicationFactor()).compact()
+                DeclaredTopics.builder(Topics.USER_PROFILES, mesh)
                         .config(TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG, compactionLag).build(),
-                topic(Topics.MEMORY_COMMANDS, mesh),
-                topic(Topics.deadLetterFor(Topics.CONVERSATION_EVENTS), mesh),
-                topic(Topics.deadLetterFor(Topics.MEMORY_COMMANDS), mesh));
+                DeclaredTopics.builder(Topics.MEMORY_COMMANDS, mesh).build(),
+                DeclaredTopics.builder(Topics.deadLetterFor(Topics.CONVERSATION_EVENTS), mesh).build(),
+                DeclaredTopics.builder(Topics.deadLetterFor(Topics.MEMORY_COMMANDS), mesh).build());
     }
 
     @Bean
@@ -107,9 +104,5 @@ class MemoryTopology {
             factoryBean.setLeaveGroupOnClose(true);
             factoryBean.setStateListener(state);
         };
-    }
-
-    private static NewTopic topic(String name, MeshKafkaProperties mesh) {
-        return TopicBuilder.name(name).partitions(mesh.partitions()).replicas(mesh.replicationFactor()).build();
     }
 }

@@ -50,7 +50,8 @@ public final class PartitionReader implements AutoCloseable {
 
     /**
      * The partition every writer in the mesh puts {@code key} in: they all use Kafka's default partitioner on the
-     * UTF-8 key. Empty when the topic does not exist.
+     * UTF-8 key, except the manager's replies on agent-results, which go to the partition their task named
+     * ({@code replyPartition}). Empty when the topic does not exist.
      */
     public Optional<TopicPartition> partitionForKey(String topic, String key) {
         return partitionForKey(topic, key.getBytes(StandardCharsets.UTF_8));

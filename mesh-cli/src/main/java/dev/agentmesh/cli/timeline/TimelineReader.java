@@ -110,7 +110,7 @@ public final class TimelineReader {
                 }
             }
             ofTask.addAll(keyed(Topics.AGENT_REPLIES, taskId, since, undecodable));
-            ofTask.addAll(keyed(Topics.AGENT_RESULTS, taskId, since, undecodable));
+            ofTask.addAll(results(taskId, ofTask, since, undecodable));
             summaries.add(summarise(taskId, conversation, ofTask));
             all.addAll(ofTask);
         }
@@ -154,11 +154,31 @@ public final class TimelineReader {
         return false;
     }
 
+    /**
+     * The task's result, on the partition of agent-results its request named (its gateway's), else (a task from before
+     * gateways read by partition, or whose request agent-tasks no longer holds) on its key's partition. The plan the
+     * manager also sends there is the audit log's plan again (same event), so only the result is taken.
+     */
+    private List<Read> results(String taskId, List<Read> ofTask, Instant since, int[] undecodable) {
+        Integer replyPartition = ofTask.stream().map(Read::event).filter(AgentTaskRequested.class::isInstance)
+                .map(e -> ((AgentTaskRequested) e).replyPartition()).filter(Objects::nonNull).findFirst().orElse(null);
+        TopicPartition addressed = replyPartition == null ? null
+                : new TopicPartition(Topics.AGENT_RESULTS, replyPartition);
+        List<Read> read = addressed == null || !reader.partitionsOf(Topics.AGENT_RESULTS).contains(addressed)
+                ? keyed(Topics.AGENT_RESULTS, taskId, since, undecodable)
+                : keyedIn(addressed, taskId, since, undecodable);
+        return read.stream().filter(r -> r.event() instanceof AgentTaskCompleted).toList();
+    }
+
     private List<Read> keyed(String topic, String key, Instant since, int[] undecodable) {
         TopicPartition partition = reader.partitionForKey(topic, key).orElse(null);
         if (partition == null) {
             return List.of();
         }
+        return keyedIn(partition, key, since, undecodable);
+    }
+
+    private List<Read> keyedIn(TopicPartition partition, String key, Instant since, int[] undecodable) {
         byte[] wanted = key.getBytes(StandardCharsets.UTF_8);
         List<Read> read = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> record : reader.read(List.of(partition), since,
