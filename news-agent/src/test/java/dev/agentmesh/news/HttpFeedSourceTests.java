@@ -78,7 +78,7 @@ class HttpFeedSourceTests {
     void keepsTheOtherFeedsWhenOneFailsTimesOutOrIsMalformed() throws Exception {
         xml("/rss", RSS);
         server.stubFor(get("/down").willReturn(aResponse().withStatus(502)));
-        server.stubFor(get("/slow").willReturn(aResponse().withFixedDelay(1_500).withBody(ATOM)));
+        server.stubFor(get("/slow").willReturn(aResponse().withFixedDelay(6_000).withBody(ATOM)));
         xml("/broken", "<rss><channel><item><title>unclosed");
 
         List<NewsItem> items = source("/rss", "/down", "/slow", "/broken").items();
@@ -112,7 +112,7 @@ class HttpFeedSourceTests {
     private HttpFeedSource source(String... paths) {
         List<String> feeds = java.util.Arrays.stream(paths).map(path -> server.baseUrl() + path).toList();
         NewsProperties properties = new NewsProperties(NewsProperties.Provider.RSS, feeds, Duration.ofMinutes(2), 5,
-                Duration.ofSeconds(1), Duration.ofMillis(500));
+                Duration.ofSeconds(2), Duration.ofSeconds(2)); // generous: a first request on a loaded machine is slow
         Retry retry = Retry.of("feeds", RetryConfig.custom().maxAttempts(2).waitDuration(Duration.ofMillis(10))
                 .retryExceptions(ResourceAccessException.class, HttpServerErrorException.class).build());
         return new HttpFeedSource(properties, retry, CircuitBreakerRegistry.ofDefaults(), clock);

@@ -33,7 +33,7 @@ import static org.awaitility.Awaitility.await;
  */
 class ManagerFlowIT {
 
-    private static final Duration WORK = Duration.ofMillis(400);
+    private static final Duration WORK = Duration.ofMillis(600);
 
     private static ScriptedAgent weather;
     private static ScriptedAgent news;
