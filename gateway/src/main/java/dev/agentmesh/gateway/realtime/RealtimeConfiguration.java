@@ -27,11 +27,14 @@ class RealtimeConfiguration implements WebSocketConfigurer {
     private final RelayHandler handler;
     private final GatewayProperties properties;
     private final AccessInterceptor access;
+    private final CapacityGuard capacity;
 
-    RealtimeConfiguration(RelayHandler handler, GatewayProperties properties, AccessInterceptor access) {
+    RealtimeConfiguration(RelayHandler handler, GatewayProperties properties, AccessInterceptor access,
+                          CapacityGuard capacity) {
         this.handler = handler;
         this.properties = properties;
         this.access = access;
+        this.capacity = capacity;
         GatewayProperties.Upstream upstream = properties.upstream();
         log.info("Relaying /v1/realtime to {} ({}); client access: {}", upstream.endpoint(),
                 upstream.offline() ? "offline: no OPENAI_API_KEY" : "with the server's API key",
@@ -41,7 +44,8 @@ class RealtimeConfiguration implements WebSocketConfigurer {
     @Override
     public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
         registry.addHandler(handler, "/v1/realtime")
-                .addInterceptors(access)
+                // a full gateway refuses before it spends anything on the client, its credential included
+                .addInterceptors(capacity, access)
                 .setAllowedOriginPatterns(properties.limits().allowedOrigins().toArray(String[]::new));
     }
 
