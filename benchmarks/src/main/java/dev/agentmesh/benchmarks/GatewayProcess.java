@@ -55,8 +55,10 @@ final class GatewayProcess implements AutoCloseable {
         Files.createDirectories(logFile.getParent());
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(logFile.toFile())).start();
+        // a benchmark stopped early must not leave its gateway running
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroy, "stop-gateway-" + label));
         GatewayProcess gateway = new GatewayProcess(label, process, port);
-        gateway.awaitReady(Duration.ofSeconds(180), logFile);
+        gateway.awaitReady(Duration.ofSeconds(300), logFile);
         log.info("gateway '{}' pid {} on port {} pinned to core {} ({})", label, process.pid(), port, cores, jar);
         return gateway;
     }
@@ -90,17 +92,40 @@ final class GatewayProcess implements AutoCloseable {
         }
     }
 
-    /** Live heap bytes after a full GC: the total of {@code jcmd <pid> GC.class_histogram}. */
-    long liveHeapBytes() throws IOException, InterruptedException {
-        String histogram = jcmd("GC.class_histogram");
+    /** Live heap bytes in a {@code GC.class_histogram} (which runs a full GC first): its total. */
+    static long total(String histogram) {
         for (String line : histogram.lines().toList()) {
             String trimmed = line.trim();
             if (trimmed.startsWith("Total")) {
-                String[] columns = trimmed.split("\\s+");
-                return Long.parseLong(columns[2]);
+                return Long.parseLong(trimmed.split("\\s+")[2]);
             }
         }
-        throw new IllegalStateException("no total in the class histogram of " + label);
+        throw new IllegalStateException("no total in the class histogram");
+    }
+
+    /** Bytes per session by class between two histograms, largest first. */
+    static String perSession(String before, String after, int sessions) {
+        java.util.Map<String, Long> was = classes(before);
+        StringBuilder out = new StringBuilder("bytes per session, by class (" + sessions + " idle sessions)\n");
+        classes(after).entrySet().stream()
+                .map(entry -> java.util.Map.entry(entry.getKey(), entry.getValue() - was.getOrDefault(entry.getKey(), 0L)))
+                .filter(entry -> entry.getValue() > 0)
+                .sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(40)
+                .forEach(entry -> out.append(String.format(java.util.Locale.ROOT, "%10d  %s%n",
+                        entry.getValue() / Math.max(1, sessions), entry.getKey())));
+        return out.toString();
+    }
+
+    private static java.util.Map<String, Long> classes(String histogram) {
+        java.util.Map<String, Long> bytes = new java.util.HashMap<>();
+        for (String line : histogram.lines().toList()) {
+            String[] columns = line.trim().split("\\s+");
+            if (columns.length >= 4 && columns[0].endsWith(":")) {
+                bytes.put(columns[3], Long.parseLong(columns[2]));
+            }
+        }
+        return bytes;
     }
 
     /** {@code jcmd <pid> <command...>}'s output. */

@@ -67,8 +67,11 @@ final class RelayLadder {
         List<IdleHeap> heaps = new ArrayList<>();
         try (DeltaUpstream upstream = new DeltaUpstream()) {
             for (Variant variant : variants) {
-                try (GatewayProcess gateway = GatewayProcess.start(variant.label(), variant.jar(), gatewayCores,
-                        GatewayProcess.JVM_FLAGS,
+                List<String> flags = new ArrayList<>(GatewayProcess.JVM_FLAGS);
+                // extra gateway JVM flags for an experiment (-Dbenchmarks.gateway-flags="-Dx=y -Dz=w")
+                flags.addAll(List.of(System.getProperty("benchmarks.gateway-flags", "").split(" ")).stream()
+                        .filter(flag -> !flag.isBlank()).toList());
+                try (GatewayProcess gateway = GatewayProcess.start(variant.label(), variant.jar(), gatewayCores, flags,
                         properties(upstream.url(), variant.label()), logs.resolve("gateway-" + fileName(variant) + ".log"))) {
                     // JIT warm-up of both paths; not recorded
                     measure(gateway.relayUrl(), 50, Duration.ofSeconds(5), Duration.ofSeconds(2), null);
@@ -132,15 +135,16 @@ final class RelayLadder {
         // Anything initialised by a first session (handshake machinery, caches) is not a per-session cost.
         RealtimeLoad.connect(gateway.relayUrl(), 5).close();
         Thread.sleep(1_000);
-        long before = gateway.liveHeapBytes();
+        String before = gateway.jcmd("GC.class_histogram");
         IdleHeap heap;
         try (RealtimeLoad idle = RealtimeLoad.connect(gateway.relayUrl(), sessions)) {
             Thread.sleep(2_000);
-            long after = gateway.liveHeapBytes();
+            String after = gateway.jcmd("GC.class_histogram");
             heap = new IdleHeap(label, sessions, idle.connected(),
-                    (after - before) / (double) Math.max(1, idle.connected()));
+                    (GatewayProcess.total(after) - GatewayProcess.total(before)) / (double) Math.max(1, idle.connected()));
             java.nio.file.Files.writeString(Path.of(System.getProperty("benchmarks.root", "."), "benchmarks", "target",
-                    "gateway-histogram-" + fileName(variant) + ".txt"), gateway.jcmd("GC.class_histogram"));
+                    "gateway-heap-per-session-" + fileName(variant) + ".txt"),
+                    GatewayProcess.perSession(before, after, idle.connected()));
         }
         Thread.sleep(2_000);
         log.info("{}: gateway live heap per idle session {} KiB ({} of {} connected)", label,

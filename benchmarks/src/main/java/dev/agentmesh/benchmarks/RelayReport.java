@@ -128,7 +128,7 @@ final class RelayReport {
         line("The gateway process's live heap (`jcmd <pid> GC.class_histogram` total, which runs a full GC first) with "
                 + "the sessions open and greeted, minus before they opened, divided by the sessions open. Only the "
                 + "gateway's own objects count: the load generator and the upstream live in the other process. By "
-                + "class: `benchmarks/target/gateway-histogram-<gateway>.txt`.");
+                + "class: `benchmarks/target/gateway-heap-per-session-<gateway>.txt`.");
         line("");
         line("| gateway | sessions open | KiB per session |");
         line("|---|---|---|");

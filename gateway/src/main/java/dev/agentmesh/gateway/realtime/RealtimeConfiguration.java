@@ -20,8 +20,11 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 class RealtimeConfiguration implements WebSocketConfigurer {
 
     private static final Logger log = LoggerFactory.getLogger(RealtimeConfiguration.class);
-    /** Per session: Tomcat holds text as chars (two bytes each); binary frames are refused anyway. */
-    private static final int TEXT_BUFFER = 8 * 1024;
+    /**
+     * Per session: Tomcat holds text as chars (two bytes each); binary frames are refused anyway. 4 K chars hold a
+     * 60 ms append of 24 kHz audio whole (the web UI sends 40 ms); larger frames arrive in parts.
+     */
+    private static final int TEXT_BUFFER = 4 * 1024;
     private static final int BINARY_BUFFER = 1024;
 
     private final RelayHandler handler;
