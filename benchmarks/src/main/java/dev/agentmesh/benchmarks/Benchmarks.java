@@ -46,7 +46,13 @@ public final class Benchmarks {
 
     public static void main(String[] args) throws Exception {
         if (List.of(args).contains("--relay")) {
-            relay(List.of(args));
+            try {
+                relay(List.of(args));
+            } catch (Exception | Error e) {
+                // the broker and the upstream run on non-daemon threads: without this the JVM would stay
+                log.error("relay benchmark failed", e);
+                System.exit(1);
+            }
             return;
         }
         boolean quick = List.of(args).contains("--quick");

@@ -58,7 +58,7 @@ final class GatewayProcess implements AutoCloseable {
         // a benchmark stopped early must not leave its gateway running
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroy, "stop-gateway-" + label));
         GatewayProcess gateway = new GatewayProcess(label, process, port);
-        gateway.awaitReady(Duration.ofSeconds(300), logFile);
+        gateway.awaitReady(Duration.ofSeconds(600), logFile);
         log.info("gateway '{}' pid {} on port {} pinned to core {} ({})", label, process.pid(), port, cores, jar);
         return gateway;
     }

@@ -44,10 +44,11 @@ class CapacityGuard implements HandshakeInterceptor, SmartLifecycle {
 
     private final GatewayProperties.Capacity capacity;
     private final GatewayMetrics metrics;
-    private final SessionDrain drain;
+    private final java.util.function.BooleanSupplier draining;
     private final ApplicationEventPublisher events;
     private final ScheduledExecutorService scheduler;
     private final LongSupplier processCpuNanos;
+    private final LongSupplier clock;
     private final int cores = Runtime.getRuntime().availableProcessors();
     private final double[] window;
     private int samples;
@@ -62,7 +63,8 @@ class CapacityGuard implements HandshakeInterceptor, SmartLifecycle {
     @org.springframework.beans.factory.annotation.Autowired
     CapacityGuard(GatewayProperties properties, GatewayMetrics metrics, SessionDrain drain,
                   ApplicationEventPublisher events, ScheduledExecutorService relayScheduler, MeterRegistry registry) {
-        this(properties.capacity(), metrics, drain, events, relayScheduler, CapacityGuard::processCpuTime);
+        this(properties.capacity(), metrics, drain::draining, events, relayScheduler, CapacityGuard::processCpuTime,
+                System::nanoTime);
         Gauge.builder("gateway.capacity.cpu", this, guard -> guard.cpu)
                 .description("Share of its cores the gateway process used, averaged over gateway.capacity.cpu-window")
                 .register(registry);
@@ -71,14 +73,16 @@ class CapacityGuard implements HandshakeInterceptor, SmartLifecycle {
                 .register(registry);
     }
 
-    CapacityGuard(GatewayProperties.Capacity capacity, GatewayMetrics metrics, SessionDrain drain,
-                  ApplicationEventPublisher events, ScheduledExecutorService scheduler, LongSupplier processCpuNanos) {
+    CapacityGuard(GatewayProperties.Capacity capacity, GatewayMetrics metrics, java.util.function.BooleanSupplier draining,
+                  ApplicationEventPublisher events, ScheduledExecutorService scheduler, LongSupplier processCpuNanos,
+                  LongSupplier clock) {
         this.capacity = capacity;
         this.metrics = metrics;
-        this.drain = drain;
+        this.draining = draining;
         this.events = events;
         this.scheduler = scheduler;
         this.processCpuNanos = processCpuNanos;
+        this.clock = clock;
         this.window = new double[(int) Math.max(1, capacity.cpuWindow().toMillis() / SAMPLE_EVERY.toMillis())];
     }
 
@@ -140,7 +144,7 @@ class CapacityGuard implements HandshakeInterceptor, SmartLifecycle {
             log.info("Below capacity again ({} sessions, CPU {} %), taking new sessions", sessions,
                     Math.round(100 * cpu));
         }
-        if (!drain.draining()) {
+        if (!draining.getAsBoolean()) {
             AvailabilityChangeEvent.publish(events, this,
                     full ? ReadinessState.REFUSING_TRAFFIC : ReadinessState.ACCEPTING_TRAFFIC);
         }
@@ -148,7 +152,7 @@ class CapacityGuard implements HandshakeInterceptor, SmartLifecycle {
 
     /** One sample: CPU over the last second into the window, then every session's audio lag. */
     void sample() {
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         long cpuNow = processCpuNanos.getAsLong();
         if (lastWall != 0 && now > lastWall) {
             double share = (cpuNow - lastCpu) / (double) (now - lastWall) / cores;
