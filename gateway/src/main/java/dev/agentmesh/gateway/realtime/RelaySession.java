@@ -123,7 +123,7 @@ final class RelaySession {
     private long refusedEvents;
     private final long maxAudioLagNanos;
     /** Set while the client has been told its audio is behind; cleared once it has caught up. */
-    private volatile boolean behind;
+    private final java.util.concurrent.atomic.AtomicBoolean behind = new java.util.concurrent.atomic.AtomicBoolean();
 
     RelaySession(Settings settings, SessionConfigurer configurer, SessionBudgets budgets, Environment environment) {
         this.conversationId = settings.conversationId();
@@ -492,16 +492,15 @@ final class RelaySession {
             return;
         }
         long waited = channel.oldestWaitNanos(now);
-        if (waited > maxAudioLagNanos && !behind) {
-            behind = true;
+        if (waited > maxAudioLagNanos && behind.compareAndSet(false, true)) {
             environment.metrics().fallingBehind();
             log.warn("Client audio falling behind: conversationId={} waited={} ms queued={}", conversationId,
                     waited / 1_000_000, channel.depth());
             channel.offerFirst(RealtimeJson.error("server_error", "falling_behind", "The audio of this session is "
                     + waited / 1_000_000 + " ms behind real time: the connection (or this gateway) cannot keep up. "
                     + "The session goes on; expect gaps or delay.", null));
-        } else if (behind && waited < maxAudioLagNanos / 2) {
-            behind = false;
+        } else if (waited < maxAudioLagNanos / 2 && behind.get()) {
+            behind.set(false);
         }
     }
 
