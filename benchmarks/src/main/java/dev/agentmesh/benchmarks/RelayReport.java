@@ -36,7 +36,8 @@ final class RelayReport {
                 + "none of it.");
         line("");
         line("This run: code at commit `" + machine.get("gitCommit") + "`, started " + started.withNano(0) + ", took "
-                + took.toSeconds() + " s, on " + Machine.summary(machine) + ". Load average (whole machine, shared with "
+                + took.toSeconds() + " s, on " + Machine.summary(machine) + " (cores as this pinned JVM sees them). "
+                + "Load average (whole machine, shared with "
                 + "other work) at start " + String.format(Locale.ROOT, "%.2f", (Double) machine.get("loadAverageAtStart"))
                 + ", at end " + String.format(Locale.ROOT, "%.2f", (Double) machine.get("loadAverageAtEnd")) + ".");
         line("");
@@ -116,7 +117,8 @@ final class RelayReport {
                     + latency(g.latency()) + " | " + (step.addedP99() >= 0 ? "+" : "") + fmt(step.addedP99()) + " | "
                     + String.format(Locale.ROOT, "%.2f", g.gatewayCores()) + " | "
                     + String.format(Locale.ROOT, "%,.0f", g.framesPerGatewayCore()) + " | "
-                    + (step.readiness() == 200 ? "ready" : step.readiness() == 503 ? "**unready**" : step.readiness())
+                    + (step.readiness() == 200 ? "ready" : step.readiness() == 503 ? "**unready**"
+                    : step.readiness() < 0 ? "no answer in 5 s" : String.valueOf(step.readiness()))
                     + " |");
         }
         line("");
