@@ -6,17 +6,17 @@ import org.springframework.context.ApplicationListener;
 import java.util.Map;
 
 /**
- * Sizes the per-connection buffers of the two WebSocket stacks for realtime frames (a few KiB each) instead of their
- * defaults (8 and 16 KiB), which every idle session holds: Tomcat's WebSocket read, write and encoder buffers, and the
- * JDK client's write buffer toward the upstream. Larger frames still pass, in several reads or writes. These are
- * system properties the libraries read once, so they are set as the application starts, before either loads; a
- * value given with {@code -D} wins. See benchmarks/RELAY.md for the heap per idle session they save.
+ * Sizes Tomcat's per-connection WebSocket buffers (read, write, encoder: 8 KiB each by default) to 2 KiB, which every
+ * idle session holds; larger frames pass in several reads and writes. A system property Tomcat reads once, so it is
+ * set as the application starts, before Tomcat loads; a value given with {@code -D} wins.
+ *
+ * <p>The JDK client's write buffer ({@code jdk.httpclient.websocket.writeBufferSize}, 16 KiB) is left alone: at
+ * 2 KiB a 15 MiB text message it sent arrived as invalid UTF-8 (close 1007) in RelayIT. See benchmarks/RELAY.md.
  */
 public final class SocketBufferSizes implements ApplicationListener<ApplicationStartingEvent> {
 
     static final Map<String, String> SIZES = Map.of(
-            "org.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE", "2048",
-            "jdk.httpclient.websocket.writeBufferSize", "2048");
+            "org.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE", "2048");
 
     @Override
     public void onApplicationEvent(ApplicationStartingEvent event) {
