@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
-# Runs every benchmark in one JVM (in-process KRaft broker, the real services, load generators) and writes
-# benchmarks/RESULTS.md and benchmarks/results/machine-<date>.json. Not part of ./mvnw verify.
+# Runs the benchmarks and writes their reports. Not part of ./mvnw verify.
 # Usage: benchmarks/run.sh [--quick] [--head-of-line]
-#   --quick: small sizes, a smoke run of a couple of minutes
-#   --head-of-line: only the head-of-line benchmark (a slow subtask and fast ones behind it on one partition,
-#                   agent.max-in-flight 1 vs 16); replaces its section of RESULTS.md, about 2 minutes
+#          every benchmark in one JVM (in-process KRaft broker, the real services, load generators); writes
+#          benchmarks/RESULTS.md and benchmarks/results/machine-<date>.json
+#          --quick: small sizes, a smoke run of a couple of minutes
+#          --head-of-line: only the head-of-line benchmark (a slow subtask and fast ones behind it on one partition,
+#                          agent.max-in-flight 1 vs 16); replaces its section of RESULTS.md, about 2 minutes
 #        benchmarks/run.sh --addressing [--quick]
-#   only issue 13's addressing benchmark: what one gateway reads per result with 1, 2, 4 and 8 gateways, addressed
-#   replies and the design before side by side; writes RESULTS-addressing.md, about 5 minutes
+#          only issue 13's addressing benchmark: what one gateway reads per result with 1, 2, 4 and 8 gateways,
+#          addressed replies and the design before side by side; writes RESULTS-addressing.md, about 5 minutes
+#        benchmarks/run.sh --relay [--quick] [--baseline <git ref>] [--jfr] [--sessions=100,250,500]
+#          the gateway in its own JVM pinned to core 0, the load generator, upstream and broker pinned to core 1;
+#          a ladder of session counts; writes benchmarks/RELAY.md and benchmarks/results/relay-<date>.json.
+#          --baseline builds the gateway of that ref too and runs it side by side; --jfr records each gateway with
+#          JDK Flight Recorder during each measured step (benchmarks/target/gateway-<name>-<sessions>.jfr).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
@@ -16,16 +22,43 @@ source "$ROOT/deploy/local/common.sh"
 pick_java
 export PATH="$JAVA_HOME/bin:$PATH"
 
+MAIN=dev.agentmesh.benchmarks.Benchmarks
+relay=false baseline="" args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --addressing) MAIN=dev.agentmesh.benchmarks.AddressingBenchmark ;;
+    --relay) relay=true; args+=("$1") ;;
+    --baseline) baseline="$2"; shift ;;
+    *) args+=("$1") ;;
+  esac
+  shift
+done
+
 # Builds the benchmarks and the modules they start, without compiling or running any test.
 rm -rf benchmarks/target/lib
 ./mvnw -B -ntp -q -Dmaven.test.skip=true install -pl benchmarks -am
 
-MAIN=dev.agentmesh.benchmarks.Benchmarks
-ARGS=()
-for arg in "$@"; do
-  if [[ "$arg" == --addressing ]]; then MAIN=dev.agentmesh.benchmarks.AddressingBenchmark; else ARGS+=("$arg"); fi
-done
-exec "$JAVA_HOME/bin/java" -Xms1g -Xmx2g -XX:+UseG1GC -Xshare:off --enable-native-access=ALL-UNNAMED \
-  -Dbenchmarks.root="$ROOT" -Dtest.kafka=embedded \
+pin=()
+if $relay; then
+  command -v taskset >/dev/null || { echo "--relay needs taskset (util-linux)" >&2; exit 1; }
+  [ "$(nproc)" -ge 2 ] || { echo "--relay needs two cores: one for the gateway, one for the load" >&2; exit 1; }
+  pin=(taskset -c 1)
+  if [ -n "$baseline" ]; then
+    # The baseline's gateway, built from a clean export of that commit (nothing installed, nothing checked out).
+    sha=$(git rev-parse --short "$baseline^{commit}")
+    dir="$ROOT/benchmarks/target/baseline-$sha"
+    if [ ! -f "$dir/gateway-exec.jar" ]; then
+      rm -rf "$dir" && mkdir -p "$dir/src"
+      git archive "$sha" | tar -x -C "$dir/src"
+      (cd "$dir/src" && ./mvnw -B -ntp -q -Dmaven.test.skip=true package -pl gateway -am)
+      cp "$dir"/src/gateway/target/gateway-*-exec.jar "$dir/gateway-exec.jar"
+      rm -rf "$dir/src"
+    fi
+    args+=("--baseline-jar=$dir/gateway-exec.jar" "--baseline-label=$baseline ($sha)")
+  fi
+fi
+
+exec ${pin[@]+"${pin[@]}"} "$JAVA_HOME/bin/java" -Xms1g -Xmx2g -XX:+UseG1GC -Xshare:off \
+  --enable-native-access=ALL-UNNAMED -Dbenchmarks.root="$ROOT" -Dtest.kafka=embedded \
   -cp "benchmarks/target/benchmarks-0.1.0-SNAPSHOT.jar:benchmarks/target/lib/*" \
-  "$MAIN" ${ARGS[@]+"${ARGS[@]}"}
+  "$MAIN" ${args[@]+"${args[@]}"}

@@ -45,6 +45,16 @@ public final class Benchmarks {
     }
 
     public static void main(String[] args) throws Exception {
+        if (List.of(args).contains("--relay")) {
+            try {
+                relay(List.of(args));
+            } catch (Exception | Error e) {
+                // the broker and the upstream run on non-daemon threads: without this the JVM would stay
+                log.error("relay benchmark failed", e);
+                System.exit(1);
+            }
+            return;
+        }
         boolean quick = List.of(args).contains("--quick");
         boolean headOfLineOnly = List.of(args).contains("--head-of-line");
         Sizes sizes = quick ? Sizes.quick() : Sizes.full();
@@ -156,5 +166,65 @@ public final class Benchmarks {
         Path file = dir.resolve("results").resolve("head-of-line-" + LocalDate.now(ZoneOffset.UTC) + ".json");
         Files.writeString(file, JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(json));
         log.info("wrote the head-of-line section of {} and {}", markdown, file);
+    }
+
+    /**
+     * {@code run.sh --relay}: the gateway in its own process on one core (see {@link RelayLadder}), this build and,
+     * with {@code --baseline-jar=<exec jar>} (run.sh's {@code --baseline <git ref>} builds one), another, side by side.
+     */
+    private static void relay(List<String> args) throws Exception {
+        boolean quick = args.contains("--quick");
+        Path root = Path.of(System.getProperty("benchmarks.root", ".")).toAbsolutePath().normalize();
+        Map<String, Object> machine = Machine.describe();
+        OffsetDateTime started = OffsetDateTime.now(ZoneOffset.UTC);
+        log.info("relay run on {}", Machine.summary(machine));
+        List<Integer> ladder = option(args, "--sessions").map(value -> java.util.Arrays.stream(value.split(","))
+                .map(String::strip).map(Integer::parseInt).toList())
+                .orElse(quick ? List.of(50, 200) : List.of(100, 250, 500, 1000, 1500));
+        int idle = option(args, "--idle-sessions").map(Integer::parseInt).orElse(quick ? 200 : 1000);
+        Duration warmup = Duration.ofSeconds(quick ? 2 : 5);
+        Duration measure = Duration.ofSeconds(option(args, "--measure-seconds").map(Long::parseLong)
+                .orElse(quick ? 5L : 20L));
+        List<RelayLadder.Variant> variants = new ArrayList<>();
+        Path current;
+        try (var jars = Files.list(root.resolve("gateway/target"))) {
+            current = jars.filter(jar -> jar.getFileName().toString().matches("gateway-.*-exec\\.jar")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no gateway exec jar in gateway/target; run.sh builds it"));
+        }
+        option(args, "--baseline-jar").ifPresent(jar -> variants.add(new RelayLadder.Variant(
+                option(args, "--baseline-label").orElse("baseline"), "the gateway as built from "
+                + option(args, "--baseline-label").orElse(jar) + " (`--baseline`)", Path.of(jar))));
+        Path logs = root.resolve("benchmarks/target");
+        // a copy, so that a rebuild during the run cannot pull the jar from under the gateway
+        Path copy = Files.copy(current, logs.resolve("gateway-this-build.jar"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        variants.add(new RelayLadder.Variant("this-build", "the gateway of this checkout (commit "
+                + machine.get("gitCommit") + ")", copy));
+        String bootstrap = TestKafka.bootstrapServers();
+        RelayLadder.Results results = new RelayLadder(bootstrap, logs, args.contains("--jfr"))
+                .run(variants, ladder, idle, warmup, measure, option(args, "--gateway-cores").orElse("0"));
+        Duration took = Duration.between(started, OffsetDateTime.now(ZoneOffset.UTC));
+        machine.put("loadAverageAtEnd",
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        String command = "benchmarks/run.sh --relay" + (quick ? " --quick" : "")
+                + option(args, "--baseline-label").map(ref -> " --baseline " + ref).orElse("");
+        Path markdown = root.resolve("benchmarks/RELAY.md");
+        String previous = Files.exists(markdown) ? Files.readString(markdown) : "";
+        Files.writeString(markdown, new RelayReport(machine, started, took, results, command).markdown(previous));
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("startedAt", started.toString());
+        json.put("machine", machine);
+        json.put("relay", results);
+        Files.createDirectories(root.resolve("benchmarks/results"));
+        Path file = root.resolve("benchmarks/results/relay-" + LocalDate.now(ZoneOffset.UTC) + ".json");
+        Files.writeString(file, JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(json));
+        log.info("wrote {} and {} in {} s", markdown, file, took.toSeconds());
+        System.exit(0);
+    }
+
+    /** The value of {@code --name=value} among {@code args}. */
+    private static java.util.Optional<String> option(List<String> args, String name) {
+        return args.stream().filter(arg -> arg.startsWith(name + "=")).map(arg -> arg.substring(name.length() + 1))
+                .findFirst();
     }
 }

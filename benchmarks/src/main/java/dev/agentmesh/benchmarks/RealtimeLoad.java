@@ -4,6 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * N realtime client sessions on one URL (the upstream directly, or the gateway). Each sends 20 ms of PCM16
@@ -31,15 +33,30 @@ final class RealtimeLoad implements AutoCloseable {
      * @param connectFailures sessions that did not open (or were not greeted) within 30 s
      * @param sendBacklog ticks skipped because the session's previous append was still being written
      * @param cpuCores process CPU time over wall time while measuring (the whole JVM)
+     * @param refused sessions the server refused at the handshake with 503 (counted in connectFailures too)
+     * @param fallingBehind {@code falling_behind} error events while measuring (counted in errors too)
+     * @param measuredSeconds wall time of the measured window
+     * @param gatewayCores a gateway in another process: its CPU time over wall time while measuring (NaN: none)
      */
     record Result(int sessions, Samples latency, long appendsSent, long deltasReceived, long errors,
-                  long sessionsWithErrors, long connectFailures, long sendBacklog, double cpuCores) {
+                  long sessionsWithErrors, long connectFailures, long sendBacklog, double cpuCores, long refused,
+                  long fallingBehind, double measuredSeconds, double gatewayCores) {
+
+        /**
+         * Frames relayed per second per core of the gateway's CPU: every delta received is one append the gateway
+         * relayed up and one delta it relayed down (appends merely sent may still wait in a socket buffer).
+         */
+        double framesPerGatewayCore() {
+            return 2.0 * deltasReceived / measuredSeconds / gatewayCores;
+        }
     }
 
     private final List<Client> clients = new ArrayList<>();
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong backlog = new AtomicLong();
+    private final AtomicLong fallingBehind = new AtomicLong();
     private long connectFailures;
+    private long refused;
     private volatile boolean recording;
     private volatile boolean closing;
 
@@ -69,10 +86,22 @@ final class RealtimeLoad implements AutoCloseable {
                     load.clients.add(client);
                 } catch (Exception e) {
                     load.connectFailures++;
+                    if (refusedWith503(e)) {
+                        load.refused++;
+                    }
                 }
             }
         }
         return load;
+    }
+
+    private static boolean refusedWith503(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof WebSocketHandshakeException handshake && handshake.getResponse().statusCode() == 503) {
+                return true;
+            }
+        }
+        return false;
     }
 
     int connected() {
@@ -85,6 +114,11 @@ final class RealtimeLoad implements AutoCloseable {
 
     /** Audio in real time for {@code warmup} (not recorded) then {@code measure}. */
     Result run(Duration warmup, Duration measure) throws InterruptedException {
+        return run(warmup, measure, null);
+    }
+
+    /** The same, also measuring the CPU time {@code gatewayCpuNanos} reports (a gateway in another process). */
+    Result run(Duration warmup, Duration measure, LongSupplier gatewayCpuNanos) throws InterruptedException {
         ScheduledExecutorService ticks = Executors.newScheduledThreadPool(2);
         AtomicLong appends = new AtomicLong();
         List<ScheduledFuture<?>> schedules = new ArrayList<>();
@@ -99,12 +133,17 @@ final class RealtimeLoad implements AutoCloseable {
         long backlogBefore = backlog.get();
         long appendsBefore = appends.get();
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        long fallingBehindBefore = fallingBehind.get();
         long cpuBefore = os.getProcessCpuTime();
+        long gatewayBefore = gatewayCpuNanos == null ? 0 : gatewayCpuNanos.getAsLong();
         long wallBefore = System.nanoTime();
         recording = true;
         Thread.sleep(measure.toMillis());
         recording = false;
-        double cores = (os.getProcessCpuTime() - cpuBefore) / (double) (System.nanoTime() - wallBefore);
+        long wall = System.nanoTime() - wallBefore;
+        double cores = (os.getProcessCpuTime() - cpuBefore) / (double) wall;
+        double gatewayCores = gatewayCpuNanos == null ? Double.NaN
+                : (gatewayCpuNanos.getAsLong() - gatewayBefore) / (double) wall;
         schedules.forEach(schedule -> schedule.cancel(false));
         ticks.shutdown();
         ticks.awaitTermination(5, TimeUnit.SECONDS);
@@ -121,7 +160,8 @@ final class RealtimeLoad implements AutoCloseable {
         long errorCount = errors.get() - errorsBefore;
         long failedSessions = clients.stream().filter(client -> client.failed).count();
         return new Result(clients.size(), Samples.of(all, (int) errorCount), appends.get() - appendsBefore, received,
-                errorCount, failedSessions, connectFailures, backlog.get() - backlogBefore, cores);
+                errorCount, failedSessions, connectFailures, backlog.get() - backlogBefore, cores, refused,
+                fallingBehind.get() - fallingBehindBefore, wall / 1e9, gatewayCores);
     }
 
     @Override
@@ -209,6 +249,9 @@ final class RealtimeLoad implements AutoCloseable {
                     }
                 }
             } else if (text.contains("\"type\":\"error\"")) {
+                if (text.contains("\"falling_behind\"") && recording) {
+                    fallingBehind.incrementAndGet();
+                }
                 error();
             }
             webSocket.request(1);

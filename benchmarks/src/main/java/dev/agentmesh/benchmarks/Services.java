@@ -19,6 +19,7 @@ import java.util.List;
 final class Services {
 
     static final int MAX_SESSIONS_FROM_LOAD_GENERATOR = 10_000;
+    static final int CONNECTS_PER_MINUTE_FROM_LOAD_GENERATOR = 100_000;
 
     private final java.util.concurrent.atomic.AtomicInteger managers = new java.util.concurrent.atomic.AtomicInteger();
     private final Path root;
@@ -54,7 +55,8 @@ final class Services {
                 "gateway.upstream.url=" + upstreamUrl,
                 "gateway.upstream.api-key=sk-bench-key",
                 // Every benchmark session comes from 127.0.0.1, which the per-client cap would otherwise limit.
-                "gateway.access.max-sessions-per-client=" + MAX_SESSIONS_FROM_LOAD_GENERATOR));
+                "gateway.access.max-sessions-per-client=" + MAX_SESSIONS_FROM_LOAD_GENERATOR,
+                "gateway.limits.connects-per-minute=" + CONNECTS_PER_MINUTE_FROM_LOAD_GENERATOR));
         properties.addAll(extra);
         return start(GatewayApplication.class, "gateway", properties);
     }

@@ -1,6 +1,8 @@
 package dev.agentmesh.gateway;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -34,6 +36,7 @@ public record GatewayProperties(
         @Valid @NotNull Access access,
         @DefaultValue @Valid @NotNull Policy policy,
         @DefaultValue @Valid @NotNull Memory memory,
+        @DefaultValue @Valid @NotNull Capacity capacity,
         @NotNull String instructions,
         @DefaultValue("20s") Duration agentLivenessTimeout,
         @DefaultValue("30s") @NotNull Duration drainTimeout) {
@@ -204,6 +207,33 @@ public record GatewayProperties(
             @DefaultValue("10m") @NotNull Duration idleTimeout,
             @DefaultValue("30") @Min(1) int connectsPerMinute,
             @DefaultValue("*") List<String> allowedOrigins) {
+    }
+
+    /**
+     * How much this instance takes on before it says it is full. At capacity it refuses new realtime sessions at
+     * the handshake (HTTP 503, JSON body, {@code Retry-After}) and reports itself unready, so that a load balancer
+     * sends them to another instance; sessions already open go on. It is at capacity while it holds
+     * {@code maxSessions}, or while its process has used more than {@code maxCpu} of its cores over the last
+     * {@code cpuWindow} (measured, from the JVM's process CPU time); it takes sessions again below 90 % of either.
+     *
+     * @param maxSessions realtime sessions this instance holds at most; 0: no fixed cap (CPU still applies)
+     * @param maxCpu share of the process's available cores, 0 to 1; 1 turns the CPU signal off
+     * @param cpuWindow how long CPU is averaged over before it counts (startup's JIT burst passes)
+     * @param maxAudioLag a message for the client that waited longer than this in the gateway means the session's
+     *                    audio has fallen behind real time: the client gets an {@code error} {@code falling_behind}
+     */
+    public record Capacity(
+            @DefaultValue("2000") @Min(0) int maxSessions,
+            @DefaultValue("0.85") @DecimalMin("0.05") @DecimalMax("1.0") double maxCpu,
+            @DefaultValue("5s") @NotNull Duration cpuWindow,
+            @DefaultValue("1s") @NotNull Duration maxAudioLag) {
+
+        public Capacity {
+            if (cpuWindow.isNegative() || cpuWindow.isZero() || maxAudioLag.isNegative() || maxAudioLag.isZero()) {
+                throw new IllegalArgumentException("gateway.capacity.cpu-window and gateway.capacity.max-audio-lag "
+                        + "must be positive (GATEWAY_CPU_WINDOW, GATEWAY_MAX_AUDIO_LAG)");
+            }
+        }
     }
 
     /**

@@ -37,6 +37,19 @@ public class GatewayMetrics {
         sessions.remove(session);
     }
 
+    int activeSessions() {
+        return sessions.size();
+    }
+
+    void forEachSession(java.util.function.Consumer<RelaySession> action) {
+        sessions.forEach(action);
+    }
+
+    /** A session's audio waited in the gateway longer than gateway.capacity.max-audio-lag; the client was told. */
+    void fallingBehind() {
+        registry.counter("gateway.relay.falling_behind").increment();
+    }
+
     /** The gateway refused a client event, a delegation or a session, or changed an event; {@code code} says why. */
     void refused(String code) {
         registry.counter("gateway.refusals", "code", code).increment();

@@ -20,18 +20,24 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 class RealtimeConfiguration implements WebSocketConfigurer {
 
     private static final Logger log = LoggerFactory.getLogger(RealtimeConfiguration.class);
-    /** Per session: Tomcat holds text as chars (two bytes each); binary frames are refused anyway. */
-    private static final int TEXT_BUFFER = 8 * 1024;
+    /**
+     * Per session: Tomcat holds text as chars (two bytes each); binary frames are refused anyway. 4 K chars hold a
+     * 60 ms append of 24 kHz audio whole (the web UI sends 40 ms); larger frames arrive in parts.
+     */
+    private static final int TEXT_BUFFER = 4 * 1024;
     private static final int BINARY_BUFFER = 1024;
 
     private final RelayHandler handler;
     private final GatewayProperties properties;
     private final AccessInterceptor access;
+    private final CapacityGuard capacity;
 
-    RealtimeConfiguration(RelayHandler handler, GatewayProperties properties, AccessInterceptor access) {
+    RealtimeConfiguration(RelayHandler handler, GatewayProperties properties, AccessInterceptor access,
+                          CapacityGuard capacity) {
         this.handler = handler;
         this.properties = properties;
         this.access = access;
+        this.capacity = capacity;
         GatewayProperties.Upstream upstream = properties.upstream();
         log.info("Relaying /v1/realtime to {} ({}); client access: {}", upstream.endpoint(),
                 upstream.offline() ? "offline: no OPENAI_API_KEY" : "with the server's API key",
@@ -41,7 +47,8 @@ class RealtimeConfiguration implements WebSocketConfigurer {
     @Override
     public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
         registry.addHandler(handler, "/v1/realtime")
-                .addInterceptors(access)
+                // a full gateway refuses before it spends anything on the client, its credential included
+                .addInterceptors(capacity, access)
                 .setAllowedOriginPatterns(properties.limits().allowedOrigins().toArray(String[]::new));
     }
 

@@ -36,6 +36,57 @@ final class RealtimeJson {
      * Returns null when the text is not a JSON object with a string {@code type}.
      */
     static String typeOf(String json) {
+        String leading = leadingType(json);
+        return leading != null ? leading : parsedType(json);
+    }
+
+    /**
+     * The {@code type} when it is the object's first name and its value a plain string (no escapes), as every
+     * server event is written: read off the first characters, without a parser. Else null, and the parser decides.
+     * Both take the first {@code type} of an object that names it twice.
+     */
+    private static String leadingType(String json) {
+        int at = skipSpace(json, 0);
+        if (at >= json.length() || json.charAt(at) != '{') {
+            return null;
+        }
+        at = skipSpace(json, at + 1);
+        if (!json.startsWith("\"type\"", at)) {
+            return null;
+        }
+        at = skipSpace(json, at + 6);
+        if (at >= json.length() || json.charAt(at) != ':') {
+            return null;
+        }
+        at = skipSpace(json, at + 1);
+        if (at >= json.length() || json.charAt(at) != '"') {
+            return null;
+        }
+        int start = at + 1;
+        for (int i = start; i < json.length() && i - start < 128; i++) {
+            char c = json.charAt(i);
+            if (c == '"') {
+                return json.substring(start, i);
+            }
+            if (c == '\\' || c < 0x20) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    private static int skipSpace(String json, int at) {
+        while (at < json.length()) {
+            char c = json.charAt(at);
+            if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+                break;
+            }
+            at++;
+        }
+        return at;
+    }
+
+    private static String parsedType(String json) {
         try (JsonParser parser = MAPPER.createParser(json)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return null;

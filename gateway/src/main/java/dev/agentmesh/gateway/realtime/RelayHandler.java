@@ -12,6 +12,8 @@ import dev.agentmesh.gateway.tasks.ReplyAddress;
 import dev.agentmesh.gateway.tasks.TaskListener;
 import dev.agentmesh.gateway.tasks.TaskPublisher;
 import dev.agentmesh.gateway.tasks.TaskRoutes;
+import jakarta.websocket.RemoteEndpoint;
+import jakarta.websocket.Session;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -20,6 +22,7 @@ import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.SubProtocolCapable;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.adapter.NativeWebSocketSession;
 import org.springframework.web.socket.handler.AbstractWebSocketHandler;
 import org.springframework.web.util.UriComponentsBuilder;
 
@@ -46,6 +49,7 @@ class RelayHandler extends AbstractWebSocketHandler implements SubProtocolCapabl
     private static final String SLOT = "relay-client-slot";
     private static final String EXPIRY = "relay-expiry";
     private static final String PARTIAL = "relay-partial-message";
+    private static final Duration CLIENT_SEND_TIMEOUT = Duration.ofSeconds(20);
 
     private final ReplyAddress replyAddress;
     private final GatewayProperties properties;
@@ -60,16 +64,19 @@ class RelayHandler extends AbstractWebSocketHandler implements SubProtocolCapabl
     private final ScheduledExecutorService scheduler;
     private final SessionDrain drain;
     private final dev.agentmesh.gateway.memory.MemoryStore memory;
+    private final CapacityGuard capacity;
     private static final java.util.regex.Pattern CONVERSATION_ID = java.util.regex.Pattern.compile("conv_[a-f0-9]{32}");
 
     RelayHandler(GatewayProperties properties, UpstreamConnector connector, AgentCatalog catalog,
                  TaskPublisher publisher, TaskRoutes routes, ScheduledExecutorService relayScheduler,
                  GatewayMetrics metrics, ClientSessions clients, ClientRates rates, BufferBudget budget,
                  SessionDrain drain, dev.agentmesh.gateway.memory.MemoryStore memory, ReplyAddress replyAddress,
+                 CapacityGuard capacity,
                  org.springframework.beans.factory.ObjectProvider<io.micrometer.tracing.Tracer> tracers) {
         io.micrometer.tracing.Tracer tracer = tracers.getIfAvailable(() -> io.micrometer.tracing.Tracer.NOOP);
         this.replyAddress = replyAddress;
         this.drain = drain;
+        this.capacity = capacity;
         this.memory = memory;
         this.properties = properties;
         this.connector = connector;
@@ -175,7 +182,7 @@ class RelayHandler extends AbstractWebSocketHandler implements SubProtocolCapabl
         GatewayProperties.Memory seeds = properties.memory();
         RelaySession session = new RelaySession(new RelaySession.Settings(conversationId, replyAddress,
                 agentEvents, tasks.deadline(), tasks.grace(), tasks.contextTurns(), limits.idleTimeout(), rules,
-                user, restored, seeds.seedTurns(), seeds.seedChars()),
+                user, restored, seeds.seedTurns(), seeds.seedChars(), properties.capacity().maxAudioLag()),
                 new SessionConfigurer(properties.instructions(), tool::definition,
                         properties.upstream().transcriptionModel()), budgets, environment);
         if (!drain.admit(session)) {
@@ -188,11 +195,12 @@ class RelayHandler extends AbstractWebSocketHandler implements SubProtocolCapabl
         client.getAttributes().put(SESSION, session);
 
         OutboundChannel toClient = new OutboundChannel("client-" + conversationId,
-                limits.clientQueue().toBytes(), budget, text -> client.sendMessage(new TextMessage(text)))
+                limits.clientQueue().toBytes(), budget, clientSender(client))
                 .start(() -> session.close("the client connection failed"));
         // The session is wired completely before an upstream socket opens: its first event may arrive at once.
         session.attach(toClient, code -> close(client, code), (onText, onLost) -> openUpstream(conversationId, onText,
                 onLost));
+        capacity.sessionsChanged();
         Duration lifetime = properties.access().maxSessionDuration();
         ScheduledFuture<?> expiry = scheduler.schedule(session::expire, lifetime.toMillis(), TimeUnit.MILLISECONDS);
         client.getAttributes().put(EXPIRY, expiry);
@@ -279,27 +287,56 @@ class RelayHandler extends AbstractWebSocketHandler implements SubProtocolCapabl
         if (client.getAttributes().remove(SLOT) instanceof String clientId) {
             clients.closed(clientId);
         }
+        capacity.sessionsChanged();
     }
 
     /** One upstream socket, written through its own channel, which waits until the socket is open. */
     private RelaySession.Upstream openUpstream(String conversationId, java.util.function.Consumer<String> onText,
                                                java.util.function.Consumer<String> onLost) {
         CompletableFuture<WebSocket> upstream = new CompletableFuture<>();
+        // what is offered before the socket opens waits in the channel; the first send starts once it is open
         OutboundChannel channel = new OutboundChannel("upstream-" + conversationId,
                 properties.limits().upstreamQueue().toBytes(), budget,
-                text -> upstream.join().sendText(text, true).join())
+                text -> upstream.thenCompose(socket -> socket.sendText(text, true)))
                 .start(() -> onLost.accept("the connection broke"));
         connector.connect(onText, onLost).whenComplete((socket, error) -> {
             if (error != null) {
-                upstream.completeExceptionally(error);
                 onLost.accept("cannot connect to " + connector.endpoint().getHost() + " ("
                         + rootCause(error).getClass().getSimpleName() + ")");
+                upstream.completeExceptionally(error);
             } else {
                 upstream.complete(socket);
             }
         });
         return new RelaySession.Upstream(channel,
                 () -> upstream.thenAccept(socket -> socket.sendClose(WebSocket.NORMAL_CLOSURE, "session ended")));
+    }
+
+    /**
+     * Sends to the client without blocking: the container's asynchronous send, bounded by {@link #CLIENT_SEND_TIMEOUT}
+     * (as its blocking send is), so that a peer that stops reading fails the channel instead of holding it forever.
+     */
+    private static OutboundChannel.Sender clientSender(WebSocketSession client) {
+        if (client instanceof NativeWebSocketSession nativeSession
+                && nativeSession.getNativeSession() instanceof Session socket) {
+            RemoteEndpoint.Async remote = socket.getAsyncRemote();
+            remote.setSendTimeout(CLIENT_SEND_TIMEOUT.toMillis());
+            return text -> {
+                CompletableFuture<Void> sent = new CompletableFuture<>();
+                remote.sendText(text, result -> {
+                    if (result.isOK()) {
+                        sent.complete(null);
+                    } else {
+                        sent.completeExceptionally(result.getException());
+                    }
+                });
+                return sent;
+            };
+        }
+        return text -> {
+            client.sendMessage(new TextMessage(text));
+            return CompletableFuture.completedFuture(null);
+        };
     }
 
     private void refuseSession(WebSocketSession client, String clientId, String code, String message) {

@@ -81,7 +81,8 @@ final class RelaySession {
      */
     record Settings(String conversationId, ReplyAddress replyTo, boolean agentEvents, Duration deadline, Duration grace,
                     int contextTurns, Duration idleTimeout, ClientEventPolicy.Rules rules, String user,
-                    java.util.List<dev.agentmesh.events.ContextEntry> restored, int seedTurns, int seedChars) {
+                    java.util.List<dev.agentmesh.events.ContextEntry> restored, int seedTurns, int seedChars,
+                    Duration maxAudioLag) {
     }
 
     /** Upstream sessions renewed after a drop, at most this many per {@link #RENEWAL_WINDOW_SECONDS}. */
@@ -120,10 +121,14 @@ final class RelaySession {
     private volatile ScheduledFuture<?> idleCheck;
     private long lastThrottleError;
     private long refusedEvents;
+    private final long maxAudioLagNanos;
+    /** Set while the client has been told its audio is behind; cleared once it has caught up. */
+    private final java.util.concurrent.atomic.AtomicBoolean behind = new java.util.concurrent.atomic.AtomicBoolean();
 
     RelaySession(Settings settings, SessionConfigurer configurer, SessionBudgets budgets, Environment environment) {
         this.conversationId = settings.conversationId();
         this.idleTimeout = settings.idleTimeout();
+        this.maxAudioLagNanos = settings.maxAudioLag().toNanos();
         this.environment = environment;
         this.configurer = configurer;
         this.budgets = budgets;
@@ -476,7 +481,31 @@ final class RelaySession {
 
     // ---- plumbing and endings -----------------------------------------------------------------------------
 
+    /**
+     * Tells the client, once, when what the gateway holds for it waited longer than the bound (the audio falls behind
+     * real time: the client's connection, or this gateway, cannot keep up), and counts it; a session that caught up
+     * (under half the bound) is told again the next time. The notice goes ahead of the backlog.
+     */
+    void checkAudioLag(long now) {
+        OutboundChannel channel = toClient;
+        if (channel == null || closed) {
+            return;
+        }
+        long waited = channel.oldestWaitNanos(now);
+        if (waited > maxAudioLagNanos && behind.compareAndSet(false, true)) {
+            environment.metrics().fallingBehind();
+            log.warn("Client audio falling behind: conversationId={} waited={} ms queued={}", conversationId,
+                    waited / 1_000_000, channel.depth());
+            channel.offerFirst(RealtimeJson.error("server_error", "falling_behind", "The audio of this session is "
+                    + waited / 1_000_000 + " ms behind real time: the connection (or this gateway) cannot keep up. "
+                    + "The session goes on; expect gaps or delay.", null));
+        } else if (waited < maxAudioLagNanos / 2 && behind.get()) {
+            behind.set(false);
+        }
+    }
+
     private void toClient(String text) {
+        checkAudioLag(System.nanoTime());
         if (!toClient.offer(text) && toClient.isOpen()) {
             log.warn("Client too slow, closing: conversationId={} queued={}", conversationId, toClient.depth());
             toClient.finish(RealtimeJson.error("server_error", "client_too_slow",

@@ -47,6 +47,11 @@ class SessionDrain implements SmartLifecycle {
         return true;
     }
 
+    /** True once the gateway has begun to shut down. */
+    boolean draining() {
+        return draining;
+    }
+
     void ended(RelaySession session) {
         sessions.remove(session);
     }

@@ -4,67 +4,104 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 class OutboundChannelTests {
 
+    /** A peer whose socket takes nothing until it is released: every send stays in flight until then. */
+    private static final class StuckPeer implements OutboundChannel.Sender {
+        final List<String> written = new CopyOnWriteArrayList<>();
+        final CompletableFuture<Void> released = new CompletableFuture<>();
+        final AtomicInteger inFlight = new AtomicInteger();
+        final AtomicInteger mostInFlight = new AtomicInteger();
+
+        @Override
+        public CompletableFuture<Void> send(String message) {
+            mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            return released.thenRunAsync(() -> {
+                inFlight.decrementAndGet();
+                written.add(message);
+            });
+        }
+    }
+
     @Test
-    void writesInOrder() {
+    void writesInOrderOnTheOfferingThreadWhenThePeerKeepsUp() {
         List<String> written = new CopyOnWriteArrayList<>();
-        OutboundChannel channel = new OutboundChannel("t", 1_000, new BufferBudget(1_000_000), written::add).start(() -> { });
+        List<Thread> writers = new CopyOnWriteArrayList<>();
+        OutboundChannel channel = new OutboundChannel("t", 1_000, new BufferBudget(1_000_000), message -> {
+            written.add(message);
+            writers.add(Thread.currentThread());
+            return CompletableFuture.completedFuture(null);
+        }).start(() -> { });
 
         for (int i = 0; i < 100; i++) {
             assertThat(channel.offer("m" + i)).isTrue();
         }
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> written.size() == 100);
-        assertThat(written).startsWith("m0", "m1", "m2").endsWith("m99");
+        assertThat(written).hasSize(100).startsWith("m0", "m1", "m2").endsWith("m99");
+        assertThat(writers).as("no hand-off to another thread").containsOnly(Thread.currentThread());
     }
 
     @Test
-    void aSlowPeerFillsTheBoundAndThenGetsOneLastMessage() throws Exception {
-        CountDownLatch peerStuck = new CountDownLatch(1);
-        List<String> written = new CopyOnWriteArrayList<>();
+    void aSlowPeerHasOneSendInFlightAndTheRestWaitsInOrder() {
+        StuckPeer peer = new StuckPeer();
+        OutboundChannel channel = new OutboundChannel("t", 10_000, new BufferBudget(1_000_000), peer).start(() -> { });
+
+        for (int i = 0; i < 50; i++) {
+            assertThat(channel.offer("m" + i)).isTrue();
+        }
+        assertThat(channel.depth()).isEqualTo(49);
+        assertThat(channel.oldestWaitNanos(System.nanoTime() + 1_000_000)).isGreaterThan(0);
+
+        peer.released.complete(null);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> peer.written.size() == 50);
+        assertThat(peer.written).startsWith("m0", "m1").endsWith("m49");
+        assertThat(peer.mostInFlight.get()).isEqualTo(1);
+        assertThat(channel.depth()).isZero();
+        assertThat(channel.oldestWaitNanos(System.nanoTime())).isZero();
+    }
+
+    @Test
+    void aSlowPeerFillsTheBoundAndThenGetsOneLastMessage() {
+        StuckPeer peer = new StuckPeer();
         AtomicBoolean closed = new AtomicBoolean();
-        OutboundChannel channel = new OutboundChannel("t", 100, new BufferBudget(1_000_000), message -> {
-            peerStuck.await();
-            written.add(message);
-        }).start(() -> { });
+        OutboundChannel channel = new OutboundChannel("t", 100, new BufferBudget(1_000_000), peer).start(() -> { });
 
         int accepted = 0;
         while (channel.offer("0123456789") && accepted < 1_000) {
             accepted++;
         }
-        // ten characters hold twenty heap bytes: five fit, and one more once the writer has taken the first
-        assertThat(accepted).isBetween(5, 6);
+        // ten characters hold twenty heap bytes: five fit, and one more, the one in flight, has left the queue
+        assertThat(accepted).isEqualTo(6);
 
         channel.finish("error: too slow", true, () -> closed.set(true));
-        peerStuck.countDown();
+        peer.released.complete(null);
 
         await().atMost(Duration.ofSeconds(5)).untilTrue(closed);
-        assertThat(written).last().isEqualTo("error: too slow");
-        assertThat(written.size()).isLessThanOrEqualTo(2);
+        assertThat(peer.written).last().isEqualTo("error: too slow");
+        assertThat(peer.written.size()).isLessThanOrEqualTo(2);
         assertThat(channel.offer("after")).isFalse();
     }
 
     @Test
-    void channelsShareTheGatewaysBudgetAndGiveBackWhatTheyWroteOrDropped() throws Exception {
+    void channelsShareTheGatewaysBudgetAndGiveBackWhatTheyWroteOrDropped() {
         BufferBudget budget = new BufferBudget(100);
-        CountDownLatch peerStuck = new CountDownLatch(1);
+        StuckPeer peer = new StuckPeer();
         List<String> written = new CopyOnWriteArrayList<>();
-        CountDownLatch writing = new CountDownLatch(1);
-        OutboundChannel stuck = new OutboundChannel("stuck", 1_000, budget, message -> {
-            writing.countDown();
-            peerStuck.await();
+        OutboundChannel stuck = new OutboundChannel("stuck", 1_000, budget, peer).start(() -> { });
+        OutboundChannel other = new OutboundChannel("other", 1_000, budget, message -> {
+            written.add(message);
+            return CompletableFuture.completedFuture(null);
         }).start(() -> { });
-        OutboundChannel other = new OutboundChannel("other", 1_000, budget, written::add).start(() -> { });
         assertThat(stuck.offer("first")).isTrue();
-        writing.await();
 
         int accepted = 0;
         while (stuck.offer("0123456789") && accepted < 100) {
@@ -75,9 +112,28 @@ class OutboundChannelTests {
         assertThat(other.offer("0123456789")).as("the budget is spent for everyone").isFalse();
 
         stuck.finish(null, true, () -> { });
-        peerStuck.countDown();
-        await().atMost(Duration.ofSeconds(5)).until(() -> budget.used() == 0);
+        assertThat(budget.used()).isZero();
+        peer.released.complete(null);
         assertThat(other.offer("0123456789")).isTrue();
-        await().atMost(Duration.ofSeconds(5)).until(() -> written.size() == 1 && budget.used() == 0);
+        assertThat(written).hasSize(1);
+        assertThat(budget.used()).isZero();
+    }
+
+    @Test
+    void aFailedSendFailsTheChannelOnceAndGivesBackItsBytes() {
+        BufferBudget budget = new BufferBudget(1_000);
+        CompletableFuture<Void> send = new CompletableFuture<>();
+        AtomicInteger failures = new AtomicInteger();
+        OutboundChannel channel = new OutboundChannel("t", 1_000, budget, message -> send)
+                .start(failures::incrementAndGet);
+        channel.offer("first");
+        channel.offer("second");
+
+        send.completeExceptionally(new java.io.IOException("broken pipe"));
+
+        assertThat(failures.get()).isEqualTo(1);
+        assertThat(budget.used()).isZero();
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(channel.offer("third")).isFalse();
     }
 }

@@ -1,0 +1,161 @@
+package dev.agentmesh.benchmarks;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The relay measured with the gateway in a process of its own: the gateway's exec jar pinned to one core
+ * ({@code taskset -c 0}), this JVM (load generator, {@link DeltaUpstream}, broker) pinned to the other by run.sh.
+ * For each gateway build (variant) and each session count: the same load straight to the upstream, then through
+ * the gateway, with the gateway's CPU read from /proc. Also the gateway's live heap per idle session.
+ */
+final class RelayLadder {
+
+    private static final Logger log = LoggerFactory.getLogger(RelayLadder.class);
+    /** A step this far over the direct p99 ends the variant's ladder: the next, larger one would only be worse. */
+    private static final double GIVE_UP_ADDED_P99_MS = 2_000;
+
+    /** One gateway build: its exec jar and what it is. */
+    record Variant(String label, String description, Path jar) {
+    }
+
+    /**
+     * One session count on one variant.
+     *
+     * @param readiness the gateway's readiness probe status while the step's sessions were open (200 or 503)
+     */
+    record Step(String variant, int sessions, RealtimeLoad.Result direct, RealtimeLoad.Result gateway,
+                int readiness) {
+
+        double addedP99() {
+            return gateway.latency().p99() - direct.latency().p99();
+        }
+
+        /** Every session open, no error event, no refused or failed connection, p99 added within 20 ms. */
+        boolean held() {
+            return gateway.connectFailures() == 0 && gateway.errors() == 0 && gateway.sessions() == sessions
+                    && addedP99() <= 20;
+        }
+    }
+
+    /** The gateway process's live heap with {@code connected} idle sessions open, minus with none, per session. */
+    record IdleHeap(String variant, int sessions, int connected, double bytesPerSession) {
+    }
+
+    record Results(List<Variant> variants, List<Step> steps, List<IdleHeap> heap, List<Integer> ladder,
+                   Duration warmup, Duration measure, String gatewayCores, List<String> jvmFlags) {
+    }
+
+    private final String bootstrapServers;
+    private final Path logs;
+    private final boolean flightRecording;
+
+    RelayLadder(String bootstrapServers, Path logs, boolean flightRecording) {
+        this.bootstrapServers = bootstrapServers;
+        this.logs = logs;
+        this.flightRecording = flightRecording;
+    }
+
+    Results run(List<Variant> variants, List<Integer> ladder, int idleSessions, Duration warmup, Duration measure,
+                String gatewayCores) throws Exception {
+        List<Step> steps = new ArrayList<>();
+        List<IdleHeap> heaps = new ArrayList<>();
+        try (DeltaUpstream upstream = new DeltaUpstream()) {
+            for (Variant variant : variants) {
+                List<String> flags = new ArrayList<>(GatewayProcess.JVM_FLAGS);
+                // extra gateway JVM flags for an experiment (-Dbenchmarks.gateway-flags="-Dx=y -Dz=w")
+                flags.addAll(List.of(System.getProperty("benchmarks.gateway-flags", "").split(" ")).stream()
+                        .filter(flag -> !flag.isBlank()).toList());
+                try (GatewayProcess gateway = GatewayProcess.start(variant.label(), variant.jar(), gatewayCores, flags,
+                        properties(upstream.url(), variant.label()), logs.resolve("gateway-" + fileName(variant) + ".log"))) {
+                    // JIT warm-up of both paths; not recorded
+                    measure(gateway.relayUrl(), 50, Duration.ofSeconds(5), Duration.ofSeconds(2), null);
+                    measure(upstream.url(), 50, Duration.ofSeconds(2), Duration.ofSeconds(1), null);
+                    heaps.add(idleHeap(variant, gateway, idleSessions));
+                    for (int sessions : ladder) {
+                        RealtimeLoad.Result direct = measure(upstream.url(), sessions, warmup, measure, null);
+                        RealtimeLoad.Result relayed;
+                        int readiness;
+                        try (RealtimeLoad load = RealtimeLoad.connect(gateway.relayUrl(), sessions)) {
+                            if (flightRecording) {
+                                gateway.jcmd("JFR.start", "name=step", "settings=profile");
+                            }
+                            relayed = load.run(warmup, measure, gateway::cpuNanos);
+                            readiness = gateway.status("/actuator/health/readiness");
+                            if (flightRecording) {
+                                gateway.jcmd("JFR.stop", "name=step", "filename=" + logs.resolve("gateway-"
+                                        + fileName(variant) + "-" + sessions + ".jfr"));
+                            }
+                        }
+                        Step step = new Step(variant.label(), sessions, direct, relayed, readiness);
+                        steps.add(step);
+                        log.info("{} x{}: direct {} | gateway {} | gateway {} cores, {} frames/s per core, errors {}, "
+                                        + "refused {}, falling_behind {}, readiness {}", variant.label(), sessions,
+                                direct.latency(), relayed.latency(), String.format("%.2f", relayed.gatewayCores()),
+                                Math.round(relayed.framesPerGatewayCore()), relayed.errors(), relayed.refused(),
+                                relayed.fallingBehind(), readiness);
+                        Thread.sleep(2_000);
+                        if (!(step.addedP99() < GIVE_UP_ADDED_P99_MS)) {
+                            log.info("{}: p99 added over {} ms at {} sessions; its ladder ends here", variant.label(),
+                                    GIVE_UP_ADDED_P99_MS, sessions);
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        return new Results(variants, steps, heaps, ladder, warmup, measure, gatewayCores, GatewayProcess.JVM_FLAGS);
+    }
+
+    /**
+     * Shipped settings, except what one load generator on 127.0.0.1 needs: every session comes from one client,
+     * which the per-client session cap and connect rate would otherwise stop.
+     */
+    private List<String> properties(String upstreamUrl, String label) {
+        return List.of(
+                "gateway.instance-id=gateway-bench-" + label.replaceAll("[^A-Za-z0-9]+", "-"),
+                "gateway.upstream.url=" + upstreamUrl,
+                "gateway.upstream.api-key=sk-bench-key",
+                "spring.kafka.bootstrap-servers=" + bootstrapServers,
+                "gateway.access.max-sessions-per-client=" + Services.MAX_SESSIONS_FROM_LOAD_GENERATOR,
+                "gateway.limits.connects-per-minute=" + Services.CONNECTS_PER_MINUTE_FROM_LOAD_GENERATOR);
+    }
+
+    private static String fileName(Variant variant) {
+        return variant.label().replaceAll("[^A-Za-z0-9]+", "-").replaceAll("-$", "");
+    }
+
+    private static IdleHeap idleHeap(Variant variant, GatewayProcess gateway, int sessions) throws Exception {
+        String label = variant.label();
+        // Anything initialised by a first session (handshake machinery, caches) is not a per-session cost.
+        RealtimeLoad.connect(gateway.relayUrl(), 5).close();
+        Thread.sleep(1_000);
+        String before = gateway.jcmd("GC.class_histogram");
+        IdleHeap heap;
+        try (RealtimeLoad idle = RealtimeLoad.connect(gateway.relayUrl(), sessions)) {
+            Thread.sleep(2_000);
+            String after = gateway.jcmd("GC.class_histogram");
+            heap = new IdleHeap(label, sessions, idle.connected(),
+                    (GatewayProcess.total(after) - GatewayProcess.total(before)) / (double) Math.max(1, idle.connected()));
+            java.nio.file.Files.writeString(Path.of(System.getProperty("benchmarks.root", "."), "benchmarks", "target",
+                    "gateway-heap-per-session-" + fileName(variant) + ".txt"),
+                    GatewayProcess.perSession(before, after, idle.connected()));
+        }
+        Thread.sleep(2_000);
+        log.info("{}: gateway live heap per idle session {} KiB ({} of {} connected)", label,
+                RelayBenchmark.kib(heap.bytesPerSession()), heap.connected(), sessions);
+        return heap;
+    }
+
+    private static RealtimeLoad.Result measure(String url, int sessions, Duration warmup, Duration measure,
+                                               java.util.function.LongSupplier gatewayCpu) throws InterruptedException {
+        try (RealtimeLoad load = RealtimeLoad.connect(url, sessions)) {
+            return load.run(warmup, measure, gatewayCpu);
+        }
+    }
+}
