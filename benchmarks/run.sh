@@ -14,6 +14,13 @@
 #          a ladder of session counts; writes benchmarks/RELAY.md and benchmarks/results/relay-<date>.json.
 #          --baseline builds the gateway of that ref too and runs it side by side; --jfr records each gateway with
 #          JDK Flight Recorder during each measured step (benchmarks/target/gateway-<name>-<sessions>.jfr).
+#        benchmarks/run.sh --local [--quick]
+#          the system as deploy/local/up.sh starts it (a broker and one JVM per service): start-up (a fresh clone,
+#          the first start of the build, warm starts, C1 only, without archives) and delegated tasks one after
+#          another, beside the in-process floor; writes section 6 of RESULTS.md and results/local-<date>.json. It
+#          starts and stops its own system (refuses while one runs) and takes about 10 minutes.
+#        benchmarks/run.sh --local --running [--quick]
+#          only the delegated tasks, against a system up.sh already started; prints the figures, writes nothing.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
@@ -34,9 +41,15 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-# Builds the benchmarks and the modules they start, without compiling or running any test.
+# Builds the benchmarks and the modules they start, without compiling or running any test (--local: every service).
 rm -rf benchmarks/target/lib
-./mvnw -B -ntp -q -Dmaven.test.skip=true install -pl benchmarks -am
+modules=benchmarks
+if [[ " $* " == *" --local "* ]] && [[ " $* " != *" --running "* ]]; then
+  running kafka && { echo "A local system is running; stop it with deploy/local/down.sh first." >&2; exit 2; }
+  modules=benchmarks,$(for entry in "${SERVICES[@]}"; do printf '%s,' "${entry##*:}"; done)
+  modules=${modules%,}
+fi
+./mvnw -B -ntp -q -Dmaven.test.skip=true install -pl "$modules" -am
 
 pin=()
 if $relay; then

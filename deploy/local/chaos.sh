@@ -49,7 +49,7 @@ if [ -n "$(ls "$ROOT"/*/target/*-exec.jar 2>/dev/null)" ]; then
     for _ in $(seq 1 30); do
       jar=$(ls "$module"/target/"$module"-*-exec.jar 2>/dev/null | head -1)
       [ -n "$jar" ] || break
-      if [ $(( $(date +%s) - $(stat -c %Y "$jar") )) -ge 10 ] && cp "$jar" "$RUN/chaos-jars/" \
+      if [ $(( $(date +%s) - $(stat -c %Y "$jar") )) -ge 10 ] && cp -p "$jar" "$RUN/chaos-jars/" \
           && cmp -s "$jar" "$RUN/chaos-jars/$(basename "$jar")" \
           && "$JAVA_HOME/bin/jar" tf "$RUN/chaos-jars/$(basename "$jar")" > /dev/null 2>&1; then
         break

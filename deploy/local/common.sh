@@ -4,8 +4,11 @@ RUN="$ROOT/deploy/local/run"
 LOGS="$RUN/logs"
 PIDS="$RUN/pids"
 BROKER_LIB="$RUN/broker-lib"
-KAFKA_PORT="${KAFKA_PORT:-9092}"
-KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
+# LOCAL_PORT_OFFSET moves every port (Kafka's and the services') by that much, so that a second checkout can run its
+# own system next to one on the usual ports (up.sh, down.sh, ask.sh and benchmarks/run.sh --local; not chaos.sh).
+PORT_OFFSET="${LOCAL_PORT_OFFSET:-0}"
+KAFKA_PORT="${KAFKA_PORT:-$(( 9092 + PORT_OFFSET ))}"
+KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-$(( 9093 + PORT_OFFSET ))}"
 # TRACING=zipkin: the trace viewer's jar, its port, and the port where OtlpToZipkin takes the services' OTLP
 TRACE_LIB="$RUN/trace-viewer"
 ZIPKIN_PORT="${ZIPKIN_PORT:-9411}"
@@ -30,6 +33,8 @@ pick_java() {
   for candidate in "${JAVA_HOME:-}" "$(dirname "$(dirname "$(readlink -f "$(command -v java 2>/dev/null || echo /nonexistent)")")")" /usr/lib/jvm/*; do
     if [ -n "$candidate" ] && [ -x "$candidate/bin/java" ] && [ "$(java_major "$candidate/bin/java" 2>/dev/null || echo 0)" -ge 21 ] 2>/dev/null; then
       export JAVA_HOME="$candidate"
+      JAVA_MAJOR=$(java_major "$candidate/bin/java")
+      export JAVA_MAJOR
       return 0
     fi
   done
@@ -37,31 +42,164 @@ pick_java() {
   return 1
 }
 
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+ms_to_s() { awk -v ms="$1" 'BEGIN { printf "%.1f", ms / 1000 }'; }
+# cpu_ms <pid>: user + system CPU time the process has used so far.
+cpu_ms() { awk -v tck="$(getconf CLK_TCK)" '{ printf "%d", ($14 + $15) * 1000 / tck }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+
+# port_in_use <port>: whether something on this machine accepts connections on 127.0.0.1:<port>.
+port_in_use() { (exec 3<> "/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
 running() { [ -f "$PIDS/$1.pid" ] && kill -0 "$(cat "$PIDS/$1.pid")" 2>/dev/null; }
+
+# broker_properties <port> <controller port> <data dir>: settings of a single-node KRaft broker for development.
+broker_properties() {
+  cat <<PROPS
+process.roles=broker,controller
+node.id=1
+controller.quorum.bootstrap.servers=127.0.0.1:$2
+listeners=PLAINTEXT://127.0.0.1:$1,CONTROLLER://127.0.0.1:$2
+advertised.listeners=PLAINTEXT://127.0.0.1:$1
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+log.dirs=$3
+num.partitions=6
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=6
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+group.coordinator.append.linger.ms=0
+auto.create.topics.enable=true
+PROPS
+}
+
+# format_storage <properties> <log>: formats the broker's storage once (a new cluster id).
+format_storage() {
+  local cluster_id
+  cluster_id=$("$JAVA_HOME/bin/java" -cp "$BROKER_LIB/*" kafka.tools.StorageTool random-uuid 2>/dev/null)
+  "$JAVA_HOME/bin/java" -cp "$BROKER_LIB/*" kafka.tools.StorageTool format --standalone -t "$cluster_id" \
+    -c "$1" > "$2" 2>&1 || { cat "$2"; return 1; }
+}
+
+KAFKA_JVM=(-Xms128m -Xmx512m -XX:+UseG1GC -Dorg.slf4j.simpleLogger.defaultLogLevel=warn
+  -Dorg.slf4j.simpleLogger.log.kafka.server.KafkaRaftServer=info)
+# The broker's start-up archive (see below), valid for these broker jars and this JDK.
+broker_stamp() { echo "$(ls -l --time-style=+%s "$BROKER_LIB" | md5sum | cut -c1-32) $JAVA_HOME $JAVA_MAJOR"; }
+broker_archived() { [ -f "$RUN/broker-archive" ] && [ "$(cat "$RUN/broker-archive.stamp" 2>/dev/null)" = "$(broker_stamp)" ]; }
 
 # Starts the broker with $RUN/server.properties (written by up.sh) and waits until it is ready; its log starts afresh.
 start_kafka() {
-  nohup "$JAVA_HOME/bin/java" -Xms128m -Xmx512m -XX:+UseG1GC \
-    -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dorg.slf4j.simpleLogger.log.kafka.server.KafkaRaftServer=info \
-    -cp "$BROKER_LIB/*" kafka.Kafka "$RUN/server.properties" > "$LOGS/kafka.log" 2>&1 &
+  local archive=()
+  broker_archived && [ "${LOCAL_ARCHIVES:-on}" = on ] && archive=("$(archive_flag_use "$RUN/broker-archive")")
+  : > "$LOGS/kafka.log"   # before the start, so that the wait below never reads the previous run's line
+  nohup "$JAVA_HOME/bin/java" "${KAFKA_JVM[@]}" "${archive[@]}" -cp "$BROKER_LIB/*" kafka.Kafka "$RUN/server.properties" \
+    >> "$LOGS/kafka.log" 2>&1 &
   echo $! > "$PIDS/kafka.pid"
-  for _ in $(seq 1 300); do
+  for _ in $(seq 1 $(( ${LOCAL_READY_TIMEOUT:-300} * 10 ))); do
     grep -q 'Kafka Server started' "$LOGS/kafka.log" 2>/dev/null && return 0
     running kafka || { echo "Kafka did not start:"; tail -30 "$LOGS/kafka.log"; return 1; }
-    sleep 0.2
+    sleep 0.1
   done
-  echo "Kafka not ready after 60 s"
+  echo "Kafka not ready after ${LOCAL_READY_TIMEOUT:-300} s"
   return 1
 }
 
-# start_service <name> <port> <module>: runs the module's jar on that port, pid in $PIDS/<name>.pid, output appended
-# to $LOGS/<name>.log. Extra settings come from the environment (e.g. MANAGER_INSTANCE_ID=… start_service …);
-# JARS_DIR, when set, is where the exec jars are taken from instead of <module>/target.
+# train_broker: the broker's archive, from a broker of its own (ports 20000 above the real ones, its own storage)
+# that starts, gets ready and stops; the archive is written as it exits.
+train_broker() {
+  local dir="$RUN/broker-training" stamp pid
+  broker_archived && return 0
+  stamp=$(broker_stamp)
+  rm -rf "$dir" "$RUN/broker-archive" "$RUN/broker-archive".*
+  mkdir -p "$dir"
+  broker_properties $(( KAFKA_PORT + 20000 )) $(( KAFKA_CONTROLLER_PORT + 20000 )) "$dir/data" > "$dir/server.properties"
+  format_storage "$dir/server.properties" "$dir/format.log" > /dev/null || { rm -rf "$dir"; return 0; }
+  # shellcheck disable=SC2046 # one flag
+  nice -n 10 "$JAVA_HOME/bin/java" "${KAFKA_JVM[@]}" $(archive_flag_make "$RUN/broker-archive.tmp") \
+    -cp "$BROKER_LIB/*" kafka.Kafka "$dir/server.properties" > "$LOGS/kafka-training.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 3000); do
+    grep -q 'Kafka Server started' "$LOGS/kafka-training.log" 2>/dev/null && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill "$pid" 2>/dev/null
+  wait "$pid"
+  if [ -s "$RUN/broker-archive.tmp" ]; then
+    mv "$RUN/broker-archive.tmp" "$RUN/broker-archive"
+    echo "$stamp" > "$RUN/broker-archive.stamp"
+  fi
+  rm -rf "$dir" "$RUN/broker-archive.tmp"*
+}
+
+# JVM flags per service, chosen for what the service does (issue 13; measured by benchmarks/run.sh --local):
+# - gateway, agent-manager and the agents sit on a delegated turn's path and serve it over and over, so they get
+#   the full tiered compiler (C1 first, then C2 for hot code). C1 alone (-XX:TieredStopAtLevel=1, which every
+#   service used before) is cheaper to start, but its code never gets faster however long the service runs.
+#   C2 costs CPU while it compiles: on a 2-core machine that also runs the broker and six other JVMs, the first
+#   minutes after a start can be slower than with C1 alone (see benchmarks/RESULTS.md, section 6, where both are
+#   measured in one run).
+# - realtime-emulator (an offline stand-in for OpenAI) and memory-store (off the task path: read when a session
+#   starts, written in the background) gain little from peak speed and are started with every up.sh: C1 only and
+#   the serial collector, the cheapest start.
+# LOCAL_JVM_FLAGS, when set, replaces these for every service (benchmarks/run.sh --local uses it to compare).
+service_jvm_flags() {
+  if [ -n "${LOCAL_JVM_FLAGS+set}" ]; then
+    echo "$LOCAL_JVM_FLAGS"
+    return
+  fi
+  case $1 in
+    realtime-emulator|memory-store) echo "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC" ;;
+    *) echo "" ;;
+  esac
+}
+
+# Start-up (issue 13): a Spring Boot exec jar loads its classes from nested jars, which costs CPU and rules out the
+# JVM's class data sharing. So each jar is extracted once (Spring Boot's `-Djarmode=tools extract`) into
+# $APPS/<module>/, and after a service's first start a training run (spring.context.exit=onRefresh: the context
+# is built, then the JVM exits) writes an archive of the classes it loaded, which later starts map instead of
+# loading and linking them again: on Java 25+ an AOT cache (-XX:AOTCacheOutput/-XX:AOTCache, with the classes
+# linked and method profiles), on 21-24 a dynamic CDS archive (-XX:ArchiveClassesAtExit/-XX:SharedArchiveFile).
+# $APPS/<module>/stamp holds the jar's size and modification time and the JDK: when either changes, the jar is
+# extracted again and the archive dropped. A JVM that cannot use an archive says so in its log and starts without.
+APPS="$RUN/apps"
+
+archive_flag_use() { if [ "$JAVA_MAJOR" -ge 25 ]; then echo "-XX:AOTCache=$1"; else echo "-XX:SharedArchiveFile=$1"; fi; }
+archive_flag_make() { if [ "$JAVA_MAJOR" -ge 25 ]; then echo "-XX:AOTCacheOutput=$1"; else echo "-XX:ArchiveClassesAtExit=$1"; fi; }
+
+# app_jar <module>: the extracted application jar of the module's exec jar (from JARS_DIR, when set, else
+# <module>/target), extracting it first when the stamp differs.
+app_jar() {
+  local module=$1 source dir stamp
+  source=$(ls "${JARS_DIR:-$ROOT/$module/target}"/"$module"-*-exec.jar | head -1)
+  dir="$APPS/$module"
+  stamp="$(stat -c '%s %Y' "$source") $JAVA_HOME $JAVA_MAJOR"
+  if [ "$(cat "$dir/stamp" 2>/dev/null)" != "$stamp" ]; then
+    rm -rf "$dir" "$dir.new"
+    mkdir -p "$APPS"
+    "$JAVA_HOME/bin/java" -Djarmode=tools -jar "$source" extract --destination "$dir.new" >/dev/null \
+      || { echo "could not extract $source" >&2; return 1; }
+    echo "$stamp" > "$dir.new/stamp"
+    mv "$dir.new" "$dir"
+  fi
+  echo "$dir/$(basename "$source")"
+}
+
+# start_service <name> <port> <module>: runs the module's application on that port with its JVM flags and, when
+# made, its archive; pid in $PIDS/<name>.pid, output appended to $LOGS/<name>.log. Extra settings come from the
+# environment (e.g. MANAGER_INSTANCE_ID=… start_service …).
 start_service() {
-  local name=$1 port=$2 module=$3 jar
-  jar=$(ls "${JARS_DIR:-$ROOT/$module/target}"/"$module"-*-exec.jar | head -1)
-  PORT="$port" nohup "$JAVA_HOME/bin/java" -Xms64m -Xmx384m -XX:TieredStopAtLevel=1 -jar "$jar" \
-    >> "$LOGS/$name.log" 2>&1 &
+  local name=$1 port=$2 module=$3 jar archive flags
+  jar=$(app_jar "$module") || return 1
+  archive="$APPS/$module/archive"
+  flags=$(service_jvm_flags "$module")
+  [ -f "$archive" ] && [ "${LOCAL_ARCHIVES:-on}" = on ] && flags="$flags $(archive_flag_use "$archive")"
+  # shellcheck disable=SC2086 # flags are words
+  PORT="$port" nohup "$JAVA_HOME/bin/java" -Xms64m -Xmx384m $flags -jar "$jar" >> "$LOGS/$name.log" 2>&1 &
   echo $! > "$PIDS/$name.pid"
   disown $! 2>/dev/null || true   # no "Killed" notice from the shell when a chaos run kills it
 }
@@ -98,19 +236,79 @@ wait_trace_viewer() {
   return 1
 }
 
-# wait_ready <name> <port> [seconds]: until the service's readiness probe answers; fails when its process exits.
-# A gateway serving TLS (GATEWAY_TLS=dev) is asked over https, trusting the development certificate.
-wait_ready() {
-  local name=$1 port=$2 seconds=${3:-120} url="http://127.0.0.1:$2" trust=()
+# train_archives <module…>: one training run per module that has no archive yet, one after another at low priority
+# (the system is already serving), each on port 0 with the environment and flags its service gets. An archive is
+# written under a temporary name and renamed when complete, so a stopped training leaves none behind.
+train_archives() {
+  local module jar archive flags stamp
+  for module in "$@"; do
+    if [ "$module" = kafka ]; then
+      train_broker
+      continue
+    fi
+    archive="$APPS/$module/archive"
+    [ -f "$archive" ] && continue
+    # The extraction the services run from, never extracted anew here (they may be running from it).
+    jar=$(ls "$APPS/$module"/"$module"-*-exec.jar 2>/dev/null | head -1)
+    [ -n "$jar" ] || continue
+    stamp=$(cat "$APPS/$module/stamp")
+    flags=$(unset LOCAL_JVM_FLAGS; service_jvm_flags "$module")   # the archive is for the shipped flags
+    rm -f "$archive.tmp"*
+    # shellcheck disable=SC2086
+    PORT=0 timeout --foreground 600 nice -n 10 "$JAVA_HOME/bin/java" -Xms64m -Xmx384m $flags $(archive_flag_make "$archive.tmp") \
+      -Dspring.context.exit=onRefresh -jar "$jar" > "$LOGS/$module-training.log" 2>&1
+    # Kept only when complete and made from the jar that is still extracted there.
+    if [ -s "$archive.tmp" ] && [ "$(cat "$APPS/$module/stamp" 2>/dev/null)" = "$stamp" ]; then
+      mv "$archive.tmp" "$archive"
+    else
+      rm -f "$archive.tmp"*
+    fi
+  done
+}
+
+# start_training <module…>: train_archives (the broker's first, when it has none) in the background, in its own process group ($PIDS/training.pid)
+# so that down.sh can stop the training JVM with it.
+start_training() {
+  local missing=() module
+  broker_archived || missing+=(kafka)
+  for module in "$@"; do [ -f "$APPS/$module/archive" ] || missing+=("$module"); done
+  [ ${#missing[@]} -gt 0 ] || return 0
+  setsid bash -c "source '$ROOT/deploy/local/common.sh'; JAVA_HOME='$JAVA_HOME'; JAVA_MAJOR='$JAVA_MAJOR'; \
+    train_archives ${missing[*]}; rm -f '$PIDS/training.pid'" > /dev/null 2>&1 < /dev/null &
+  echo $! > "$PIDS/training.pid"
+  disown $! 2>/dev/null || true
+}
+
+# stop_training: ends a background training (its whole process group) and removes unfinished archives.
+stop_training() {
+  local pid
+  [ -f "$PIDS/training.pid" ] || return 0
+  pid=$(cat "$PIDS/training.pid")
+  kill -- "-$pid" 2>/dev/null
+  for _ in $(seq 1 50); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -9 -- "-$pid" 2>/dev/null
+  rm -rf "$PIDS/training.pid" "$APPS"/*/archive.tmp* "$RUN/broker-archive.tmp"* "$RUN/broker-training"
+}
+
+# ready <name> <port>: whether the service's readiness probe answers UP. A gateway serving TLS (GATEWAY_TLS=dev)
+# is asked over https, trusting the development certificate.
+ready() {
+  local name=$1 port=$2 url="http://127.0.0.1:$2" trust=()
   if [ "$name" = gateway ] && [ -n "${GATEWAY_TLS_CA:-}" ]; then
     url="https://127.0.0.1:$port" trust=(--cacert "$GATEWAY_TLS_CA")
   fi
+  curl -fs --max-time 2 "${trust[@]}" "$url/actuator/health/readiness" >/dev/null 2>&1
+}
+
+# wait_ready <name> <port> [seconds]: until the service is ready; fails when its process exits.
+wait_ready() {
+  local name=$1 port=$2 seconds=${3:-120}
   for _ in $(seq 1 $(( seconds * 2 ))); do
-    curl -fs "${trust[@]}" "$url/actuator/health/readiness" >/dev/null 2>&1 && return 0
+    ready "$name" "$port" && return 0
     running "$name" || { echo "$name exited:"; tail -30 "$LOGS/$name.log"; return 1; }
     sleep 0.5
   done
-  curl -fs "${trust[@]}" "$url/actuator/health/readiness" >/dev/null 2>&1
+  ready "$name" "$port"
 }
 
 # dev_certificate <dir>: a self-signed certificate for localhost and 127.0.0.1, made once with the JDK's keytool:

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Stops exactly what up.sh started: the services first, then the broker.
+# Stops exactly what up.sh started: a training run making start-up archives (see common.sh), the services, then
+# the broker.
 set -uo pipefail
 source "$(dirname "$0")/common.sh"
 
@@ -16,12 +17,13 @@ stop() {
   rm -f "$PIDS/$name.pid"
 }
 
+stop_training
 for (( i=${#SERVICES[@]}-1; i>=0; i-- )); do
   stop "${SERVICES[$i]%%:*}"
 done
 # Anything else started next to them (e.g. by chaos.sh: a second replica), then the broker.
 for pidfile in "$PIDS"/*.pid; do
   name=$(basename "$pidfile" .pid)
-  [ -f "$pidfile" ] && [ "$name" != kafka ] && stop "$name"
+  [ -f "$pidfile" ] && [ "$name" != kafka ] && [ "$name" != training ] && stop "$name"
 done
 stop kafka

@@ -9,7 +9,7 @@ cd "$ROOT"
 mkdir -p "$LOGS" "$PIDS"
 
 if running kafka; then
-  echo "Already running (Kafka pid $(cat "$PIDS/kafka.pid")): open http://127.0.0.1:8080/ or stop it with deploy/local/down.sh."
+  echo "Already running (Kafka pid $(cat "$PIDS/kafka.pid")): open http://127.0.0.1:$(( 8080 + PORT_OFFSET ))/ or stop it with deploy/local/down.sh."
   exit 0
 fi
 
@@ -18,7 +18,15 @@ case "${TRACING:-}" in
   *) echo "TRACING is '$TRACING': leave it unset, or set TRACING=zipkin for a trace viewer." >&2; exit 2 ;;
 esac
 
-started=$(date +%s)
+# Every port must be free: another checkout's system may be running (then set LOCAL_PORT_OFFSET, e.g. 100).
+for port in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" $(for entry in "${SERVICES[@]}"; do IFS=: read -r _ p _ <<< "$entry"; echo $(( p + PORT_OFFSET )); done); do
+  if port_in_use "$port"; then
+    echo "Port $port is in use (another system running from another checkout?); stop it, or set LOCAL_PORT_OFFSET." >&2
+    exit 1
+  fi
+done
+
+started=$(now_ms)
 
 # 1. Build the services once (or when a jar is missing).
 for entry in "${SERVICES[@]}"; do
@@ -40,34 +48,14 @@ fi
 # 3. A single-node KRaft broker on 127.0.0.1:$KAFKA_PORT, storage formatted once.
 DATA="$RUN/kafka-data"
 mkdir -p "$DATA"
-cat > "$RUN/server.properties" <<PROPS
-process.roles=broker,controller
-node.id=1
-controller.quorum.bootstrap.servers=127.0.0.1:$KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
-controller.listener.names=CONTROLLER
-inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
-log.dirs=$DATA
-num.partitions=6
-offsets.topic.replication.factor=1
-offsets.topic.num.partitions=6
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-share.coordinator.state.topic.replication.factor=1
-share.coordinator.state.topic.min.isr=1
-group.initial.rebalance.delay.ms=0
-group.coordinator.append.linger.ms=0
-auto.create.topics.enable=true
-PROPS
+broker_properties "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" "$DATA" > "$RUN/server.properties"
 if [ ! -f "$DATA/meta.properties" ]; then
-  cluster_id=$("$JAVA_HOME/bin/java" -cp "$BROKER_LIB/*" kafka.tools.StorageTool random-uuid 2>/dev/null)
-  "$JAVA_HOME/bin/java" -cp "$BROKER_LIB/*" kafka.tools.StorageTool format --standalone -t "$cluster_id" \
-    -c "$RUN/server.properties" > "$LOGS/kafka-format.log" 2>&1 || { cat "$LOGS/kafka-format.log"; exit 1; }
+  format_storage "$RUN/server.properties" "$LOGS/kafka-format.log" || exit 1
 fi
 echo "Starting Kafka on 127.0.0.1:$KAFKA_PORT…"
+kafka_from=$(now_ms)
 start_kafka || exit 1
+kafka_ready=$(now_ms)
 
 # 3b. TRACING=zipkin: the trace viewer starts next to the services (it is ready by the time they are); every
 #     service exports every trace to it over OTLP, as it would to a collector in production.
@@ -85,7 +73,10 @@ if [ -z "${OPENAI_API_KEY:-}" ]; then
   echo "No OPENAI_API_KEY: running offline (emulator upstream, WEATHER_PROVIDER=$WEATHER_PROVIDER, NEWS_PROVIDER=$NEWS_PROVIDER)."
 fi
 export KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT"
-export MEMORY_STORE_URL="${MEMORY_STORE_URL:-http://127.0.0.1:8087}"
+export MEMORY_STORE_URL="${MEMORY_STORE_URL:-http://127.0.0.1:$(( 8087 + PORT_OFFSET ))}"
+if [ "$PORT_OFFSET" != 0 ] && [ -z "${OPENAI_API_KEY:-}" ]; then
+  export REALTIME_UPSTREAM_URL="${REALTIME_UPSTREAM_URL:-ws://127.0.0.1:$(( 8090 + PORT_OFFSET ))/v1/realtime}"
+fi
 # GATEWAY_TLS=dev: the gateway serves https and wss with a development certificate made here (for clients that
 # only speak wss, such as the openai npm package's realtime client).
 SCHEME=http WS=ws
@@ -99,6 +90,8 @@ for entry in "${SERVICES[@]}"; do
   if [ "$name" = realtime-emulator ] && [ -n "${OPENAI_API_KEY:-}" ]; then
     continue
   fi
+  port=$(( port + PORT_OFFSET ))
+  entry="$name:$port:$module"
   : > "$LOGS/$name.log"
   if [ "$name" = gateway ] && [ "$SCHEME" = https ]; then
     SPRING_PROFILES_ACTIVE=tls GATEWAY_TLS_KEYSTORE="file:$RUN/tls/gateway.p12" \
@@ -109,21 +102,71 @@ for entry in "${SERVICES[@]}"; do
   STARTED+=("$entry")
 done
 
-# 5. Wait until every service reports ready.
+# 5. Wait until every service reports ready, all at once, noting when each became ready and the CPU time its JVM
+#    had used by then (in $RUN/startup.tsv, which benchmarks/run.sh --local reads), then until the manager plans
+#    with every agent.
+services_from=$(now_ms)
+printf 'what\tready_ms\tcpu_ms\tarchive\n' > "$RUN/startup.tsv"
+printf 'kafka\t%d\t%d\t-\n' $(( kafka_ready - kafka_from )) "$(cpu_ms "$(cat "$PIDS/kafka.pid")")" >> "$RUN/startup.tsv"
+waiting=("${STARTED[@]}")
+while [ ${#waiting[@]} -gt 0 ]; do
+  still=()
+  for entry in "${waiting[@]}"; do
+    IFS=: read -r name port module <<< "$entry"
+    if ready "$name" "$port"; then
+      archive=no
+      [ -f "$APPS/$module/archive" ] && [ "${LOCAL_ARCHIVES:-on}" = on ] && archive=yes
+      printf '%s\t%d\t%d\t%s\n' "$name" $(( $(now_ms) - services_from )) "$(cpu_ms "$(cat "$PIDS/$name.pid")")" \
+        "$archive" >> "$RUN/startup.tsv"
+    elif ! running "$name"; then
+      echo "$name exited:"; tail -30 "$LOGS/$name.log"; exit 1
+    elif [ $(( $(now_ms) - services_from )) -gt $(( ${LOCAL_READY_TIMEOUT:-300} * 1000 )) ]; then
+      echo "$name not ready after ${LOCAL_READY_TIMEOUT:-300} s"; exit 1
+    else
+      still+=("$entry")
+    fi
+  done
+  waiting=("${still[@]}")
+  [ ${#waiting[@]} -eq 0 ] || sleep 0.2
+done
+# Ready is not yet usable: the manager plans with an agent once it has read its card from the registry and its
+# local planner has learned it, which it logs as "Agent '<name>' is live". Wait for that for every agent started.
 for entry in "${STARTED[@]}"; do
   IFS=: read -r name port module <<< "$entry"
-  wait_ready "$name" "$port" 120 || { running "$name" && echo "$name not ready after 120 s"; exit 1; }
+  [[ "$module" == *-agent ]] || continue
+  until grep -q "Agent '${module%-agent}' is live" "$LOGS/agent-manager.log" 2>/dev/null; do
+    if [ $(( $(now_ms) - services_from )) -gt $(( ${LOCAL_READY_TIMEOUT:-300} * 1000 )) ]; then
+      echo "the manager has not planned with ${module%-agent} after ${LOCAL_READY_TIMEOUT:-300} s"; exit 1
+    fi
+    sleep 0.2
+  done
 done
 if [ "${TRACING:-}" = zipkin ]; then
   wait_trace_viewer 120 || exit 1
 fi
+printf 'agents-live\t%d\t%d\t-\n' $(( $(now_ms) - services_from )) "$(cpu_ms "$(cat "$PIDS/agent-manager.pid")")" \
+  >> "$RUN/startup.tsv"
+up_ms=$(( $(now_ms) - started ))
+printf 'total\t%d\t-\t-\n' "$up_ms" >> "$RUN/startup.tsv"
+
+# 6. Services without an archive yet get one for their next start, made in the background (see common.sh).
+modules=()
+for entry in "${STARTED[@]}"; do modules+=("${entry##*:}"); done
+[ "${LOCAL_ARCHIVES:-on}" = on ] && start_training "${modules[@]}"
 
 echo
-echo "Up in $(( $(date +%s) - started )) s. Logs: deploy/local/run/logs/   Stop: deploy/local/down.sh"
+printf 'Up in %.1f s (Kafka %.1f s, then the services: %s).\n' "$(ms_to_s "$up_ms")" \
+  "$(ms_to_s $(( kafka_ready - kafka_from )))" \
+  "$(awk -F'\t' 'NR > 2 && $1 != "total" && $1 != "agents-live" { printf "%s%s %.1f s", sep, $1, $2 / 1000; sep = ", " }
+  $1 == "agents-live" { live = $2 / 1000 } END { printf ", all agents planned with %.1f s", live }' "$RUN/startup.tsv")"
+if [ -f "$PIDS/training.pid" ]; then
+  echo "First start of this build: archives for a faster next start are being made in the background (a minute or two)."
+fi
+echo "Logs: deploy/local/run/logs/   Stop: deploy/local/down.sh"
 echo
 printf '%-18s %-40s %s\n' "what" "URL" "metrics"
-printf '%-18s %-40s %s\n' "web UI" "$SCHEME://127.0.0.1:8080/" "-"
-printf '%-18s %-40s %s\n' "realtime API" "$WS://127.0.0.1:8080/v1/realtime" "-"
+printf '%-18s %-40s %s\n' "web UI" "$SCHEME://127.0.0.1:$(( 8080 + PORT_OFFSET ))/" "-"
+printf '%-18s %-40s %s\n' "realtime API" "$WS://127.0.0.1:$(( 8080 + PORT_OFFSET ))/v1/realtime" "-"
 printf '%-18s %-40s %s\n' "kafka" "127.0.0.1:$KAFKA_PORT" "-"
 if [ "${TRACING:-}" = zipkin ]; then
   printf '%-18s %-40s %s\n' "trace viewer" "http://127.0.0.1:$ZIPKIN_PORT/" "-"
@@ -139,5 +182,5 @@ if [ "$SCHEME" = https ]; then
   echo "TLS with a development certificate: trust deploy/local/run/tls/gateway-ca.pem (Node: NODE_EXTRA_CA_CERTS=…)."
 fi
 echo
-echo "Open $SCHEME://127.0.0.1:8080/ and ask: What's the weather in Paris and any news about France?"
+echo "Open $SCHEME://127.0.0.1:$(( 8080 + PORT_OFFSET ))/ and ask: What's the weather in Paris and any news about France?"
 echo "Or without a browser: deploy/local/ask.sh \"What's the weather in Paris and any news about France?\""

@@ -57,6 +57,16 @@ public final class Benchmarks {
         }
         boolean quick = List.of(args).contains("--quick");
         boolean headOfLineOnly = List.of(args).contains("--head-of-line");
+        if (List.of(args).contains("--local") && List.of(args).contains("--running")) {
+            Path root = Path.of(System.getProperty("benchmarks.root", ".")).toAbsolutePath().normalize();
+            log.info("{}", new LocalSystemBenchmark(root, quick ? LocalSystemBenchmark.Sizes.quick()
+                    : LocalSystemBenchmark.Sizes.full()).againstRunning());
+            System.exit(0);
+        }
+        if (List.of(args).contains("--local")) {
+            local(quick);
+            return;
+        }
         Sizes sizes = quick ? Sizes.quick() : Sizes.full();
         Path root = Path.of(System.getProperty("benchmarks.root", ".")).toAbsolutePath().normalize();
         Map<String, Object> machine = Machine.describe();
@@ -226,5 +236,31 @@ public final class Benchmarks {
     private static java.util.Optional<String> option(List<String> args, String name) {
         return args.stream().filter(arg -> arg.startsWith(name + "=")).map(arg -> arg.substring(name.length() + 1))
                 .findFirst();
+    }
+
+    /** {@code --local}: the system as deploy/local/up.sh starts it; writes its section of RESULTS.md. */
+    private static void local(boolean quick) throws Exception {
+        LocalSystemBenchmark.Sizes sizes = quick ? LocalSystemBenchmark.Sizes.quick() : LocalSystemBenchmark.Sizes.full();
+        Path root = Path.of(System.getProperty("benchmarks.root", ".")).toAbsolutePath().normalize();
+        Map<String, Object> machine = Machine.describe();
+        OffsetDateTime started = OffsetDateTime.now(ZoneOffset.UTC);
+        log.info("local {} run on {}", sizes.mode(), Machine.summary(machine));
+        LocalSystemBenchmark.Results results = new LocalSystemBenchmark(root, sizes).run();
+        Duration took = Duration.between(started, OffsetDateTime.now(ZoneOffset.UTC));
+        machine.put("loadAverageAtEnd", Machine.loadAverage());
+        LocalReport report = new LocalReport(results, machine, started, took);
+        Path markdown = root.resolve("benchmarks/RESULTS.md");
+        Files.writeString(markdown, report.splice(Files.exists(markdown) ? Files.readString(markdown) : ""));
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("startedAt", started.toString());
+        json.put("machine", machine);
+        json.put("local", results);
+        Path machineFile = root.resolve("benchmarks/results/local-" + LocalDate.now(ZoneOffset.UTC) + ".json");
+        Files.createDirectories(machineFile.getParent());
+        Files.writeString(machineFile, JsonMapper.builder().build().writerWithDefaultPrettyPrinter()
+                .writeValueAsString(json));
+        log.info("wrote {} and {} in {} s; warm start median {} s", markdown, machineFile, took.toSeconds(),
+                LocalSystemBenchmark.fmt1(report.warmMedianSeconds()));
+        System.exit(0);
     }
 }

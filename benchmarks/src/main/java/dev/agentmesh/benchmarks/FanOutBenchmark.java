@@ -39,7 +39,11 @@ final class FanOutBenchmark {
                    Map<String, Object> producer, Map<String, Object> consumer) {
     }
 
-    record Run(Variant variant, Samples samples, String failureReasons) {
+    /**
+     * One variant's closed-loop tasks: task-to-result latency, and the same minus the slowest agent's own time
+     * ({@code durationMs} of its outcome), which is what the mesh adds.
+     */
+    record Run(Variant variant, Samples samples, String failureReasons, Samples overAgents) {
     }
 
     record Step(String variant, int offeredPerSecond, double achievedPerSecond, Samples samples) {
@@ -224,10 +228,13 @@ final class FanOutBenchmark {
         AtomicInteger failures = new AtomicInteger();
         Map<String, AtomicInteger> reasons = new java.util.concurrent.ConcurrentHashMap<>();
         List<Samples.Recorder> recorders = new ArrayList<>();
+        List<Samples.Recorder> overRecorders = new ArrayList<>();
         List<Thread> workers = new ArrayList<>();
         for (int w = 0; w < inFlight; w++) {
             Samples.Recorder recorder = new Samples.Recorder();
+            Samples.Recorder overRecorder = new Samples.Recorder();
             recorders.add(recorder);
+            overRecorders.add(overRecorder);
             int partition = w % client.partitions();
             workers.add(Thread.ofPlatform().name("bench-task-" + w).start(() -> {
                 int index;
@@ -236,10 +243,12 @@ final class FanOutBenchmark {
                     long[] sentAt = new long[1];
                     String failure;
                     long latency = 0;
+                    long agentsOwn = 0;
                     try {
                         TaskClient.Received received = client.publish(taskId, REQUEST, TASK_DEADLINE, sentAt)
                                 .get(TASK_DEADLINE.toSeconds() + 5, TimeUnit.SECONDS);
                         latency = received.atNanos() - sentAt[0];
+                        agentsOwn = slowestAgentNanos(received.result());
                         failure = failure(received);
                     } catch (TimeoutException e) {
                         client.forget(taskId);
@@ -255,6 +264,7 @@ final class FanOutBenchmark {
                     }
                     if (failure == null) {
                         recorder.add(latency);
+                        overRecorder.add(latency - agentsOwn);
                     } else {
                         failures.incrementAndGet();
                         reasons.computeIfAbsent(failure, key -> new AtomicInteger()).incrementAndGet();
@@ -267,7 +277,13 @@ final class FanOutBenchmark {
         }
         return new Run(variant, Samples.of(merge(recorders), failures.get()), reasons.isEmpty() ? ""
                 : reasons.entrySet().stream().map(e -> e.getKey() + " ×" + e.getValue())
-                        .collect(Collectors.joining("; ")));
+                        .collect(Collectors.joining("; ")), Samples.of(merge(overRecorders), failures.get()));
+    }
+
+    /** The longest own time (durationMs) among a result's outcomes, in nanoseconds. */
+    static long slowestAgentNanos(dev.agentmesh.events.AgentTaskCompleted result) {
+        return result.outcomes().stream().map(AgentOutcome::durationMs).filter(java.util.Objects::nonNull)
+                .mapToLong(Long::longValue).max().orElse(0) * 1_000_000;
     }
 
     /** Target 4: tasks published at a fixed rate (open loop), instant agents. */

@@ -32,6 +32,11 @@ final class Machine {
         return machine;
     }
 
+    /** The machine's one-minute load average (the whole machine, other work included). */
+    static double loadAverage() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
     static String summary(Map<String, Object> machine) {
         return machine.get("cpuModel") + ", " + machine.get("availableProcessors") + " cores, " + machine.get("memTotal")
                 + ", " + machine.get("os") + ", " + machine.get("jdk") + ", max heap " + machine.get("maxHeapMiB")

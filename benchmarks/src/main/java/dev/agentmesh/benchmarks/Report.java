@@ -73,6 +73,7 @@ final class Report {
         relaySection();
         sessionsSection();
         line("");
+        out.append(LocalReport.keep(previous));
         int at = previous.indexOf(ANALYSIS);
         if (at >= 0) {
             out.append(previous.substring(at));

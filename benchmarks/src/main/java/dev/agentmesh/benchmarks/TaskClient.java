@@ -20,13 +20,16 @@ import org.apache.kafka.common.utils.Utils;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 
 /**
  * Does on Kafka what the gateway does for a delegated turn: publishes agent-task-requested on agent-tasks and
@@ -35,18 +38,37 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class TaskClient implements AutoCloseable {
 
-    /** A result as received: when (System.nanoTime) and what. */
-    record Received(long atNanos, AgentTaskCompleted result) {
+    /**
+     * A result as received: when (System.nanoTime) and what, and when this client saw the task's records on the
+     * observed topics (in arrival order; empty unless the client observes topics).
+     */
+    record Received(long atNanos, AgentTaskCompleted result, List<Seen> seen) {
+    }
+
+    /** One record of a task on an observed topic, as polled: topic and System.nanoTime. */
+    record Seen(String topic, long atNanos) {
     }
 
     private final KafkaProducer<String, Event> producer;
     private final KafkaConsumer<String, Event> consumer;
     private final Map<String, CompletableFuture<Received>> pending = new ConcurrentHashMap<>();
+    private final Map<String, List<Seen>> seen = new ConcurrentHashMap<>();
+    private final Set<String> observed;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread poller;
     private final int partitions;
 
     TaskClient(String bootstrapServers, Map<String, Object> producerOverrides, Map<String, Object> consumerOverrides) {
+        this(bootstrapServers, producerOverrides, consumerOverrides, List.of());
+    }
+
+    /**
+     * A client that also reads {@code observedTopics} (keyed by task id, like agent-plans, agent-replies and the
+     * agents' request topics) from their end and notes when each of a waiting task's records arrives there.
+     */
+    TaskClient(String bootstrapServers, Map<String, Object> producerOverrides, Map<String, Object> consumerOverrides,
+               List<String> observedTopics) {
+        observed = Set.copyOf(observedTopics);
         Map<String, Object> producerProps = new HashMap<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
         producerProps.putAll(producerOverrides);
@@ -56,7 +78,9 @@ final class TaskClient implements AutoCloseable {
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false));
         consumerProps.putAll(consumerOverrides);
         consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new EventDeserializer());
-        List<TopicPartition> results = consumer.partitionsFor(Topics.AGENT_RESULTS).stream()
+        List<TopicPartition> results = Stream.concat(Stream.of(Topics.AGENT_RESULTS),
+                        observedTopics.stream())
+                .flatMap(topic -> consumer.partitionsFor(topic).stream())
                 .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
         consumer.assign(results);
         consumer.seekToEnd(results);
@@ -88,6 +112,9 @@ final class TaskClient implements AutoCloseable {
     CompletableFuture<Received> publish(String taskId, String request, Duration deadline, long[] sentAt) {
         CompletableFuture<Received> result = new CompletableFuture<>();
         pending.put(taskId, result);
+        if (!observed.isEmpty()) {
+            seen.put(taskId, java.util.Collections.synchronizedList(new ArrayList<>()));
+        }
         AgentTaskRequested task = AgentTaskRequested.of(taskId, "conv_bench_" + taskId, request, List.of(),
                 Instant.now().plus(deadline), "bench");
         sentAt[0] = System.nanoTime();
@@ -102,16 +129,23 @@ final class TaskClient implements AutoCloseable {
 
     void forget(String taskId) {
         pending.remove(taskId);
+        seen.remove(taskId);
     }
 
     private void poll() {
         while (running.get()) {
             for (ConsumerRecord<String, Event> record : consumer.poll(Duration.ofMillis(100))) {
                 long now = System.nanoTime();
-                if (record.value() instanceof AgentTaskCompleted completed) {
+                if (observed.contains(record.topic())) {
+                    List<Seen> ofTask = record.key() == null ? null : seen.get(record.key());
+                    if (ofTask != null) {
+                        ofTask.add(new Seen(record.topic(), now));
+                    }
+                } else if (record.value() instanceof AgentTaskCompleted completed) {
                     CompletableFuture<Received> waiting = pending.remove(completed.taskId());
+                    List<Seen> ofTask = seen.remove(completed.taskId());
                     if (waiting != null) {
-                        waiting.complete(new Received(now, completed));
+                        waiting.complete(new Received(now, completed, ofTask == null ? List.of() : List.copyOf(ofTask)));
                     }
                 }
             }

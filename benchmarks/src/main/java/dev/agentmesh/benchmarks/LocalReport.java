@@ -1,0 +1,242 @@
+package dev.agentmesh.benchmarks;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import static dev.agentmesh.benchmarks.LocalSystemBenchmark.fmt1;
+import static dev.agentmesh.benchmarks.Samples.fmt;
+
+/**
+ * The section of RESULTS.md that {@code run.sh --local} writes, between {@link #BEGIN} and {@link #END}. A full
+ * run keeps it, and a local run replaces only it.
+ */
+final class LocalReport {
+
+    static final String BEGIN = "<!-- local: written by benchmarks/run.sh --local, kept by the other runs -->";
+    static final String END = "<!-- /local -->";
+
+    /** Service columns of the start-up table, in up.sh's order. */
+    private static final List<String> COLUMNS = List.of("kafka", "realtime-emulator", "agent-manager", "weather-agent",
+            "news-agent", "chat-agent", "memory-store", "gateway");
+
+    private final LocalSystemBenchmark.Results results;
+    private final Map<String, Object> machine;
+    private final OffsetDateTime started;
+    private final Duration took;
+    private final StringBuilder out = new StringBuilder();
+
+    LocalReport(LocalSystemBenchmark.Results results, Map<String, Object> machine, OffsetDateTime started,
+                Duration took) {
+        this.results = results;
+        this.machine = machine;
+        this.started = started;
+        this.took = took;
+    }
+
+    /** {@code previous} with its local section replaced by this one (placed before the analysis when new). */
+    String splice(String previous) {
+        return splice(previous, section());
+    }
+
+    /** {@code previous} with its local section replaced by {@code section} (placed before the analysis when new). */
+    static String splice(String previous, String section) {
+        int begin = previous.indexOf(BEGIN);
+        int end = previous.indexOf(END);
+        if (begin >= 0 && end > begin) {
+            return previous.substring(0, begin) + section + previous.substring(end + END.length());
+        }
+        int analysis = previous.indexOf(Report.ANALYSIS);
+        if (analysis >= 0) {
+            return previous.substring(0, analysis) + section + "\n\n" + previous.substring(analysis);
+        }
+        return previous + "\n" + section + "\n";
+    }
+
+    /** The local section of {@code previous}, markers included, or empty. */
+    static String keep(String previous) {
+        int begin = previous.indexOf(BEGIN);
+        int end = previous.indexOf(END);
+        return begin >= 0 && end > begin ? previous.substring(begin, end + END.length()) + "\n\n" : "";
+    }
+
+    double warmMedianSeconds() {
+        double[] seconds = results.warm().stream().mapToDouble(LocalSystem.Start::seconds).sorted().toArray();
+        return seconds.length == 0 ? Double.NaN : seconds[(seconds.length - 1) / 2];
+    }
+
+    private String section() {
+        line(BEGIN);
+        line("## 6. The system as users start it (`benchmarks/run.sh --local`)");
+        line("");
+        line("This run: **" + results.sizes().mode() + "** sizes, code at commit `" + machine.get("gitCommit")
+                + "`, started " + started.withNano(0) + ", took " + took.toSeconds() + " s, on " + Machine.summary(machine)
+                + " (the benchmark's own JVM; the services run on the JDK up.sh picks, the same here). Load average "
+                + "(whole machine, shared with other work) at start " + fmt2((Double) machine.get("loadAverageAtStart"))
+                + ", at end " + fmt2((Double) machine.get("loadAverageAtEnd")) + "; each row gives its own.");
+        line("");
+        line("`deploy/local/up.sh` starts a single-node KRaft broker, then every service as its own JVM with the flags "
+                + "`deploy/local/common.sh` gives it, offline (emulator upstream, sample data, local planner). Nothing "
+                + "else of the benchmark runs meanwhile: its client is idle while a start is timed.");
+        line("");
+        targets();
+        startup();
+        fanOut();
+        segments();
+        line(END);
+        return out.toString();
+    }
+
+    private void targets() {
+        LocalSystemBenchmark.Workload shipped = results.shipped();
+        double warm = warmMedianSeconds();
+        line("| target | measured | met |");
+        line("|---|---|---|");
+        line("| warm start (jars built, archives made) under 15 s | " + fmt1(warm) + " s, median of "
+                + results.warm().size() + " (" + results.warm().stream().map(s -> fmt1(s.seconds()) + " s at load "
+                + fmt1(s.loadBefore())).reduce((a, b) -> a + ", " + b).orElse("none") + ") | " + verdict(warm, 15)
+                + " |");
+        line("| mesh overhead over the agents' own time: p50 ≤ 10 ms, p99 ≤ 25 ms | p50 " + fmt(shipped.overhead().p50())
+                + ", p99 " + fmt(shipped.overhead().p99()) + " (" + shipped.failures() + " failed of "
+                + (shipped.latency().count() + shipped.failures()) + ") | " + verdict(shipped.overhead().p50(), 10)
+                + " p50, " + verdict(shipped.overhead().p99(), 25) + " p99 |");
+        line("| local planning ≤ 10 ms | mean " + fmt(shipped.planning().meanMs()) + " over "
+                + shipped.planning().count() + " plans, max " + fmt(shipped.planning().maxMs())
+                + " (Micrometer's max of the last minutes) | " + verdict(shipped.planning().meanMs(), 10) + " mean, "
+                + verdict(shipped.planning().maxMs(), 10) + " max |");
+        line("");
+    }
+
+    private void startup() {
+        line("### Start-up");
+        line("");
+        line("Seconds from the start of the services (Kafka: from its own start) until each readiness probe answered, "
+                + "polled every 0.2 s by up.sh, with the CPU seconds the JVM had used by then in brackets; \"all agents "
+                + "planned with\": until the manager logged every agent live (its local planner has learned the card), "
+                + "which up.sh also waits for; `up.sh` is the script's whole wall time, broker and extraction included "
+                + "(the fresh clone's includes the build). All services start at once when Kafka is ready, so on 2 "
+                + "cores the CPU they need together sets the pace.");
+        line("");
+        StringBuilder header = new StringBuilder("| start | settings | load before | up.sh |");
+        StringBuilder rule = new StringBuilder("|---|---|---|---|");
+        for (String column : COLUMNS) {
+            header.append(' ').append(column).append(" |");
+            rule.append("---|");
+        }
+        header.append(" all agents planned with | CPU, all JVMs |");
+        rule.append("---|---|");
+        line(header.toString());
+        line(rule.toString());
+        startRow(results.freshClone());
+        startRow(results.first());
+        results.warm().forEach(this::startRow);
+        startRow(results.c1Start());
+        startRow(results.noArchives());
+        line("");
+        line("Archives made after the first start: " + (results.archived().isEmpty() ? "none"
+                : String.join(", ", results.archived())) + ".");
+        line("");
+    }
+
+    private void startRow(LocalSystem.Start start) {
+        StringBuilder row = new StringBuilder("| " + start.label() + " | " + start.settings() + " | "
+                + fmt1(start.loadBefore()) + " | " + fmt1(start.seconds()) + " |");
+        for (String column : COLUMNS) {
+            LocalSystem.ServiceStart service = start.service(column);
+            row.append(' ').append(service == null ? "–" : fmt1(service.readyMs() / 1000.0) + " ("
+                    + fmt1(service.cpuMs() / 1000.0) + ")").append(" |");
+        }
+        row.append(' ').append(start.agentsLiveMs() < 0 ? "–" : fmt1(start.agentsLiveMs() / 1000.0)).append(" | ")
+                .append(fmt1(start.totalCpuMs() / 1000.0)).append(" |");
+        line(row.toString());
+    }
+
+    private void fanOut() {
+        LocalSystemBenchmark.Sizes sizes = results.sizes();
+        line("### Fan-out through the local system");
+        line("");
+        line("The walkthrough's question (\"" + LocalSystemBenchmark.REQUEST + "\"), which the local planner sends to "
+                + "weather and news in one stage, published on agent-tasks by a warmed client (as the gateway and "
+                + "`deploy/local/ask.sh` do, `linger.ms=0`) one task after another: " + sizes.tasks()
+                + " measured tasks after " + sizes.warmupTasks() + " unrecorded ones, right after a warm start. "
+                + "Latency is from just before the send to the moment the result is polled from agent-results. The "
+                + "agents' own time is the slower outcome's `durationMs` (the agent's clock from taking the subtask to "
+                + "having its answer); the mesh overhead is the latency minus it, per task (planning included). "
+                + "Planning is the manager's `manager_planning_duration_seconds` timer (local planner) over the "
+                + "measured tasks. The last row is the floor, measured in this JVM in the same run: the fan-out "
+                + "benchmark's in-process broker, real manager and simulated agents (sim50, sim80, sim120, which sleep), "
+                + "project settings, one task at a time, " + results.inProcess().samples().count() + " tasks.");
+        line("");
+        line("| JVM flags | n | failed | latency p50 | latency p99 | agents' own p50 | agents' own p99 | overhead p50 | "
+                + "overhead p90 | overhead p99 | overhead max | planning mean | planning max | load |");
+        line("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        workloadRow(results.shipped());
+        workloadRow(results.c1Only());
+        Samples in = results.inProcess().samples();
+        Samples over = results.inProcess().overAgents();
+        line("| in-process floor (one JVM, in-process broker, simulated agents) | " + in.count() + " | " + in.failures()
+                + " | " + fmt(in.p50()) + " | " + fmt(in.p99()) + " | " + fmt(results.inProcessFloor().p50()) + " | "
+                + fmt(results.inProcessFloor().p99()) + " | " + fmt(over.p50()) + " | " + fmt(over.p90()) + " | "
+                + fmt(over.p99()) + " | " + fmt(over.max()) + " | | | |");
+        for (LocalSystemBenchmark.Workload workload : List.of(results.shipped(), results.c1Only())) {
+            if (!workload.failureReasons().isEmpty()) {
+                line("");
+                line("Failures with " + workload.label() + ": " + workload.failureReasons());
+            }
+        }
+        line("");
+        line("Overhead p50 ratio, C1 only ÷ shipped flags: " + ratio(results.c1Only().overhead().p50(),
+                results.shipped().overhead().p50()) + "; shipped flags ÷ in-process floor: "
+                + ratio(results.shipped().overhead().p50(), over.p50()) + ".");
+        line("");
+    }
+
+    private void workloadRow(LocalSystemBenchmark.Workload w) {
+        line("| " + w.label() + " | " + w.latency().count() + " | " + w.failures() + " | " + fmt(w.latency().p50())
+                + " | " + fmt(w.latency().p99()) + " | " + fmt(w.agents().p50()) + " | " + fmt(w.agents().p99()) + " | "
+                + fmt(w.overhead().p50()) + " | " + fmt(w.overhead().p90()) + " | " + fmt(w.overhead().p99()) + " | "
+                + fmt(w.overhead().max()) + " | " + fmt(w.planning().meanMs()) + " | " + fmt(w.planning().maxMs())
+                + " | " + fmt1(w.loadBefore()) + "–" + fmt1(w.loadAfter()) + " |");
+    }
+
+    private void segments() {
+        line("### Where a task's time goes");
+        line("");
+        line("When the benchmark's client saw each of a task's records (it also reads agent-plans, weather-requests, "
+                + "news-requests and agent-replies from their end): p50 / p99 in ms. \"Subtasks → last reply\" holds "
+                + "the agents' own time.");
+        line("");
+        line("| JVM flags | task → plan | plan → last subtask | last subtask → last reply | last reply → result |");
+        line("|---|---|---|---|---|");
+        for (LocalSystemBenchmark.Workload w : List.of(results.shipped(), results.c1Only())) {
+            line("| " + w.label() + " | " + pair(w.toPlan()) + " | " + pair(w.planToRequests()) + " | "
+                    + pair(w.requestsToReplies()) + " | " + pair(w.repliesToResult()) + " |");
+        }
+        line("");
+    }
+
+    private static String pair(Samples samples) {
+        return fmt(samples.p50()) + " / " + fmt(samples.p99());
+    }
+
+    private static String verdict(double value, double limit) {
+        if (Double.isNaN(value)) {
+            return "not measured";
+        }
+        return value <= limit ? "met" : "**missed by " + fmt(value - limit) + "**";
+    }
+
+    private static String ratio(double value, double base) {
+        return Double.isNaN(value) || base <= 0 ? "n/a" : String.format(Locale.ROOT, "%.2f×", value / base);
+    }
+
+    private static String fmt2(Double value) {
+        return value == null ? "n/a" : String.format(Locale.ROOT, "%.2f", value);
+    }
+
+    private void line(String text) {
+        out.append(text).append('\n');
+    }
+}

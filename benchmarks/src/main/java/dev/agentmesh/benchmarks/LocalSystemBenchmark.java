@@ -1,0 +1,336 @@
+package dev.agentmesh.benchmarks;
+
+import dev.agentmesh.events.AgentOutcome;
+import dev.agentmesh.events.Topics;
+import dev.agentmesh.testing.TestKafka;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+
+/**
+ * Issue 13, item 6: fan-out through the system as users start it (deploy/local/up.sh: a broker and one JVM per
+ * service with the flags common.sh gives each), and its start-up. Delegated weather+news tasks are published one
+ * after another by a warmed client, as the gateway would; what the mesh adds is each task's latency minus the
+ * slower agent's own time ({@code durationMs} of its outcome, which the agent measured from taking the subtask to
+ * having its answer). The same is measured in this JVM (in-process broker, manager and simulated agents) in the
+ * same run, as the floor.
+ */
+final class LocalSystemBenchmark {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalSystemBenchmark.class);
+
+    /** The walkthrough's question: the local planner sends it to weather and news, in one stage. */
+    static final String REQUEST = "What's the weather in Paris and any news about France?";
+    static final Set<String> AGENTS = Set.of("weather", "news");
+    static final Duration DEADLINE = Duration.ofSeconds(8);
+    /** The flags every service had before issue 13: C1 only. */
+    static final String C1_ONLY = "-XX:TieredStopAtLevel=1";
+
+    /** Sizes of one run. */
+    record Sizes(String mode, int warmupTasks, int tasks, int warmStarts, int inProcessTasks) {
+
+        static Sizes full() {
+            return new Sizes("full", 300, 300, 3, 300);
+        }
+
+        static Sizes quick() {
+            return new Sizes("quick", 30, 50, 1, 50);
+        }
+    }
+
+    /** Manager planning time from its timer {@code manager_planning_duration_seconds} (local planner). */
+    record Planning(long count, double meanMs, double maxMs) {
+    }
+
+    /** Sequential delegated tasks against one start. Segments are measured from the client's arrival times. */
+    record Workload(String label, String settings, Samples latency, Samples agents, Samples overhead,
+                    Samples toPlan, Samples planToRequests, Samples requestsToReplies, Samples repliesToResult,
+                    Planning planning, int failures, String failureReasons, double loadBefore, double loadAfter) {
+    }
+
+    record Results(Sizes sizes, LocalSystem.Start freshClone, LocalSystem.Start first, List<String> archived,
+                   List<LocalSystem.Start> warm, LocalSystem.Start c1Start, LocalSystem.Start noArchives,
+                   Workload shipped, Workload c1Only, Samples inProcessFloor, FanOutBenchmark.Run inProcess) {
+    }
+
+    private final Path root;
+    private final Sizes sizes;
+    /** LOCAL_PORT_OFFSET moves every port of the local system, as in deploy/local/common.sh. */
+    private final int portOffset = Integer.parseInt(System.getenv().getOrDefault("LOCAL_PORT_OFFSET", "0"));
+    private final int kafkaPort = Integer.parseInt(System.getenv().getOrDefault("KAFKA_PORT",
+            String.valueOf(9092 + portOffset)));
+    private final int managerPort = 8081 + portOffset;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    LocalSystemBenchmark(Path root, Sizes sizes) {
+        this.root = root;
+        this.sizes = sizes;
+    }
+
+    Results run() throws Exception {
+        Path logs = root.resolve("benchmarks/target/local");
+        Files.createDirectories(logs);
+        LocalSystem system = new LocalSystem(root, logs.resolve("up-down.log"));
+        if (system.running()) {
+            throw new IllegalStateException("a local system is already running (deploy/local/run/pids); the benchmark "
+                    + "starts and stops its own: stop it with deploy/local/down.sh first");
+        }
+
+        LocalSystem.Start clone = freshClone(logs);
+
+        // The first start of this build extracts the jars; the archives are made after it, in the background.
+        LocalSystem.Start started = system.up("first start", "", Map.of());
+        boolean archivedBefore = started.services().stream().anyMatch(service -> service.archive().equals("yes"));
+        LocalSystem.Start first = new LocalSystem.Start(
+                archivedBefore ? "first start of this run" : "first start of this build",
+                archivedBefore ? "shipped flags, archives from an earlier run" : "shipped flags, no archives yet",
+                started.seconds(), started.loadBefore(), started.loadAfter(), started.totalCpuMs(),
+                started.agentsLiveMs(), started.services());
+        log.info("first start: {} s", fmt1(first.seconds()));
+        system.awaitTraining(Duration.ofMinutes(15));
+        List<String> archived = system.archived();
+        log.info("archives made for {}", archived);
+        system.down();
+
+        List<LocalSystem.Start> warm = new ArrayList<>();
+        Workload shipped = null;
+        for (int i = 1; i <= sizes.warmStarts(); i++) {
+            LocalSystem.Start start = system.up("warm start " + i, "shipped flags, archives", Map.of());
+            warm.add(start);
+            log.info("warm start {}: {} s (load {})", i, fmt1(start.seconds()), fmt1(start.loadBefore()));
+            if (i == sizes.warmStarts()) {
+                shipped = workload("shipped flags (common.sh)", "per service, see common.sh");
+            }
+            system.down();
+        }
+
+        LocalSystem.Start c1Start = system.up("C1 only", C1_ONLY + " for every service, archives",
+                Map.of("LOCAL_JVM_FLAGS", C1_ONLY));
+        Workload c1Only = workload("C1 only for every service (before issue 13)", C1_ONLY);
+        system.down();
+
+        LocalSystem.Start noArchives = system.up("without archives", "shipped flags, LOCAL_ARCHIVES=off",
+                Map.of("LOCAL_ARCHIVES", "off"));
+        system.down();
+
+        // The floor: the same kind of tasks through Kafka in this JVM, nothing else running.
+        String bootstrap = TestKafka.bootstrapServers();
+        FanOutBenchmark fanOut = new FanOutBenchmark(new Services(root, bootstrap), sizes.inProcessTasks(),
+                Math.min(100, sizes.inProcessTasks()), 1);
+        Samples floor = fanOut.inProcess(true, 1);
+        FanOutBenchmark.Run inProcess = fanOut.throughKafka(FanOutBenchmark.PROJECT, List.of(), Duration.ofSeconds(1),
+                new ArrayList<>());
+        log.info("in-process through Kafka: {}; over the agents' own time {}", inProcess.samples(), inProcess.overAgents());
+        return new Results(sizes, clone, first, archived, warm, c1Start, noArchives, shipped, c1Only, floor, inProcess);
+    }
+
+    /** Only the tasks, against a system that is already running; nothing is started, stopped or written. */
+    Workload againstRunning() throws Exception {
+        return workload("the running system", "as it was started");
+    }
+
+    /**
+     * up.sh in a fresh clone of this checkout's commit (the Maven cache is already filled): it builds, extracts
+     * and starts everything. Stopped again at once, which also stops its archive training.
+     */
+    private LocalSystem.Start freshClone(Path logs) throws Exception {
+        Path clone = Files.createTempDirectory("agent-mesh-clone");
+        try {
+            String commit = git(root, "rev-parse", "HEAD");
+            git(clone.getParent(), "clone", "--quiet", "--no-checkout", root.toString(), clone.toString());
+            git(clone, "checkout", "--quiet", "--detach", commit);
+            LocalSystem fresh = new LocalSystem(clone, logs.resolve("fresh-clone.log"));
+            LocalSystem.Start start = fresh.up("fresh clone", "commit " + commit.substring(0, 7)
+                    + ", filled Maven cache, build included", Map.of());
+            log.info("fresh clone: {} s", fmt1(start.seconds()));
+            fresh.down();
+            return start;
+        } finally {
+            delete(clone);
+        }
+    }
+
+    /** Waits until weather and news both answer, warms up, then measures tasks one after another. */
+    private Workload workload(String label, String settings) throws Exception {
+        List<String> observed = List.of(Topics.AGENT_PLANS, Topics.requestsFor("weather"), Topics.requestsFor("news"),
+                Topics.AGENT_REPLIES);
+        double loadBefore = Machine.loadAverage();
+        try (TaskClient client = new TaskClient("127.0.0.1:" + kafkaPort, Map.of("linger.ms", 0), Map.of(), observed)) {
+            awaitBothAgents(client);
+            for (int i = 0; i < sizes.warmupTasks(); i++) {
+                once(client);
+            }
+            Planning before = planning();
+            Samples.Recorder latency = new Samples.Recorder();
+            Samples.Recorder agents = new Samples.Recorder();
+            Samples.Recorder overhead = new Samples.Recorder();
+            Samples.Recorder toPlan = new Samples.Recorder();
+            Samples.Recorder toRequests = new Samples.Recorder();
+            Samples.Recorder toReplies = new Samples.Recorder();
+            Samples.Recorder toResult = new Samples.Recorder();
+            Map<String, Integer> reasons = new HashMap<>();
+            int failures = 0;
+            for (int i = 0; i < sizes.tasks(); i++) {
+                Outcome outcome = once(client);
+                if (outcome.failure() != null) {
+                    failures++;
+                    reasons.merge(outcome.failure(), 1, Integer::sum);
+                    continue;
+                }
+                TaskClient.Received received = outcome.received();
+                long total = received.atNanos() - outcome.sentAt();
+                long own = FanOutBenchmark.slowestAgentNanos(received.result());
+                latency.add(total);
+                agents.add(own);
+                overhead.add(total - own);
+                long plan = last(received, Topics.AGENT_PLANS, outcome.sentAt());
+                long requests = Math.max(last(received, Topics.requestsFor("weather"), plan),
+                        last(received, Topics.requestsFor("news"), plan));
+                long replies = last(received, Topics.AGENT_REPLIES, requests);
+                toPlan.add(plan - outcome.sentAt());
+                toRequests.add(requests - plan);
+                toReplies.add(replies - requests);
+                toResult.add(received.atNanos() - replies);
+            }
+            Planning after = planning();
+            long count = after.count() - before.count();
+            Planning planning = new Planning(count,
+                    count > 0 ? (after.meanMs() * after.count() - before.meanMs() * before.count()) / count : Double.NaN,
+                    after.maxMs());
+            Workload workload = new Workload(label, settings, Samples.of(latency.toArray(), failures),
+                    Samples.of(agents.toArray(), 0), Samples.of(overhead.toArray(), failures),
+                    Samples.of(toPlan.toArray(), 0), Samples.of(toRequests.toArray(), 0),
+                    Samples.of(toReplies.toArray(), 0), Samples.of(toResult.toArray(), 0), planning, failures,
+                    reasons.entrySet().stream().map(e -> e.getKey() + " ×" + e.getValue())
+                            .collect(Collectors.joining("; ")), loadBefore, Machine.loadAverage());
+            log.info("{}: latency {}, mesh overhead {}, planning mean {} ms", label, workload.latency(),
+                    workload.overhead(), fmt1(planning.meanMs()));
+            return workload;
+        }
+    }
+
+    private record Outcome(long sentAt, TaskClient.Received received, String failure) {
+    }
+
+    private Outcome once(TaskClient client) throws InterruptedException {
+        String taskId = TaskClient.randomTaskId();
+        long[] sentAt = new long[1];
+        try {
+            TaskClient.Received received = client.publish(taskId, REQUEST, DEADLINE, sentAt)
+                    .get(DEADLINE.toSeconds() + 5, TimeUnit.SECONDS);
+            return new Outcome(sentAt[0], received, failure(received));
+        } catch (TimeoutException e) {
+            client.forget(taskId);
+            return new Outcome(sentAt[0], null, "no result");
+        } catch (ExecutionException e) {
+            return new Outcome(sentAt[0], null, "publish failed: " + e.getCause());
+        }
+    }
+
+    /** The agents count as live in the manager's registry only after their heartbeats: retry until both answer. */
+    private void awaitBothAgents(TaskClient client) throws InterruptedException {
+        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        String last = "none";
+        while (System.nanoTime() < giveUp) {
+            Outcome outcome = once(client);
+            if (outcome.failure() == null) {
+                return;
+            }
+            last = outcome.failure();
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException("weather and news never both answered within 120 s; last: " + last);
+    }
+
+    /** Null when exactly weather and news answered; else what happened. */
+    private static String failure(TaskClient.Received received) {
+        List<AgentOutcome> outcomes = received.result().outcomes();
+        Set<String> answered = outcomes.stream().filter(o -> o.status() == AgentOutcome.Status.ANSWERED)
+                .map(AgentOutcome::agent).collect(Collectors.toSet());
+        if (answered.equals(AGENTS) && outcomes.size() == AGENTS.size()) {
+            return null;
+        }
+        return "outcomes " + outcomes.stream().map(o -> o.agent() + "=" + o.status().name().toLowerCase())
+                .sorted().collect(Collectors.joining(","));
+    }
+
+    /** When the task's last record on {@code topic} arrived; {@code otherwise} when none did. */
+    private static long last(TaskClient.Received received, String topic, long otherwise) {
+        return received.seen().stream().filter(seen -> seen.topic().equals(topic)).mapToLong(TaskClient.Seen::atNanos)
+                .max().orElse(otherwise);
+    }
+
+    /** The manager's local planning timer, summed over its outcomes: count, mean over all time, current max. */
+    private Planning planning() {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + managerPort + "/actuator/prometheus")).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            long count = 0;
+            double sum = 0;
+            double max = 0;
+            for (String line : response.body().lines().toList()) {
+                if (!line.startsWith("manager_planning_duration_seconds") || !line.contains("planner=\"local\"")) {
+                    continue;
+                }
+                double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                if (line.startsWith("manager_planning_duration_seconds_count")) {
+                    count += (long) value;
+                } else if (line.startsWith("manager_planning_duration_seconds_sum")) {
+                    sum += value;
+                } else if (line.startsWith("manager_planning_duration_seconds_max")) {
+                    max = Math.max(max, value);
+                }
+            }
+            return new Planning(count, count > 0 ? sum * 1000 / count : Double.NaN, max * 1000);
+        } catch (IOException e) {
+            return new Planning(0, Double.NaN, Double.NaN);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Planning(0, Double.NaN, Double.NaN);
+        }
+    }
+
+    private static String git(Path directory, String... arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("git"));
+        command.addAll(List.of(arguments));
+        Process git = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).start();
+        String out = new String(git.getInputStream().readAllBytes()).strip();
+        if (git.waitFor() != 0) {
+            throw new IllegalStateException("git " + String.join(" ", arguments) + " failed: " + out);
+        }
+        return out;
+    }
+
+    private static void delete(Path directory) throws IOException {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (var paths = Files.walk(directory)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
+    static String fmt1(double value) {
+        return Double.isNaN(value) ? "n/a" : String.format(java.util.Locale.ROOT, "%.1f", value);
+    }
+}
