@@ -16,6 +16,8 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -89,9 +91,12 @@ class TurnTraceIT {
             Span manager = SPANS.propagator().extract(received, Map::get).name("aggregate task").start();
             Map<String, String> sent = new HashMap<>();
             SPANS.propagator().inject(manager.context(), sent, Map::put);
-            publisher.publish(Topics.AGENT_RESULTS, task.taskId(), AgentTaskCompleted.of(task.taskId(),
-                    task.conversationId(), "trace-it", List.of(AgentOutcome.answered("weather", "12 °C in Paris.", 40,
-                            1)), 60), sent);
+            // on the partition of agent-results the task names, the one this gateway reads
+            publisher.publish(Topics.AGENT_RESULTS, task.replyPartition(), task.taskId(), AgentTaskCompleted.of(
+                    task.taskId(), task.conversationId(), "trace-it", task.replyPartition(), List.of(
+                            AgentOutcome.answered("weather", "12 °C in Paris.", 40, 1)), 60),
+                    sent.entrySet().stream().map(entry -> new RecordHeader(entry.getKey(),
+                            entry.getValue().getBytes(StandardCharsets.UTF_8))).toArray(Header[]::new));
             manager.end();
             UPSTREAM.awaitReceived("conversation.item.create", event -> event.contains("call_trace"));
 
