@@ -51,6 +51,8 @@ final class MeshUnderTest implements AutoCloseable {
         gateway = start(GatewayApplication.class, "gateway",
                 "gateway.instance-id=gateway-e2e",
                 "gateway.reply-partition=0",
+                // the whole mesh shares this JVM: its CPU is not the gateway's, so the CPU capacity signal is off here
+                "gateway.capacity.max-cpu=1.0",
                 "gateway.upstream.url=" + emulator.url(),
                 "gateway.upstream.api-key=" + SERVER_KEY,
                 "gateway.memory.store-url=" + memoryUrl(),
