@@ -101,6 +101,7 @@ final class MeshUnderTest implements AutoCloseable {
         return start(GatewayApplication.class, "gateway",
                 "gateway.instance-id=" + instanceId,
                 "gateway.reply-partition=" + replyPartition,
+                "gateway.capacity.max-cpu=1.0",
                 "gateway.upstream.url=" + emulator.url(),
                 "gateway.upstream.api-key=" + SERVER_KEY);
     }
