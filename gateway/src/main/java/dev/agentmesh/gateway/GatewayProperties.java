@@ -221,12 +221,19 @@ public record GatewayProperties(
      * @param cpuWindow how long CPU is averaged over before it counts (startup's JIT burst passes)
      * @param maxAudioLag a message for the client that waited longer than this in the gateway means the session's
      *                    audio has fallen behind real time: the client gets an {@code error} {@code falling_behind}
+     * @param maxBehindShare the relay's own lag as a capacity signal: at capacity while more than this share of the
+     *                       open sessions is behind by {@code maxAudioLag} (one slow client is its own connection;
+     *                       many at once are this gateway); 1 turns the lag signal off
+     * @param minBehindSessions and at least this many sessions are behind, so that a handful of sessions with slow
+     *                          networks do not turn a lightly used instance away
      */
     public record Capacity(
             @DefaultValue("2000") @Min(0) int maxSessions,
             @DefaultValue("0.85") @DecimalMin("0.05") @DecimalMax("1.0") double maxCpu,
             @DefaultValue("5s") @NotNull Duration cpuWindow,
-            @DefaultValue("1s") @NotNull Duration maxAudioLag) {
+            @DefaultValue("1s") @NotNull Duration maxAudioLag,
+            @DefaultValue("0.25") @DecimalMin("0.01") @DecimalMax("1.0") double maxBehindShare,
+            @DefaultValue("3") @Min(1) int minBehindSessions) {
 
         public Capacity {
             if (cpuWindow.isNegative() || cpuWindow.isZero() || maxAudioLag.isNegative() || maxAudioLag.isZero()) {

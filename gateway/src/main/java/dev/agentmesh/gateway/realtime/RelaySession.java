@@ -485,11 +485,13 @@ final class RelaySession {
      * Tells the client, once, when what the gateway holds for it waited longer than the bound (the audio falls behind
      * real time: the client's connection, or this gateway, cannot keep up), and counts it; a session that caught up
      * (under half the bound) is told again the next time. The notice goes ahead of the backlog.
+     *
+     * @return whether the session is behind (told, and not yet caught up)
      */
-    void checkAudioLag(long now) {
+    boolean checkAudioLag(long now) {
         OutboundChannel channel = toClient;
         if (channel == null || closed) {
-            return;
+            return false;
         }
         long waited = channel.oldestWaitNanos(now);
         if (waited > maxAudioLagNanos && behind.compareAndSet(false, true)) {
@@ -502,6 +504,7 @@ final class RelaySession {
         } else if (waited < maxAudioLagNanos / 2 && behind.get()) {
             behind.set(false);
         }
+        return behind.get();
     }
 
     private void toClient(String text) {

@@ -41,6 +41,8 @@ import static org.awaitility.Awaitility.await;
         // the test JVM's CPU is the broker's and the test's too, not the gateway's
         "gateway.capacity.max-cpu=1.0",
         "gateway.capacity.max-audio-lag=300ms",
+        // one session behind is enough here (the default asks for 3 and a quarter of the sessions)
+        "gateway.capacity.min-behind-sessions=1",
         "gateway.limits.client-queue=256MB"})
 @Import(KafkaTestConfig.class)
 class CapacityIT {
@@ -65,6 +67,7 @@ class CapacityIT {
 
     @Test
     void aFullGatewayRefusesNewSessionsWith503AndIsUnreadyUntilOneLeaves() throws Exception {
+        await().atMost(Duration.ofSeconds(10)).until(() -> readiness() == 200);
         List<RealtimeTestClient> open = new ArrayList<>();
         try {
             for (int i = 0; i < 2; i++) {
@@ -94,7 +97,8 @@ class CapacityIT {
     }
 
     @Test
-    void aSessionWhoseAudioWaitsInTheGatewayIsToldItIsFallingBehindAndGoesOn() throws Exception {
+    void aSessionWhoseAudioWaitsInTheGatewayIsToldItIsFallingBehindAndGoesOnWhileTheGatewayIsUnready()
+            throws Exception {
         await().atMost(Duration.ofSeconds(10)).until(() -> readiness() == 200);
         try (RealtimeTestClient client = connect()) {
             client.awaitEvent("session.created");
@@ -108,6 +112,12 @@ class CapacityIT {
             }
             await().atMost(Duration.ofSeconds(15))
                     .until(() -> meters.counter("gateway.relay.falling_behind").count() > before);
+            // the lag signal: every session (1 of 1) behind real time, though the CPU signal is off
+            await().atMost(Duration.ofSeconds(10)).until(() -> readiness() == 503);
+            String refused = handshake();
+            assertThat(refused).startsWith("HTTP/1.1 503").contains("\"code\":\"at_capacity\"")
+                    .contains("1 of 1 sessions behind real time by over 300 ms");
+            assertThat(meters.get("gateway.capacity.sessions.behind").gauge().value()).isEqualTo(1.0);
 
             client.resumeReading();
 
@@ -119,6 +129,8 @@ class CapacityIT {
                     .until(() -> client.received("response.output_audio.delta").size() == 120);
             assertThat(client.closeCode()).isNotDone();
             assertThat(client.received("error")).as("told once, not once per message").hasSize(1);
+            // caught up: room again
+            await().atMost(Duration.ofSeconds(10)).until(() -> readiness() == 200);
         }
     }
 
