@@ -1,5 +1,7 @@
 package dev.agentmesh.weather;
 
+import dev.agentmesh.events.ContextEntry;
+
 import java.text.Normalizer;
 import java.time.DayOfWeek;
 import java.time.LocalDate;
@@ -17,8 +19,9 @@ import java.util.regex.Pattern;
 /**
  * Finds the days a weather request asks about: today, tomorrow, the day after, a weekday ("on Saturday", "next
  * Monday") or the weekend, in English and in the other languages the agent's card shows (French, German, Spanish,
- * Italian, Portuguese). A request that names no day is about today. Days are resolved against the forecast's own
- * today, the place's local date.
+ * Italian, Portuguese). A request that names no day is about today, unless it is a short follow-up ("what about
+ * Berlin?", "et à Lyon ?"): that one keeps the day of the conversation's previous user turn ("Paris tomorrow?").
+ * Days are resolved against the forecast's own today, the place's local date.
  */
 final class DayExtractor {
 
@@ -104,6 +107,11 @@ final class DayExtractor {
     private static final Pattern THIS_MORNING = Pattern.compile(
             "\\b(?:heute|guten|am|esta|la)\\s+(?:morgen|manana)\\b");
 
+    /** A short continuation of the previous turn: "and…", "what about…", "how about…", in the same languages. */
+    private static final Pattern FOLLOW_UP = Pattern.compile(
+            "^\\s*(?:and|also|what about|how about|same for|und|et|y|e)\\b", Pattern.CASE_INSENSITIVE);
+    private static final int FOLLOW_UP_MAX_WORDS = 6;
+
     private static final Pattern WORDS;
 
     static {
@@ -117,6 +125,34 @@ final class DayExtractor {
 
     /** The days asked, in the order the request names them; today when it names none. */
     List<Asked> find(String text) {
+        List<Asked> asked = named(text);
+        return asked.isEmpty() ? List.of(new InDays(0)) : asked;
+    }
+
+    /**
+     * The days asked in a conversation: those the request names; for a follow-up that names none, those of the
+     * previous user turn (which may itself be such a follow-up, so "and Rome?" after "what about Berlin?" after
+     * "Paris tomorrow?" is still tomorrow); else today.
+     */
+    List<Asked> find(String text, List<ContextEntry> context) {
+        List<Asked> asked = named(text);
+        String turn = text;
+        for (int i = context.size() - 1; asked.isEmpty() && isFollowUp(turn) && i >= 0; i--) {
+            ContextEntry entry = context.get(i);
+            if (entry.role().equals("user")) {
+                turn = entry.text();
+                asked = named(turn);
+            }
+        }
+        return asked.isEmpty() ? List.of(new InDays(0)) : asked;
+    }
+
+    private static boolean isFollowUp(String text) {
+        return text != null && FOLLOW_UP.matcher(text).find()
+                && text.strip().split("\\s+").length <= FOLLOW_UP_MAX_WORDS;
+    }
+
+    private static List<Asked> named(String text) {
         String plain = plain(text == null ? "" : text);
         String withoutMornings = THIS_MORNING.matcher(plain).replaceAll(" today ");
         List<Asked> asked = new ArrayList<>();
@@ -127,7 +163,7 @@ final class DayExtractor {
             asked.add(weekday == null ? RELATIVE.get(word)
                     : new Weekday(weekday, saysNext(withoutMornings, matcher.start(), matcher.end())));
         }
-        return asked.isEmpty() ? List.of(new InDays(0)) : asked;
+        return asked;
     }
 
     /** True for one word that names a day ("Tomorrow", "Mañana", "Samstag"), in any of the languages above. */
@@ -138,8 +174,13 @@ final class DayExtractor {
 
     /** The dates asked, resolved against the place's today, each once, in the order asked. */
     List<LocalDate> dates(String text, LocalDate today) {
+        return dates(text, List.of(), today);
+    }
+
+    /** The dates asked in a conversation ({@link #find(String, List)}), resolved against the place's today. */
+    List<LocalDate> dates(String text, List<ContextEntry> context, LocalDate today) {
         Set<LocalDate> dates = new LinkedHashSet<>();
-        find(text).forEach(asked -> dates.addAll(asked.on(today)));
+        find(text, context).forEach(asked -> dates.addAll(asked.on(today)));
         return List.copyOf(dates);
     }
 

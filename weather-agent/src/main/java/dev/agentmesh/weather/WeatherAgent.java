@@ -16,7 +16,8 @@ import java.util.Optional;
 /**
  * Current conditions and the forecast for the place and the days in the request (today unless it names another day
  * within the forecast's week), in the units people expect there. A follow-up that names no place ("and tomorrow?")
- * takes the place from the conversation's earlier turns.
+ * takes the place from the conversation's earlier turns, and one that names no day ("what about Berlin?") the day
+ * of the previous user turn.
  */
 @Component
 class WeatherAgent implements Agent {
@@ -51,7 +52,7 @@ class WeatherAgent implements Agent {
         }
         Forecast forecast = provider.forecast(place.get(),
                 Units.forUser(user == null ? null : user.units(), place.get().countryCode()));
-        List<LocalDate> asked = days.dates(request.text(), forecast.today().date());
+        List<LocalDate> asked = days.dates(request.text(), request.context(), forecast.today().date());
         return describe(place.get(), forecast, asked) + (provider.offline() ? " (offline sample data)" : "");
     }
 

@@ -2,7 +2,10 @@ package dev.agentmesh.weather;
 
 import org.junit.jupiter.api.Test;
 
+import dev.agentmesh.events.ContextEntry;
+
 import java.time.LocalDate;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -56,6 +59,37 @@ class DayExtractorTests {
     void severalDaysInTheOrderAsked() {
         assertThat(days.dates("Friday or tomorrow, whichever is drier", TUESDAY))
                 .containsExactly(LocalDate.of(2026, 11, 27), TUESDAY.plusDays(1));
+    }
+
+    @Test
+    void aFollowUpThatNamesNoDayKeepsTheDayOfThePreviousUserTurn() {
+        List<ContextEntry> paris = List.of(new ContextEntry("user", "Will it rain in Paris tomorrow?"),
+                new ContextEntry("agent", "weather: Paris, France, tomorrow: light rain"));
+
+        assertThat(days.dates("What about Berlin?", paris, TUESDAY)).containsExactly(TUESDAY.plusDays(1));
+        assertThat(days.dates("et à Lyon ?", paris, TUESDAY)).containsExactly(TUESDAY.plusDays(1));
+        // a follow-up that names its own day, or a request that is no follow-up, is about its own day
+        assertThat(days.dates("And on Saturday?", paris, TUESDAY)).containsExactly(LocalDate.of(2026, 11, 28));
+        assertThat(days.dates("What's the weather in Berlin?", paris, TUESDAY)).containsExactly(TUESDAY);
+    }
+
+    @Test
+    void theDayCarriesThroughAChainOfFollowUps() {
+        List<ContextEntry> context = List.of(new ContextEntry("user", "Weather in Paris on Friday?"),
+                new ContextEntry("agent", "weather: Paris, France, Friday 27 November: rain"),
+                new ContextEntry("user", "what about Berlin?"),
+                new ContextEntry("agent", "weather: Berlin, Germany, Friday 27 November: snow"));
+
+        assertThat(days.dates("and Rome?", context, TUESDAY)).containsExactly(LocalDate.of(2026, 11, 27));
+    }
+
+    @Test
+    void afterAPreviousTurnThatNamedNoDayAFollowUpIsAboutToday() {
+        List<ContextEntry> context = List.of(new ContextEntry("user", "Is it cold in Oslo?"),
+                new ContextEntry("agent", "weather: Oslo, Norway: snow"));
+
+        assertThat(days.dates("What about Berlin?", context, TUESDAY)).containsExactly(TUESDAY);
+        assertThat(days.dates("What about Berlin?", List.of(), TUESDAY)).containsExactly(TUESDAY);
     }
 
     @Test

@@ -110,6 +110,17 @@ class WeatherAgentTests {
     }
 
     @Test
+    void aFollowUpNamingAnotherPlaceButNoDayAnswersForThePreviousTurnsDay() throws Exception {
+        List<ContextEntry> context = List.of(new ContextEntry("user", "Paris tomorrow?"),
+                new ContextEntry("agent", "weather: Paris, France, tomorrow, Wednesday 25 November: light rain"));
+
+        String answer = agent.handle(new AgentRequest("t-1", "c-1", "What about Berlin?", context, List.of(), 1,
+                Instant.now().plusSeconds(5)));
+
+        assertThat(answer).startsWith("Berlin, Germany, tomorrow, Wednesday 25 November: ").doesNotContain("Today");
+    }
+
+    @Test
     void todayAndAnotherDayAreBothAnswered() throws Exception {
         String answer = agent.handle(AgentRequest.of("Weather in Berlin today and tomorrow", Duration.ofSeconds(5)));
 
