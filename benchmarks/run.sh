@@ -21,6 +21,8 @@
 #          starts and stops its own system (refuses while one runs) and takes about 10 minutes.
 #        benchmarks/run.sh --local --running [--quick]
 #          only the delegated tasks, against a system up.sh already started; prints the figures, writes nothing.
+#        benchmarks/run.sh --local --floor [--quick]
+#          only the in-process floor of --local (one JVM, in-process broker, simulated agents); prints, writes nothing.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
@@ -44,7 +46,9 @@ done
 # Builds the benchmarks and the modules they start, without compiling or running any test (--local: every service).
 rm -rf benchmarks/target/lib
 modules=benchmarks
-if [[ " $* " == *" --local "* ]] && [[ " $* " != *" --running "* ]]; then
+# (the arguments as parsed above: the loop has shifted "$@" away)
+given=" ${args[*]+${args[*]}} "
+if [[ "$given" == *" --local "* ]] && [[ "$given" != *" --running "* ]] && [[ "$given" != *" --floor "* ]]; then
   running kafka && { echo "A local system is running; stop it with deploy/local/down.sh first." >&2; exit 2; }
   modules=benchmarks,$(for entry in "${SERVICES[@]}"; do printf '%s,' "${entry##*:}"; done)
   modules=${modules%,}

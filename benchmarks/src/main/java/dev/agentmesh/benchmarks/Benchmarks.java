@@ -63,6 +63,12 @@ public final class Benchmarks {
                     : LocalSystemBenchmark.Sizes.full()).againstRunning());
             System.exit(0);
         }
+        if (List.of(args).contains("--local") && List.of(args).contains("--floor")) {
+            Path root = Path.of(System.getProperty("benchmarks.root", ".")).toAbsolutePath().normalize();
+            log.info("{}", new LocalSystemBenchmark(root, quick ? LocalSystemBenchmark.Sizes.quick()
+                    : LocalSystemBenchmark.Sizes.full()).floor());
+            System.exit(0);
+        }
         if (List.of(args).contains("--local")) {
             local(quick);
             return;

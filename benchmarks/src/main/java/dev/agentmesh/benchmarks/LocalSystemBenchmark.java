@@ -130,15 +130,25 @@ final class LocalSystemBenchmark {
                 Map.of("LOCAL_ARCHIVES", "off"));
         system.down();
 
-        // The floor: the same kind of tasks through Kafka in this JVM, nothing else running.
+        Floor floor = floor();
+        return new Results(sizes, clone, first, archived, warm, c1Start, noArchives, shipped, c1Only, floor.agents(),
+                floor.throughKafka());
+    }
+
+    /** The in-process floor: the agents called in parallel, and the same tasks through Kafka. */
+    record Floor(Samples agents, FanOutBenchmark.Run throughKafka) {
+    }
+
+    /** The floor: the same kind of tasks through Kafka in this JVM (in-process broker), nothing else running. */
+    Floor floor() throws InterruptedException {
         String bootstrap = TestKafka.bootstrapServers();
         FanOutBenchmark fanOut = new FanOutBenchmark(new Services(root, bootstrap), sizes.inProcessTasks(),
                 Math.min(100, sizes.inProcessTasks()), 1);
-        Samples floor = fanOut.inProcess(true, 1);
+        Samples agents = fanOut.inProcess(true, 1);
         FanOutBenchmark.Run inProcess = fanOut.throughKafka(FanOutBenchmark.PROJECT, List.of(), Duration.ofSeconds(1),
                 new ArrayList<>());
         log.info("in-process through Kafka: {}; over the agents' own time {}", inProcess.samples(), inProcess.overAgents());
-        return new Results(sizes, clone, first, archived, warm, c1Start, noArchives, shipped, c1Only, floor, inProcess);
+        return new Floor(agents, inProcess);
     }
 
     /** Only the tasks, against a system that is already running; nothing is started, stopped or written. */

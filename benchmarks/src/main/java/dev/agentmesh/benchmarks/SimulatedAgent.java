@@ -1,5 +1,6 @@
 package dev.agentmesh.benchmarks;
 
+import dev.agentmesh.events.AgentSkill;
 import dev.agentmesh.sdk.Agent;
 import dev.agentmesh.sdk.AgentRequest;
 import org.springframework.boot.SpringBootConfiguration;
@@ -24,12 +25,22 @@ final class SimulatedAgent implements Agent, AutoCloseable {
 
     private final String name;
     private final String description;
+    private final List<String> examples;
     private volatile Duration delay;
     private ConfigurableApplicationContext context;
 
     SimulatedAgent(String name, String description, Duration delay) {
+        this(name, description, List.of(), delay);
+    }
+
+    /**
+     * An agent with one skill made of {@code examples}, which the manager's local planner learns from: without
+     * them it has only the description, and two agents of one subject split the planner's likelihood between them.
+     */
+    SimulatedAgent(String name, String description, List<String> examples, Duration delay) {
         this.name = name;
         this.description = description;
+        this.examples = List.copyOf(examples);
         this.delay = delay;
     }
 
@@ -67,6 +78,15 @@ final class SimulatedAgent implements Agent, AutoCloseable {
     @Override
     public String description() {
         return description;
+    }
+
+    @Override
+    public List<AgentSkill> skills() {
+        if (examples.isEmpty()) {
+            return List.of();
+        }
+        return List.of(new AgentSkill(name, name, description, List.of(), examples, List.of(AgentSkill.TEXT_MODE),
+                List.of(AgentSkill.TEXT_MODE)));
     }
 
     @Override
