@@ -132,7 +132,7 @@ final class LocalReport {
         startRow(results.freshClone());
         startRow(results.first());
         results.warm().forEach(this::startRow);
-        startRow(results.c1Start());
+        startRow(results.tieredStart());
         startRow(results.noArchives());
         line("");
         line("Archives made after the first start: " + (results.archived().isEmpty() ? "none"
@@ -173,21 +173,21 @@ final class LocalReport {
                 + "overhead p90 | overhead p99 | overhead max | planning mean | planning max | load |");
         line("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         workloadRow(results.shipped());
-        workloadRow(results.c1Only());
+        workloadRow(results.tiered());
         Samples in = results.inProcess().samples();
         Samples over = results.inProcess().overAgents();
         line("| in-process floor (one JVM, in-process broker, simulated agents) | " + in.count() + " | " + in.failures()
                 + " | " + fmt(in.p50()) + " | " + fmt(in.p99()) + " | " + fmt(results.inProcessFloor().p50()) + " | "
                 + fmt(results.inProcessFloor().p99()) + " | " + fmt(over.p50()) + " | " + fmt(over.p90()) + " | "
                 + fmt(over.p99()) + " | " + fmt(over.max()) + " | | | |");
-        for (LocalSystemBenchmark.Workload workload : List.of(results.shipped(), results.c1Only())) {
+        for (LocalSystemBenchmark.Workload workload : List.of(results.shipped(), results.tiered())) {
             if (!workload.failureReasons().isEmpty()) {
                 line("");
                 line("Failures with " + workload.label() + ": " + workload.failureReasons());
             }
         }
         line("");
-        line("Overhead p50 ratio, C1 only ÷ shipped flags: " + ratio(results.c1Only().overhead().p50(),
+        line("Overhead p50 ratio, C1 and C2 ÷ shipped flags: " + ratio(results.tiered().overhead().p50(),
                 results.shipped().overhead().p50()) + "; shipped flags ÷ in-process floor: "
                 + ratio(results.shipped().overhead().p50(), over.p50()) + ".");
         line("");
@@ -210,7 +210,7 @@ final class LocalReport {
         line("");
         line("| JVM flags | task → plan | plan → last subtask | last subtask → last reply | last reply → result |");
         line("|---|---|---|---|---|");
-        for (LocalSystemBenchmark.Workload w : List.of(results.shipped(), results.c1Only())) {
+        for (LocalSystemBenchmark.Workload w : List.of(results.shipped(), results.tiered())) {
             line("| " + w.label() + " | " + pair(w.toPlan()) + " | " + pair(w.planToRequests()) + " | "
                     + pair(w.requestsToReplies()) + " | " + pair(w.repliesToResult()) + " |");
         }

@@ -40,8 +40,11 @@ final class LocalSystemBenchmark {
     static final String REQUEST = "What's the weather in Paris and any news about France?";
     static final Set<String> AGENTS = Set.of("weather", "news");
     static final Duration DEADLINE = Duration.ofSeconds(8);
-    /** The flags every service had before issue 13: C1 only. */
-    static final String C1_ONLY = "-XX:TieredStopAtLevel=1";
+    /**
+     * The comparison with the shipped flags (C1 only, see common.sh): no flags, the JDK's full tiered compiler (C1,
+     * then C2 for hot code) for every service.
+     */
+    static final String TIERED = "";
 
     /** Sizes of one run. */
     record Sizes(String mode, int warmupTasks, int tasks, int warmStarts, int inProcessTasks) {
@@ -66,8 +69,8 @@ final class LocalSystemBenchmark {
     }
 
     record Results(Sizes sizes, LocalSystem.Start freshClone, LocalSystem.Start first, List<String> archived,
-                   List<LocalSystem.Start> warm, LocalSystem.Start c1Start, LocalSystem.Start noArchives,
-                   Workload shipped, Workload c1Only, Samples inProcessFloor, FanOutBenchmark.Run inProcess) {
+                   List<LocalSystem.Start> warm, LocalSystem.Start tieredStart, LocalSystem.Start noArchives,
+                   Workload shipped, Workload tiered, Samples inProcessFloor, FanOutBenchmark.Run inProcess) {
     }
 
     private final Path root;
@@ -121,9 +124,9 @@ final class LocalSystemBenchmark {
             system.down();
         }
 
-        LocalSystem.Start c1Start = system.up("C1 only", C1_ONLY + " for every service, archives",
-                Map.of("LOCAL_JVM_FLAGS", C1_ONLY));
-        Workload c1Only = workload("C1 only for every service (before issue 13)", C1_ONLY);
+        LocalSystem.Start tieredStart = system.up("C1 and C2", "no JVM flags (full tiered compiler) for every service, "
+                + "archives", Map.of("LOCAL_JVM_FLAGS", TIERED));
+        Workload tiered = workload("C1 and C2 for every service (LOCAL_JVM_FLAGS empty)", "full tiered compiler");
         system.down();
 
         LocalSystem.Start noArchives = system.up("without archives", "shipped flags, LOCAL_ARCHIVES=off",
@@ -131,7 +134,7 @@ final class LocalSystemBenchmark {
         system.down();
 
         Floor floor = floor();
-        return new Results(sizes, clone, first, archived, warm, c1Start, noArchives, shipped, c1Only, floor.agents(),
+        return new Results(sizes, clone, first, archived, warm, tieredStart, noArchives, shipped, tiered, floor.agents(),
                 floor.throughKafka());
     }
 
