@@ -53,13 +53,18 @@ public record ManagerProperties(
      *                         news"), so they score lower than when asked for; at most {@code skillThreshold}
      * @param modelShare the percentage of a task's remaining time the planning model may use (and never more than
      *                   {@code llm.timeout}) before the local planner decides instead
+     * @param cardEmbeddings a file where the local planner keeps the embeddings of the agents' card texts between
+     *                       starts, so a restart learns known cards without running the model over them again;
+     *                       empty: none (the local run sets one under deploy/local/run/)
      */
     public record Planning(@DecimalMin("0") @DecimalMax("1") double skillThreshold,
                            @DecimalMin("0") @DecimalMax("1") double buildOnThreshold,
                            @DecimalMin("0") @DecimalMax("1") double mentionThreshold,
-                           @Min(1) @Max(90) int modelShare) {
+                           @Min(1) @Max(90) int modelShare,
+                           String cardEmbeddings) {
 
         public Planning {
+            cardEmbeddings = cardEmbeddings == null ? "" : cardEmbeddings.strip();
             if (mentionThreshold > skillThreshold) {
                 throw new IllegalArgumentException("manager.planning.mention-threshold (" + mentionThreshold
                         + ") must not be above manager.planning.skill-threshold (" + skillThreshold + ")");

@@ -57,7 +57,11 @@ final class LocalPlanner implements Planner {
     }
 
     LocalPlanner(SentenceModel embeddings, Thresholds thresholds) {
-        this.index = new SkillIndex(embeddings);
+        this(new SkillIndex(embeddings), thresholds);
+    }
+
+    LocalPlanner(SkillIndex index, Thresholds thresholds) {
+        this.index = index;
         this.thresholds = thresholds;
     }
 

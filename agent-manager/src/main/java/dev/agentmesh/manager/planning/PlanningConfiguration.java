@@ -30,9 +30,15 @@ class PlanningConfiguration {
 
     @Bean
     LocalPlanner localPlanner(ManagerProperties properties) {
-        return localPlanner(SentenceModel.e5Small(), new LocalPlanner.Thresholds(
+        SentenceModel model = SentenceModel.e5Small();
+        String cardEmbeddings = properties.planning().cardEmbeddings();
+        SkillIndex index = cardEmbeddings.isEmpty() ? new SkillIndex(model)
+                : new SkillIndex(model, new CardEmbeddingFile(java.nio.file.Path.of(cardEmbeddings), model.id()));
+        LocalPlanner planner = new LocalPlanner(index, new LocalPlanner.Thresholds(
                 properties.planning().skillThreshold(), properties.planning().buildOnThreshold(),
                 properties.planning().mentionThreshold()));
+        planner.warmUp();
+        return planner;
     }
 
     static LocalPlanner localPlanner(SentenceModel model, LocalPlanner.Thresholds thresholds) {

@@ -27,6 +27,11 @@ record SentenceModel(EmbeddingModel model, String prefix) {
         return new SentenceModel(new E5SmallV2QuantizedEmbeddingModel(), "query: ");
     }
 
+    /** Names the model and how it is called, for files of its embeddings ({@link CardEmbeddingFile}). */
+    String id() {
+        return model.getClass().getName() + " prefix=" + prefix;
+    }
+
     float[] embed(String text) {
         return model.embed(prefix + text).content().vector();
     }

@@ -26,9 +26,21 @@ final class SkillIndex {
 
     private final SentenceModel model;
     private final Map<String, Features> cache = new ConcurrentHashMap<>();
+    /** Card texts' normalised embeddings, as kept in {@link #cardFile} (empty without one). */
+    private final Map<String, float[]> cardTexts = new ConcurrentHashMap<>();
+    private final CardEmbeddingFile cardFile;
 
     SkillIndex(SentenceModel model) {
+        this(model, null);
+    }
+
+    /** @param cardFile where card texts' embeddings are kept between starts; null: nowhere */
+    SkillIndex(SentenceModel model, CardEmbeddingFile cardFile) {
         this.model = model;
+        this.cardFile = cardFile;
+        if (cardFile != null) {
+            cardTexts.putAll(cardFile.load());
+        }
     }
 
     /** The live agents' skills and the classifier trained on them; rebuilt only when the cards change. */
@@ -65,7 +77,11 @@ final class SkillIndex {
                 return subset;
             }
         }
+        int keptBefore = cardTexts.size();
         List<IndexedSkill> skills = skillsOf(agents);
+        if (cardFile != null && cardTexts.size() > keptBefore) {
+            cardFile.save(Map.copyOf(cardTexts));
+        }
         Catalogue trained = new Catalogue(cards, skills, SkillClassifier.train(skills, this::embed));
         catalogues.put(cards, trained);
         return trained;
@@ -83,8 +99,8 @@ final class SkillIndex {
             for (AgentSkill skill : declared) {
                 List<String> texts = new ArrayList<>(skill.examples());
                 List<Features> examples = new ArrayList<>();
-                examples.add(embed(skill.description()));
-                texts.forEach(example -> examples.add(embed(example)));
+                examples.add(embedCardText(skill.description()));
+                texts.forEach(example -> examples.add(embedCardText(example)));
                 skills.add(new IndexedSkill(agent, skill, List.copyOf(texts), examples));
             }
         }
@@ -93,6 +109,15 @@ final class SkillIndex {
 
     Features embed(String text) {
         return cache.computeIfAbsent(text, key -> Features.of(normalised(model.embed(key)), key));
+    }
+
+    /** A card's text: from the card file when it has it, else embedded now and noted for the file. */
+    private Features embedCardText(String text) {
+        if (cardFile == null) {
+            return embed(text);
+        }
+        return cache.computeIfAbsent(text, key -> Features.of(
+                cardTexts.computeIfAbsent(key, unknown -> normalised(model.embed(unknown))), key));
     }
 
     private static float[] normalised(float[] vector) {
