@@ -116,8 +116,12 @@ final class SkillIndex {
         if (cardFile == null) {
             return embed(text);
         }
-        return cache.computeIfAbsent(text, key -> Features.of(
-                cardTexts.computeIfAbsent(key, unknown -> normalised(model.embed(unknown))), key));
+        // also a text embedded before as a request's, so that every card text reaches the file
+        float[] vector = cardTexts.computeIfAbsent(text, unknown -> {
+            Features known = cache.get(unknown);
+            return known != null ? known.embedding() : normalised(model.embed(unknown));
+        });
+        return cache.computeIfAbsent(text, key -> Features.of(vector, key));
     }
 
     private static float[] normalised(float[] vector) {

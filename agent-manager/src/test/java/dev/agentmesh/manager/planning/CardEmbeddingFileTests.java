@@ -61,6 +61,17 @@ class CardEmbeddingFileTests {
     }
 
     @Test
+    void aCardTextAskedBeforeAsARequestStillReachesTheFile() {
+        Path file = dir.resolve("cards.bin");
+        SkillIndex index = new SkillIndex(new SentenceModel(new CountingModel(), "query: "),
+                new CardEmbeddingFile(file, "counting"));
+        index.embed("Will it rain tomorrow?");
+        index.catalogueOf(weather);
+
+        assertThat(new CardEmbeddingFile(file, "counting").load()).containsKey("Will it rain tomorrow?");
+    }
+
+    @Test
     void aFileOfAnotherModelOrAnUnreadableOneCountsAsEmpty() throws Exception {
         Path file = dir.resolve("cards.bin");
         new SkillIndex(new SentenceModel(new CountingModel(), "query: "), new CardEmbeddingFile(file, "counting"))
