@@ -25,7 +25,20 @@ final class SkillIndex {
     }
 
     private final SentenceModel model;
+    /** Card texts' features: bounded by what the cards say. */
     private final Map<String, Features> cache = new ConcurrentHashMap<>();
+    /**
+     * Requests' (and their clauses') features, the most recently used kept: a repeated request costs no embedding,
+     * and a long-running manager's memory does not grow with its traffic (a feature is some 2 KB).
+     */
+    private static final int REQUESTS_KEPT = 4096;
+    private final Map<String, Features> requests = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(256, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Features> eldest) {
+                    return size() > REQUESTS_KEPT;
+                }
+            });
     /** Card texts' normalised embeddings, as kept in {@link #cardFile} (empty without one). */
     private final Map<String, float[]> cardTexts = new ConcurrentHashMap<>();
     private final CardEmbeddingFile cardFile;
@@ -107,18 +120,41 @@ final class SkillIndex {
         return skills;
     }
 
+    /** A request's or a clause's features (a card text's when the text is one). */
     Features embed(String text) {
-        return cache.computeIfAbsent(text, key -> Features.of(normalised(model.embed(key)), key));
+        Features card = cache.get(text);
+        if (card != null) {
+            return card;
+        }
+        Features known = requests.get(text);
+        if (known != null) {
+            return known;
+        }
+        Features features = Features.of(normalised(model.embed(text)), text);
+        requests.put(text, features);
+        return features;
+    }
+
+    /** How many requests' features are kept (for the bound's test). */
+    int requestsKept() {
+        return requests.size();
+    }
+
+    private Features embedCardFeatures(String text) {
+        return cache.computeIfAbsent(text, key -> {
+            Features known = requests.get(key);
+            return known != null ? known : Features.of(normalised(model.embed(key)), key);
+        });
     }
 
     /** A card's text: from the card file when it has it, else embedded now and noted for the file. */
     private Features embedCardText(String text) {
         if (cardFile == null) {
-            return embed(text);
+            return embedCardFeatures(text);
         }
         // also a text embedded before as a request's, so that every card text reaches the file
         float[] vector = cardTexts.computeIfAbsent(text, unknown -> {
-            Features known = cache.get(unknown);
+            Features known = cache.containsKey(unknown) ? cache.get(unknown) : requests.get(unknown);
             return known != null ? known.embedding() : normalised(model.embed(unknown));
         });
         return cache.computeIfAbsent(text, key -> Features.of(vector, key));

@@ -85,6 +85,25 @@ class CardEmbeddingFileTests {
         assertThat(model.texts).hasSize(3);
     }
 
+    @Test
+    void requestsFeaturesAreKeptBoundedWhileCardTextsStay() {
+        CountingModel model = new CountingModel();
+        SkillIndex index = new SkillIndex(new SentenceModel(model, "query: "));
+        index.catalogueOf(weather);
+        for (int i = 0; i < 10_000; i++) {
+            index.embed("Request number " + i);
+        }
+
+        assertThat(index.requestsKept()).isEqualTo(4096);
+        // the most recent request is still known, the first is not, and a card text never left
+        int embedded = model.texts.size();
+        index.embed("Request number 9999");
+        index.embed("Will it rain tomorrow?");
+        assertThat(model.texts).hasSize(embedded);
+        index.embed("Request number 0");
+        assertThat(model.texts).hasSize(embedded + 1);
+    }
+
     /** A deterministic stand-in for the sentence model that notes every text it embeds. */
     private static final class CountingModel implements EmbeddingModel {
 
