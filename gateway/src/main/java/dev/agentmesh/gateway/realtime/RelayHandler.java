@@ -27,7 +27,6 @@ import org.springframework.web.socket.handler.AbstractWebSocketHandler;
 import org.springframework.web.util.UriComponentsBuilder;
 
 import java.io.IOException;
-import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -293,11 +292,14 @@ class RelayHandler extends AbstractWebSocketHandler implements SubProtocolCapabl
     /** One upstream socket, written through its own channel, which waits until the socket is open. */
     private RelaySession.Upstream openUpstream(String conversationId, java.util.function.Consumer<String> onText,
                                                java.util.function.Consumer<String> onLost) {
-        CompletableFuture<WebSocket> upstream = new CompletableFuture<>();
+        CompletableFuture<UpstreamConnector.Socket> upstream = new CompletableFuture<>();
         // what is offered before the socket opens waits in the channel; the first send starts once it is open
         OutboundChannel channel = new OutboundChannel("upstream-" + conversationId,
-                properties.limits().upstreamQueue().toBytes(), budget,
-                text -> upstream.thenCompose(socket -> socket.sendText(text, true)))
+                properties.limits().upstreamQueue().toBytes(), budget, text -> {
+                    UpstreamConnector.Socket open = upstream.isDone() && !upstream.isCompletedExceptionally()
+                            ? upstream.join() : null;
+                    return open != null ? open.sendText(text) : upstream.thenCompose(socket -> socket.sendText(text));
+                })
                 .start(() -> onLost.accept("the connection broke"));
         connector.connect(onText, onLost).whenComplete((socket, error) -> {
             if (error != null) {
@@ -308,8 +310,7 @@ class RelayHandler extends AbstractWebSocketHandler implements SubProtocolCapabl
                 upstream.complete(socket);
             }
         });
-        return new RelaySession.Upstream(channel,
-                () -> upstream.thenAccept(socket -> socket.sendClose(WebSocket.NORMAL_CLOSURE, "session ended")));
+        return new RelaySession.Upstream(channel, () -> upstream.thenAccept(socket -> socket.close("session ended")));
     }
 
     /**
