@@ -64,6 +64,8 @@ class RelayHandler extends AbstractWebSocketHandler implements SubProtocolCapabl
     private final SessionDrain drain;
     private final dev.agentmesh.gateway.memory.MemoryStore memory;
     private final CapacityGuard capacity;
+    private final java.util.concurrent.ExecutorService publishing =
+            java.util.concurrent.Executors.newSingleThreadExecutor(Thread.ofVirtual().name("relay-publish").factory());
     private static final java.util.regex.Pattern CONVERSATION_ID = java.util.regex.Pattern.compile("conv_[a-f0-9]{32}");
 
     RelayHandler(GatewayProperties properties, UpstreamConnector connector, AgentCatalog catalog,
@@ -91,22 +93,22 @@ class RelayHandler extends AbstractWebSocketHandler implements SubProtocolCapabl
         this.environment = new RelaySession.Environment() {
             @Override
             public void publish(AgentTaskRequested task, Runnable onFailure) {
-                publisher.requested(task).exceptionally(error -> {
+                offTheSocketThread(() -> publisher.requested(task).exceptionally(error -> {
                     log.warn("Could not publish a task: taskId={} conversationId={}: {}", task.taskId(),
                             task.conversationId(), error.toString());
                     onFailure.run();
                     return null;
-                });
+                }));
             }
 
             @Override
             public void cancel(AgentTaskCancelled cancelled) {
-                publisher.cancelled(cancelled);
+                offTheSocketThread(() -> publisher.cancelled(cancelled));
             }
 
             @Override
             public void record(TurnRecorded turn) {
-                publisher.turn(turn);
+                offTheSocketThread(() -> publisher.turn(turn));
             }
 
             @Override
@@ -139,6 +141,16 @@ class RelayHandler extends AbstractWebSocketHandler implements SubProtocolCapabl
                 return tracer;
             }
         };
+    }
+
+    /**
+     * A Kafka send may block (for metadata, or a full buffer: up to {@code max.block.ms}) while the broker is away.
+     * Server events arrive on an upstream event-loop thread that every upstream socket on it shares, so sends (one
+     * per turn or task; audio never takes this path) leave it for one thread that keeps them in order: a cancel
+     * never overtakes its task.
+     */
+    private void offTheSocketThread(Runnable send) {
+        publishing.execute(send);
     }
 
     @Override
