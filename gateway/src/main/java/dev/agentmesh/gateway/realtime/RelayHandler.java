@@ -64,6 +64,7 @@ class RelayHandler extends AbstractWebSocketHandler implements SubProtocolCapabl
     private final SessionDrain drain;
     private final dev.agentmesh.gateway.memory.MemoryStore memory;
     private final CapacityGuard capacity;
+    private final io.micrometer.tracing.Tracer tracer;
     private final java.util.concurrent.ExecutorService publishing =
             java.util.concurrent.Executors.newSingleThreadExecutor(Thread.ofVirtual().name("relay-publish").factory());
     private static final java.util.regex.Pattern CONVERSATION_ID = java.util.regex.Pattern.compile("conv_[a-f0-9]{32}");
@@ -75,6 +76,7 @@ class RelayHandler extends AbstractWebSocketHandler implements SubProtocolCapabl
                  CapacityGuard capacity,
                  org.springframework.beans.factory.ObjectProvider<io.micrometer.tracing.Tracer> tracers) {
         io.micrometer.tracing.Tracer tracer = tracers.getIfAvailable(() -> io.micrometer.tracing.Tracer.NOOP);
+        this.tracer = tracer;
         this.replyAddress = replyAddress;
         this.drain = drain;
         this.capacity = capacity;
@@ -147,10 +149,16 @@ class RelayHandler extends AbstractWebSocketHandler implements SubProtocolCapabl
      * A Kafka send may block (for metadata, or a full buffer: up to {@code max.block.ms}) while the broker is away.
      * Server events arrive on an upstream event-loop thread that every upstream socket on it shares, so sends (one
      * per turn or task; audio never takes this path) leave it for one thread that keeps them in order: a cancel
-     * never overtakes its task.
+     * never overtakes its task. The span current where the send was asked for (a delegated turn's) goes with it,
+     * so the record still carries the turn's trace.
      */
     private void offTheSocketThread(Runnable send) {
-        publishing.execute(send);
+        io.micrometer.tracing.Span span = tracer.currentSpan();
+        publishing.execute(() -> {
+            try (io.micrometer.tracing.Tracer.SpanInScope ignored = tracer.withSpan(span)) {
+                send.run();
+            }
+        });
     }
 
     @Override
