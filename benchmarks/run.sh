@@ -9,11 +9,15 @@
 #        benchmarks/run.sh --addressing [--quick]
 #          only issue 13's addressing benchmark: what one gateway reads per result with 1, 2, 4 and 8 gateways,
 #          addressed replies and the design before side by side; writes RESULTS-addressing.md, about 5 minutes
-#        benchmarks/run.sh --relay [--quick] [--baseline <git ref>] [--jfr] [--sessions=100,250,500]
+#        benchmarks/run.sh --relay [--quick] [--baseline <git ref>] [--clients=jdk,netty] [--jfr] [--heap-only]
+#                          [--sessions=100,250,500]
 #          the gateway in its own JVM pinned to core 0, the load generator, upstream and broker pinned to core 1;
 #          a ladder of session counts; writes benchmarks/RELAY.md and benchmarks/results/relay-<date>.json.
-#          --baseline builds the gateway of that ref too and runs it side by side; --jfr records each gateway with
-#          JDK Flight Recorder during each measured step (benchmarks/target/gateway-<name>-<sessions>.jfr).
+#          --baseline builds the gateway of that ref too and runs it side by side; --clients runs this build once
+#          per upstream WebSocket client (gateway.upstream.client), each in a gateway process of its own; --jfr
+#          records each gateway with JDK Flight Recorder during each measured step
+#          (benchmarks/target/gateway-<name>-<sessions>.jfr); --heap-only runs only the heap step (not a timing:
+#          fine on a loaded machine), prints it and writes benchmarks/target/gateway-heap-per-session-<name>.txt.
 #        benchmarks/run.sh --local [--quick]
 #          the system as deploy/local/up.sh starts it (a broker and one JVM per service): start-up (a fresh clone,
 #          the first start of the build, warm starts, C1 only, without archives) and delegated tasks one after

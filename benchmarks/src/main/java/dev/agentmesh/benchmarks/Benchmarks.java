@@ -209,21 +209,41 @@ public final class Benchmarks {
         }
         option(args, "--baseline-jar").ifPresent(jar -> variants.add(new RelayLadder.Variant(
                 option(args, "--baseline-label").orElse("baseline"), "the gateway as built from "
-                + option(args, "--baseline-label").orElse(jar) + " (`--baseline`)", Path.of(jar))));
+                + option(args, "--baseline-label").orElse(jar) + " (`--baseline`)", Path.of(jar), List.of())));
         Path logs = root.resolve("benchmarks/target");
         // a copy, so that a rebuild during the run cannot pull the jar from under the gateway
         Path copy = Files.copy(current, logs.resolve("gateway-this-build.jar"),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        variants.add(new RelayLadder.Variant("this-build", "the gateway of this checkout (commit "
-                + machine.get("gitCommit") + ")", copy));
+        // --clients=jdk,netty: this build once per upstream WebSocket client, each in a gateway process of its own
+        java.util.Optional<String> clients = option(args, "--clients");
+        if (clients.isEmpty()) {
+            variants.add(new RelayLadder.Variant("this-build", "the gateway of this checkout (commit "
+                    + machine.get("gitCommit") + "), its default upstream client", copy, List.of()));
+        }
+        for (String client : clients.map(value -> value.split(",")).orElse(new String[0])) {
+            variants.add(new RelayLadder.Variant("this-build " + client.strip(), "the gateway of this checkout (commit "
+                    + machine.get("gitCommit") + ") with `--gateway.upstream.client=" + client.strip() + "`", copy,
+                    List.of("gateway.upstream.client=" + client.strip())));
+        }
+        boolean heapOnly = args.contains("--heap-only");
         String bootstrap = TestKafka.bootstrapServers();
         RelayLadder.Results results = new RelayLadder(bootstrap, logs, args.contains("--jfr"))
-                .run(variants, ladder, idle, warmup, measure, option(args, "--gateway-cores").orElse("0"));
+                .run(variants, ladder, idle, warmup, measure, option(args, "--gateway-cores").orElse("0"), heapOnly);
         Duration took = Duration.between(started, OffsetDateTime.now(ZoneOffset.UTC));
         machine.put("loadAverageAtEnd",
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         String command = "benchmarks/run.sh --relay" + (quick ? " --quick" : "")
-                + option(args, "--baseline-label").map(ref -> " --baseline " + ref).orElse("");
+                + option(args, "--baseline-label").map(ref -> " --baseline " + ref).orElse("")
+                + clients.map(value -> " --clients=" + value).orElse("");
+        if (heapOnly) {
+            // only the heap step: printed, and written by class to benchmarks/target; RELAY.md is left as it is
+            for (RelayLadder.IdleHeap heap : results.heap()) {
+                log.info("heap per idle session: {} {} KiB ({} of {} open); by class in benchmarks/target/"
+                                + "gateway-heap-per-session-*.txt", heap.variant(), RelayBenchmark.kib(heap.bytesPerSession()),
+                        heap.connected(), heap.sessions());
+            }
+            System.exit(0);
+        }
         Path markdown = root.resolve("benchmarks/RELAY.md");
         String previous = Files.exists(markdown) ? Files.readString(markdown) : "";
         Files.writeString(markdown, new RelayReport(machine, started, took, results, command).markdown(previous));

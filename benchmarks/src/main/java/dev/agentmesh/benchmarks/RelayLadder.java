@@ -20,8 +20,11 @@ final class RelayLadder {
     /** A step this far over the direct p99 ends the variant's ladder: the next, larger one would only be worse. */
     private static final double GIVE_UP_ADDED_P99_MS = 2_000;
 
-    /** One gateway build: its exec jar and what it is. */
-    record Variant(String label, String description, Path jar) {
+    /**
+     * One gateway: its exec jar, what it is, and the properties it starts with on top of the benchmark's (for
+     * example {@code gateway.upstream.client=netty}: the same build with another upstream client).
+     */
+    record Variant(String label, String description, Path jar, List<String> properties) {
     }
 
     /**
@@ -61,8 +64,9 @@ final class RelayLadder {
         this.flightRecording = flightRecording;
     }
 
+    /** Runs every variant's heap step and, unless {@code heapOnly}, its ladder. */
     Results run(List<Variant> variants, List<Integer> ladder, int idleSessions, Duration warmup, Duration measure,
-                String gatewayCores) throws Exception {
+                String gatewayCores, boolean heapOnly) throws Exception {
         List<Step> steps = new ArrayList<>();
         List<IdleHeap> heaps = new ArrayList<>();
         try (DeltaUpstream upstream = new DeltaUpstream()) {
@@ -72,12 +76,12 @@ final class RelayLadder {
                 flags.addAll(List.of(System.getProperty("benchmarks.gateway-flags", "").split(" ")).stream()
                         .filter(flag -> !flag.isBlank()).toList());
                 try (GatewayProcess gateway = GatewayProcess.start(variant.label(), variant.jar(), gatewayCores, flags,
-                        properties(upstream.url(), variant.label()), logs.resolve("gateway-" + fileName(variant) + ".log"))) {
+                        properties(upstream.url(), variant), logs.resolve("gateway-" + fileName(variant) + ".log"))) {
                     // JIT warm-up of both paths; not recorded
                     measure(gateway.relayUrl(), 50, Duration.ofSeconds(5), Duration.ofSeconds(2), null);
                     measure(upstream.url(), 50, Duration.ofSeconds(2), Duration.ofSeconds(1), null);
                     heaps.add(idleHeap(variant, gateway, idleSessions));
-                    for (int sessions : ladder) {
+                    for (int sessions : heapOnly ? List.<Integer>of() : ladder) {
                         RealtimeLoad.Result direct = measure(upstream.url(), sessions, warmup, measure, null);
                         RealtimeLoad.Result relayed;
                         int readiness;
@@ -116,14 +120,16 @@ final class RelayLadder {
      * Shipped settings, except what one load generator on 127.0.0.1 needs: every session comes from one client,
      * which the per-client session cap and connect rate would otherwise stop.
      */
-    private List<String> properties(String upstreamUrl, String label) {
-        return List.of(
-                "gateway.instance-id=gateway-bench-" + label.replaceAll("[^A-Za-z0-9]+", "-"),
+    private List<String> properties(String upstreamUrl, Variant variant) {
+        List<String> properties = new ArrayList<>(List.of(
+                "gateway.instance-id=gateway-bench-" + variant.label().replaceAll("[^A-Za-z0-9]+", "-"),
                 "gateway.upstream.url=" + upstreamUrl,
                 "gateway.upstream.api-key=sk-bench-key",
                 "spring.kafka.bootstrap-servers=" + bootstrapServers,
                 "gateway.access.max-sessions-per-client=" + Services.MAX_SESSIONS_FROM_LOAD_GENERATOR,
-                "gateway.limits.connects-per-minute=" + Services.CONNECTS_PER_MINUTE_FROM_LOAD_GENERATOR);
+                "gateway.limits.connects-per-minute=" + Services.CONNECTS_PER_MINUTE_FROM_LOAD_GENERATOR));
+        properties.addAll(variant.properties());
+        return properties;
     }
 
     private static String fileName(Variant variant) {

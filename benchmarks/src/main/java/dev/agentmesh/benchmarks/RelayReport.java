@@ -84,18 +84,21 @@ final class RelayReport {
         line("## Summary");
         line("");
         line("| gateway | sessions held on one core (p99 added ≤ 20 ms, no errors, none refused) | frames/s per gateway core "
-                + "(best step) | gateway heap per idle session, KiB |");
-        line("|---|---|---|---|");
+                + "(best step) | µs gateway CPU per relayed frame (first step) | gateway heap per idle session, KiB |");
+        line("|---|---|---|---|---|");
         for (RelayLadder.Variant variant : results.variants()) {
             int held = results.steps().stream().filter(step -> step.variant().equals(variant.label()))
                     .filter(RelayLadder.Step::held).mapToInt(RelayLadder.Step::sessions).max().orElse(0);
             double frames = results.steps().stream().filter(step -> step.variant().equals(variant.label()))
                     .mapToDouble(step -> step.gateway().framesPerGatewayCore()).filter(Double::isFinite).max()
                     .orElse(Double.NaN);
+            double cpuPerFrame = results.steps().stream().filter(step -> step.variant().equals(variant.label()))
+                    .findFirst().map(step -> 1e6 / step.gateway().framesPerGatewayCore()).orElse(Double.NaN);
             String heap = results.heap().stream().filter(h -> h.variant().equals(variant.label())).findFirst()
                     .map(h -> RelayBenchmark.kib(h.bytesPerSession())).orElse("n/a");
             line("| " + variant.label() + " | " + (held == 0 ? "none of the steps" : String.valueOf(held)) + " | "
-                    + String.format(Locale.ROOT, "%,.0f", frames) + " | " + heap + " |");
+                    + String.format(Locale.ROOT, "%,.0f", frames) + " | "
+                    + String.format(Locale.ROOT, "%.1f", cpuPerFrame) + " | " + heap + " |");
         }
         line("");
     }
@@ -104,19 +107,21 @@ final class RelayReport {
         line("## Ladder");
         line("");
         line("| gateway | sessions | path | appends sent | deltas | errors (sessions) | refused (503) | falling_behind "
-                + "| p50 | p90 | p99 | max | added p99 | gateway cores | frames/s per gateway core | readiness |");
-        line("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+                + "| p50 | p90 | p99 | max | added p99 | gateway cores | frames/s per gateway core | µs CPU per frame "
+                + "| readiness |");
+        line("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (RelayLadder.Step step : results.steps()) {
             RealtimeLoad.Result d = step.direct();
             RealtimeLoad.Result g = step.gateway();
             line("| " + step.variant() + " | " + step.sessions() + " | direct | " + d.appendsSent() + " | "
                     + d.deltasReceived() + " | " + errors(d) + " | " + d.refused() + " | | " + latency(d.latency())
-                    + " | | | | |");
+                    + " | | | | | |");
             line("| " + step.variant() + " | " + step.sessions() + " | gateway | " + g.appendsSent() + " | "
                     + g.deltasReceived() + " | " + errors(g) + " | " + g.refused() + " | " + g.fallingBehind() + " | "
                     + latency(g.latency()) + " | " + (step.addedP99() >= 0 ? "+" : "") + fmt(step.addedP99()) + " | "
                     + String.format(Locale.ROOT, "%.2f", g.gatewayCores()) + " | "
                     + String.format(Locale.ROOT, "%,.0f", g.framesPerGatewayCore()) + " | "
+                    + String.format(Locale.ROOT, "%.1f", 1e6 / g.framesPerGatewayCore()) + " | "
                     + (step.readiness() == 200 ? "ready" : step.readiness() == 503 ? "**unready**"
                     : step.readiness() < 0 ? "no answer in 5 s" : String.valueOf(step.readiness()))
                     + " |");

@@ -48,6 +48,7 @@ public record GatewayProperties(
      * @param apiKey the server's key; sent upstream in the Authorization header, never to a client or a log
      * @param transcriptionModel input audio transcription the gateway turns on unless a client sets its own;
      *                           blank: off
+     * @param client the WebSocket client that holds the upstream sockets (GATEWAY_UPSTREAM_CLIENT)
      */
     public record Upstream(
             @DefaultValue("") String url,
@@ -56,7 +57,14 @@ public record GatewayProperties(
             @DefaultValue("gpt-4o-mini-transcribe") String transcriptionModel,
             @DefaultValue("wss://api.openai.com/v1/realtime") @NotNull URI openaiUrl,
             @DefaultValue("ws://127.0.0.1:8090/v1/realtime") @NotNull URI emulatorUrl,
-            @DefaultValue("5s") @NotNull Duration connectTimeout) {
+            @DefaultValue("5s") @NotNull Duration connectTimeout,
+            @DefaultValue("netty") @NotNull Client client) {
+
+        /**
+         * {@code netty}: Netty's client on a few shared event-loop threads, text handed over as bytes, pooled buffers;
+         * {@code jdk}: the JDK's {@code java.net.http.WebSocket}. Both measured side by side in benchmarks/RELAY.md.
+         */
+        public enum Client { JDK, NETTY }
 
         /** Offline: no key, so the emulator (or whatever REALTIME_UPSTREAM_URL names) stands in for OpenAI. */
         public boolean offline() {

@@ -25,6 +25,6 @@ class GatewayPropertiesTests {
     private static GatewayProperties.Upstream upstream(String url, String key) {
         return new GatewayProperties.Upstream(url, "gpt-realtime", key, "gpt-4o-mini-transcribe",
                 URI.create("wss://api.openai.com/v1/realtime"), URI.create("ws://127.0.0.1:8090/v1/realtime"),
-                Duration.ofSeconds(5));
+                Duration.ofSeconds(5), GatewayProperties.Upstream.Client.NETTY);
     }
 }

@@ -34,6 +34,7 @@ public final class ScriptedUpstream implements AutoCloseable {
     private final List<String> received = new CopyOnWriteArrayList<>();
     private final List<String> authorizations = new CopyOnWriteArrayList<>();
     private final List<Session> sessions = new CopyOnWriteArrayList<>();
+    private final List<String> pongs = new CopyOnWriteArrayList<>();
 
     private ScriptedUpstream() throws Exception {
         tomcat = new Tomcat();
@@ -114,6 +115,32 @@ public final class ScriptedUpstream implements AutoCloseable {
         }
     }
 
+    /** Sends one server event in parts (one frame and its continuations) on the most recent session. */
+    public void sendInParts(List<String> parts) {
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !sessions.isEmpty());
+        Session session = sessions.getLast();
+        try {
+            synchronized (session) {
+                for (int i = 0; i < parts.size(); i++) {
+                    session.getBasicRemote().sendText(parts.get(i), i == parts.size() - 1);
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Pings the most recent session with {@code payload}; {@link #pongs()} shows the answers. */
+    public void ping(String payload) throws IOException {
+        sessions.getLast().getBasicRemote().sendPing(java.nio.ByteBuffer.wrap(
+                payload.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    /** The payloads of the pongs received, all sessions. */
+    public List<String> pongs() {
+        return List.copyOf(pongs);
+    }
+
     /** Plays the model calling {@code ask_agents} in one response, as the GA API sends it. */
     public void modelCallsAskAgents(String callId, String arguments) {
         String itemId = "item_" + callId;
@@ -185,6 +212,8 @@ public final class ScriptedUpstream implements AutoCloseable {
         public void onOpen(Session session, EndpointConfig config) {
             session.setMaxTextMessageBufferSize(20 * 1024 * 1024);
             session.addMessageHandler(String.class, (MessageHandler.Whole<String>) received::add);
+            session.addMessageHandler(jakarta.websocket.PongMessage.class, (MessageHandler.Whole<jakarta.websocket.PongMessage>)
+                    pong -> pongs.add(java.nio.charset.StandardCharsets.UTF_8.decode(pong.getApplicationData()).toString()));
             sessions.add(session);
             try {
                 session.getBasicRemote().sendText("{\"type\":\"session.created\",\"event_id\":\"event_0\","

@@ -27,7 +27,6 @@ import org.springframework.web.socket.handler.AbstractWebSocketHandler;
 import org.springframework.web.util.UriComponentsBuilder;
 
 import java.io.IOException;
-import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -65,6 +64,9 @@ class RelayHandler extends AbstractWebSocketHandler implements SubProtocolCapabl
     private final SessionDrain drain;
     private final dev.agentmesh.gateway.memory.MemoryStore memory;
     private final CapacityGuard capacity;
+    private final io.micrometer.tracing.Tracer tracer;
+    private final java.util.concurrent.ExecutorService publishing =
+            java.util.concurrent.Executors.newSingleThreadExecutor(Thread.ofVirtual().name("relay-publish").factory());
     private static final java.util.regex.Pattern CONVERSATION_ID = java.util.regex.Pattern.compile("conv_[a-f0-9]{32}");
 
     RelayHandler(GatewayProperties properties, UpstreamConnector connector, AgentCatalog catalog,
@@ -74,6 +76,7 @@ class RelayHandler extends AbstractWebSocketHandler implements SubProtocolCapabl
                  CapacityGuard capacity,
                  org.springframework.beans.factory.ObjectProvider<io.micrometer.tracing.Tracer> tracers) {
         io.micrometer.tracing.Tracer tracer = tracers.getIfAvailable(() -> io.micrometer.tracing.Tracer.NOOP);
+        this.tracer = tracer;
         this.replyAddress = replyAddress;
         this.drain = drain;
         this.capacity = capacity;
@@ -92,22 +95,22 @@ class RelayHandler extends AbstractWebSocketHandler implements SubProtocolCapabl
         this.environment = new RelaySession.Environment() {
             @Override
             public void publish(AgentTaskRequested task, Runnable onFailure) {
-                publisher.requested(task).exceptionally(error -> {
+                offTheSocketThread(() -> publisher.requested(task).exceptionally(error -> {
                     log.warn("Could not publish a task: taskId={} conversationId={}: {}", task.taskId(),
                             task.conversationId(), error.toString());
                     onFailure.run();
                     return null;
-                });
+                }));
             }
 
             @Override
             public void cancel(AgentTaskCancelled cancelled) {
-                publisher.cancelled(cancelled);
+                offTheSocketThread(() -> publisher.cancelled(cancelled));
             }
 
             @Override
             public void record(TurnRecorded turn) {
-                publisher.turn(turn);
+                offTheSocketThread(() -> publisher.turn(turn));
             }
 
             @Override
@@ -140,6 +143,22 @@ class RelayHandler extends AbstractWebSocketHandler implements SubProtocolCapabl
                 return tracer;
             }
         };
+    }
+
+    /**
+     * A Kafka send may block (for metadata, or a full buffer: up to {@code max.block.ms}) while the broker is away.
+     * Server events arrive on an upstream event-loop thread that every upstream socket on it shares, so sends (one
+     * per turn or task; audio never takes this path) leave it for one thread that keeps them in order: a cancel
+     * never overtakes its task. The span current where the send was asked for (a delegated turn's) goes with it,
+     * so the record still carries the turn's trace.
+     */
+    private void offTheSocketThread(Runnable send) {
+        io.micrometer.tracing.Span span = tracer.currentSpan();
+        publishing.execute(() -> {
+            try (io.micrometer.tracing.Tracer.SpanInScope ignored = tracer.withSpan(span)) {
+                send.run();
+            }
+        });
     }
 
     @Override
@@ -293,11 +312,14 @@ class RelayHandler extends AbstractWebSocketHandler implements SubProtocolCapabl
     /** One upstream socket, written through its own channel, which waits until the socket is open. */
     private RelaySession.Upstream openUpstream(String conversationId, java.util.function.Consumer<String> onText,
                                                java.util.function.Consumer<String> onLost) {
-        CompletableFuture<WebSocket> upstream = new CompletableFuture<>();
+        CompletableFuture<UpstreamConnector.Socket> upstream = new CompletableFuture<>();
         // what is offered before the socket opens waits in the channel; the first send starts once it is open
         OutboundChannel channel = new OutboundChannel("upstream-" + conversationId,
-                properties.limits().upstreamQueue().toBytes(), budget,
-                text -> upstream.thenCompose(socket -> socket.sendText(text, true)))
+                properties.limits().upstreamQueue().toBytes(), budget, text -> {
+                    UpstreamConnector.Socket open = upstream.isDone() && !upstream.isCompletedExceptionally()
+                            ? upstream.join() : null;
+                    return open != null ? open.sendText(text) : upstream.thenCompose(socket -> socket.sendText(text));
+                })
                 .start(() -> onLost.accept("the connection broke"));
         connector.connect(onText, onLost).whenComplete((socket, error) -> {
             if (error != null) {
@@ -308,8 +330,7 @@ class RelayHandler extends AbstractWebSocketHandler implements SubProtocolCapabl
                 upstream.complete(socket);
             }
         });
-        return new RelaySession.Upstream(channel,
-                () -> upstream.thenAccept(socket -> socket.sendClose(WebSocket.NORMAL_CLOSURE, "session ended")));
+        return new RelaySession.Upstream(channel, () -> upstream.thenAccept(socket -> socket.close("session ended")));
     }
 
     /**

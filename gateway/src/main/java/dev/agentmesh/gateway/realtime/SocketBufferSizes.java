@@ -10,8 +10,9 @@ import java.util.Map;
  * idle session holds; larger frames pass in several reads and writes. A system property Tomcat reads once, so it is
  * set as the application starts, before Tomcat loads; a value given with {@code -D} wins.
  *
- * <p>The JDK client's write buffer ({@code jdk.httpclient.websocket.writeBufferSize}, 16 KiB) is left alone: at
- * 2 KiB a 15 MiB text message it sent arrived as invalid UTF-8 (close 1007) in RelayIT. See benchmarks/RELAY.md.
+ * <p>The upstream client holds no such buffer with Netty (the default). With {@code gateway.upstream.client=jdk}, the
+ * JDK client's write buffer ({@code jdk.httpclient.websocket.writeBufferSize}, 16 KiB) is left alone: at 2 KiB a
+ * 15 MiB text message it sent arrived as invalid UTF-8 (close 1007) in RelayIT. See benchmarks/RELAY.md.
  */
 public final class SocketBufferSizes implements ApplicationListener<ApplicationStartingEvent> {
 

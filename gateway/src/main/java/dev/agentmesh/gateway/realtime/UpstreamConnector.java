@@ -1,86 +1,35 @@
 package dev.agentmesh.gateway.realtime;
 
-import dev.agentmesh.gateway.GatewayProperties;
-import org.springframework.stereotype.Component;
-
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
 /**
  * Opens the upstream realtime socket for a session, with the server's API key in the Authorization header.
- * Nothing the client sent (headers, subprotocols, query) goes upstream.
+ * Nothing the client sent (headers, subprotocols, query) goes upstream. Which WebSocket client does it is
+ * {@code gateway.upstream.client} ({@link UpstreamClientConfiguration}).
  */
-@Component
-class UpstreamConnector {
+interface UpstreamConnector {
 
-    private final HttpClient http = HttpClient.newBuilder().build();
-    private final GatewayProperties.Upstream upstream;
-    private final URI endpoint;
+    URI endpoint();
 
-    UpstreamConnector(GatewayProperties properties) {
-        this.upstream = properties.upstream();
-        this.endpoint = upstream.endpoint();
-    }
+    /**
+     * Opens a socket: each whole text message goes to {@code onText}, its end (with why, once or more) to
+     * {@code onLost}. The future fails when the socket cannot be opened.
+     */
+    CompletableFuture<Socket> connect(Consumer<String> onText, Consumer<String> onLost);
 
-    URI endpoint() {
-        return endpoint;
-    }
+    /** One open upstream socket. Thread-safe. */
+    interface Socket {
 
-    /** Opens a socket: each whole text message goes to {@code onText}, its end (with why) to {@code onLost}. */
-    CompletableFuture<WebSocket> connect(Consumer<String> onText, Consumer<String> onLost) {
-        WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(upstream.connectTimeout());
-        if (!upstream.offline()) {
-            builder.header("Authorization", "Bearer " + upstream.apiKey());
-        }
-        return builder.buildAsync(endpoint, new Listener(onText, onLost));
-    }
+        /**
+         * Starts sending one whole text message; the stage completes when the socket has taken it (a client may
+         * buffer a bounded amount itself). Messages are sent in the order of the calls.
+         */
+        CompletionStage<?> sendText(String text);
 
-    /** Hands each whole text message on; the realtime protocol has no binary messages. */
-    private static final class Listener implements WebSocket.Listener {
-
-        private final Consumer<String> onText;
-        private final Consumer<String> onLost;
-        private final StringBuilder partial = new StringBuilder();
-
-        Listener(Consumer<String> onText, Consumer<String> onLost) {
-            this.onText = onText;
-            this.onLost = onLost;
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
-            if (last && partial.isEmpty()) {
-                onText.accept(data.toString());
-            } else {
-                partial.append(data);
-                if (last) {
-                    onText.accept(partial.toString());
-                    partial.setLength(0);
-                }
-            }
-            socket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onBinary(WebSocket socket, java.nio.ByteBuffer data, boolean last) {
-            socket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket socket, int statusCode, String reason) {
-            onLost.accept("closed with code " + statusCode + (reason.isBlank() ? "" : " (" + reason + ")"));
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket socket, Throwable error) {
-            onLost.accept("connection failed: " + error.getClass().getSimpleName());
-        }
+        /** Sends a normal close (1000) with {@code reason}. */
+        void close(String reason);
     }
 }
