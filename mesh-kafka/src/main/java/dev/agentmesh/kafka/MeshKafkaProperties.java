@@ -1,4 +1,4 @@
-package dev.agentmesh.sdk.kafka;
+package dev.agentmesh.kafka;
 
 import jakarta.validation.constraints.Min;
 import org.springframework.boot.context.properties.ConfigurationProperties;

@@ -1,4 +1,4 @@
-package dev.agentmesh.sdk.llm;
+package dev.agentmesh.llm;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

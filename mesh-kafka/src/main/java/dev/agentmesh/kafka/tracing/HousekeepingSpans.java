@@ -1,4 +1,4 @@
-package dev.agentmesh.sdk.tracing;
+package dev.agentmesh.kafka.tracing;
 
 import dev.agentmesh.events.Topics;
 import io.micrometer.tracing.exporter.FinishedSpan;

@@ -1,4 +1,4 @@
-package dev.agentmesh.sdk.streams;
+package dev.agentmesh.kafka.streams;
 
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.producer.KafkaProducer;

@@ -1,4 +1,4 @@
-package dev.agentmesh.sdk.tracing;
+package dev.agentmesh.kafka.tracing;
 
 import io.micrometer.tracing.exporter.SpanExportingPredicate;
 import org.springframework.boot.autoconfigure.AutoConfiguration;

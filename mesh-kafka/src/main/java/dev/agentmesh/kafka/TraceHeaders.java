@@ -1,4 +1,4 @@
-package dev.agentmesh.sdk.kafka;
+package dev.agentmesh.kafka;
 
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.TraceContext;

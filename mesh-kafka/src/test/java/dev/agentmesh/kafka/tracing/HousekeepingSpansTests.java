@@ -1,4 +1,4 @@
-package dev.agentmesh.sdk.tracing;
+package dev.agentmesh.kafka.tracing;
 
 import dev.agentmesh.testing.RecordedSpans;
 import io.micrometer.tracing.Span;

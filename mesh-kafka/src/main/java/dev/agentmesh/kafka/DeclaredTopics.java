@@ -1,4 +1,4 @@
-package dev.agentmesh.sdk.kafka;
+package dev.agentmesh.kafka;
 
 import dev.agentmesh.events.Topics;
 import org.springframework.kafka.config.TopicBuilder;

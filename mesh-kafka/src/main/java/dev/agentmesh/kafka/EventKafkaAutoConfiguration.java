@@ -1,4 +1,4 @@
-package dev.agentmesh.sdk.kafka;
+package dev.agentmesh.kafka;
 
 import dev.agentmesh.events.Event;
 import dev.agentmesh.events.InvalidEventException;
@@ -115,7 +115,7 @@ public class EventKafkaAutoConfiguration {
                 propagator.getIfAvailable(() -> Propagator.NOOP));
     }
 
-    /** The default factory for {@code @KafkaListener}s and for containers the SDK creates. */
+    /** The default factory for {@code @KafkaListener}s and for containers the agent SDK creates. */
     @Bean
     @ConditionalOnMissingBean(name = "kafkaListenerContainerFactory")
     ConcurrentKafkaListenerContainerFactory<String, Event> kafkaListenerContainerFactory(

@@ -1,4 +1,4 @@
-package dev.agentmesh.sdk.streams;
+package dev.agentmesh.kafka.streams;
 
 import dev.agentmesh.events.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

@@ -1,4 +1,4 @@
-package dev.agentmesh.sdk.kafka;
+package dev.agentmesh.kafka;
 
 import dev.agentmesh.testing.TestKafka;
 import org.apache.kafka.clients.admin.Admin;

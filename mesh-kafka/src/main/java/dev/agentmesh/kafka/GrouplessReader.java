@@ -1,4 +1,4 @@
-package dev.agentmesh.sdk.kafka;
+package dev.agentmesh.kafka;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;

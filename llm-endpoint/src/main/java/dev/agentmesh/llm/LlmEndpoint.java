@@ -1,4 +1,4 @@
-package dev.agentmesh.sdk.llm;
+package dev.agentmesh.llm;
 
 import java.net.InetAddress;
 import java.net.URI;
