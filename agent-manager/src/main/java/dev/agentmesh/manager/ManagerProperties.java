@@ -1,7 +1,7 @@
 package dev.agentmesh.manager;
 
 import dev.agentmesh.events.CappedText;
-import dev.agentmesh.sdk.llm.LlmEndpoint;
+import dev.agentmesh.llm.LlmEndpoint;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;

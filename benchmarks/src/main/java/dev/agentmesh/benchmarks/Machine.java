@@ -27,7 +27,7 @@ final class Machine {
         machine.put("jvmArguments", ManagementFactory.getRuntimeMXBean().getInputArguments());
         machine.put("gitCommit", git("rev-parse", "--short", "HEAD")
                 + (git("status", "--porcelain", "--untracked-files=no", "--", "agent-manager/src/main", "agent-sdk/src/main",
-                "gateway/src/main", "shared-events/src/main").isBlank() ? "" : " (services' main code modified)"));
+                "mesh-kafka/src/main", "gateway/src/main", "shared-events/src/main").isBlank() ? "" : " (services' main code modified)"));
         machine.put("loadAverageAtStart", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         return machine;
     }

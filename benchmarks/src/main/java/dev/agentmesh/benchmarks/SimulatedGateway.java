@@ -8,7 +8,7 @@ import dev.agentmesh.events.InvalidEventException;
 import dev.agentmesh.events.Topics;
 import dev.agentmesh.events.TurnRecorded;
 import dev.agentmesh.events.kafka.EventSerializer;
-import dev.agentmesh.sdk.kafka.GrouplessReader;
+import dev.agentmesh.kafka.GrouplessReader;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

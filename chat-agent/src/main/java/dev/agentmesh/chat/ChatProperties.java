@@ -1,6 +1,6 @@
 package dev.agentmesh.chat;
 
-import dev.agentmesh.sdk.llm.LlmEndpoint;
+import dev.agentmesh.llm.LlmEndpoint;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;

@@ -2,9 +2,9 @@ package dev.agentmesh.chat;
 
 import dev.agentmesh.events.ContextEntry;
 import dev.agentmesh.events.PriorAnswer;
+import dev.agentmesh.llm.LlmEndpoint;
 import dev.agentmesh.sdk.AgentException;
 import dev.agentmesh.sdk.AgentRequest;
-import dev.agentmesh.sdk.llm.LlmEndpoint;
 import io.github.resilience4j.retry.Retry;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;

@@ -1,8 +1,8 @@
 package dev.agentmesh.deploy;
 
 import dev.agentmesh.events.Topics;
+import dev.agentmesh.kafka.MeshKafkaProperties;
 import dev.agentmesh.sdk.runtime.AgentAutoConfiguration;
-import dev.agentmesh.sdk.kafka.MeshKafkaProperties;
 import dev.agentmesh.sdk.runtime.AgentProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.yaml.snakeyaml.Yaml;

@@ -1,8 +1,8 @@
 package dev.agentmesh.events;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 
-import java.time.Instant;
 import java.util.List;
 
 /**
@@ -15,26 +15,21 @@ import java.util.List;
  *                       null when the request named none
  */
 public record AgentTaskCompleted(
-        String eventId, Instant occurredAt, int schemaVersion, String taskId, String conversationId,
+        @JsonUnwrapped TaskHeader header,
         String replyTo, List<AgentOutcome> outcomes, long durationMs, Integer replyPartition)
         implements TaskReply {
 
     public static final String TYPE = "agent-task-completed";
 
     public AgentTaskCompleted {
-        Require.text(eventId, "eventId");
-        Require.present(occurredAt, "occurredAt");
-        Require.version(schemaVersion);
-        Require.text(taskId, "taskId");
-        Require.text(conversationId, "conversationId");
+        Require.present(header, "header");
         outcomes = Require.list(outcomes);
         Require.partition(replyPartition, "replyPartition");
     }
 
     /** A result written before results named their partition. */
-    public AgentTaskCompleted(String eventId, Instant occurredAt, int schemaVersion, String taskId,
-                              String conversationId, String replyTo, List<AgentOutcome> outcomes, long durationMs) {
-        this(eventId, occurredAt, schemaVersion, taskId, conversationId, replyTo, outcomes, durationMs, null);
+    public AgentTaskCompleted(TaskHeader header, String replyTo, List<AgentOutcome> outcomes, long durationMs) {
+        this(header, replyTo, outcomes, durationMs, null);
     }
 
     public static AgentTaskCompleted of(String taskId, String conversationId, String replyTo,
@@ -44,8 +39,8 @@ public record AgentTaskCompleted(
 
     public static AgentTaskCompleted of(String taskId, String conversationId, String replyTo, Integer replyPartition,
                                         List<AgentOutcome> outcomes, long durationMs) {
-        return new AgentTaskCompleted(Ids.newId(), Instant.now(), SCHEMA_VERSION, taskId, conversationId, replyTo,
-                outcomes, durationMs, replyPartition);
+        return new AgentTaskCompleted(TaskHeader.of(taskId, conversationId), replyTo, outcomes, durationMs,
+                replyPartition);
     }
 
     /** True when some planned agent did not answer. */

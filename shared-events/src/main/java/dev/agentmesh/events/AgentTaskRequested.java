@@ -1,5 +1,7 @@
 package dev.agentmesh.events;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+
 import java.time.Instant;
 import java.util.List;
 
@@ -16,18 +18,14 @@ import java.util.List;
  *                       partition; their result is partitioned by task id, as it was then
  */
 public record AgentTaskRequested(
-        String eventId, Instant occurredAt, int schemaVersion, String taskId, String conversationId,
+        @JsonUnwrapped TaskHeader header,
         String request, List<ContextEntry> context, Instant deadline, String replyTo, UserContext user,
         Integer replyPartition) implements TaskCommand {
 
     public static final String TYPE = "agent-task-requested";
 
     public AgentTaskRequested {
-        Require.text(eventId, "eventId");
-        Require.present(occurredAt, "occurredAt");
-        Require.version(schemaVersion);
-        Require.text(taskId, "taskId");
-        Require.text(conversationId, "conversationId");
+        Require.present(header, "header");
         Require.text(request, "request");
         context = Require.list(context);
         Require.present(deadline, "deadline");
@@ -35,19 +33,15 @@ public record AgentTaskRequested(
     }
 
     /** A task written before tasks named their reply partition. */
-    public AgentTaskRequested(String eventId, Instant occurredAt, int schemaVersion, String taskId,
-                              String conversationId, String request, List<ContextEntry> context, Instant deadline,
+    public AgentTaskRequested(TaskHeader header, String request, List<ContextEntry> context, Instant deadline,
                               String replyTo, UserContext user) {
-        this(eventId, occurredAt, schemaVersion, taskId, conversationId, request, context, deadline, replyTo, user,
-                null);
+        this(header, request, context, deadline, replyTo, user, null);
     }
 
     /** A task written before tasks carried the user's profile. */
-    public AgentTaskRequested(String eventId, Instant occurredAt, int schemaVersion, String taskId,
-                              String conversationId, String request, List<ContextEntry> context, Instant deadline,
+    public AgentTaskRequested(TaskHeader header, String request, List<ContextEntry> context, Instant deadline,
                               String replyTo) {
-        this(eventId, occurredAt, schemaVersion, taskId, conversationId, request, context, deadline, replyTo, null,
-                null);
+        this(header, request, context, deadline, replyTo, null, null);
     }
 
     public static AgentTaskRequested of(String taskId, String conversationId, String request,
@@ -64,7 +58,7 @@ public record AgentTaskRequested(
     public static AgentTaskRequested of(String taskId, String conversationId, String request,
                                         List<ContextEntry> context, Instant deadline, String replyTo,
                                         UserContext user, Integer replyPartition) {
-        return new AgentTaskRequested(Ids.newId(), Instant.now(), SCHEMA_VERSION, taskId, conversationId,
-                request, context, deadline, replyTo, user, replyPartition);
+        return new AgentTaskRequested(TaskHeader.of(taskId, conversationId), request, context, deadline, replyTo, user,
+                replyPartition);
     }
 }

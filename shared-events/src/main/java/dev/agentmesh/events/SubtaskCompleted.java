@@ -1,8 +1,7 @@
 package dev.agentmesh.events;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
-
-import java.time.Instant;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 
 /**
  * An agent answered its subtask.
@@ -11,32 +10,27 @@ import java.time.Instant;
  *                  {@link CappedText#marker a truncation marker}); null (absent on the wire) when it is whole
  */
 public record SubtaskCompleted(
-        String eventId, Instant occurredAt, int schemaVersion, String taskId, String conversationId,
+        @JsonUnwrapped TaskHeader header,
         String agent, String answer, long durationMs, Boolean truncated) implements AgentReply {
 
     public static final String TYPE = "subtask-completed";
 
     public SubtaskCompleted {
-        Require.text(eventId, "eventId");
-        Require.present(occurredAt, "occurredAt");
-        Require.version(schemaVersion);
-        Require.text(taskId, "taskId");
-        Require.text(conversationId, "conversationId");
+        Require.present(header, "header");
         Require.text(agent, "agent");
         Require.present(answer, "answer");
     }
 
     public static SubtaskCompleted of(String taskId, String conversationId, String agent, String answer,
                                       long durationMs) {
-        return new SubtaskCompleted(Ids.newId(), Instant.now(), SCHEMA_VERSION, taskId, conversationId, agent,
-                answer, durationMs, null);
+        return new SubtaskCompleted(TaskHeader.of(taskId, conversationId), agent, answer, durationMs, null);
     }
 
     /** The answer as capped; marked truncated only when the cap cut it. */
     public static SubtaskCompleted of(String taskId, String conversationId, String agent, CappedText answer,
                                       long durationMs) {
-        return new SubtaskCompleted(Ids.newId(), Instant.now(), SCHEMA_VERSION, taskId, conversationId, agent,
-                answer.text(), durationMs, answer.truncated() ? Boolean.TRUE : null);
+        return new SubtaskCompleted(TaskHeader.of(taskId, conversationId), agent, answer.text(), durationMs,
+                answer.truncated() ? Boolean.TRUE : null);
     }
 
     /** True when the agent's answer was cut to its size cap. */

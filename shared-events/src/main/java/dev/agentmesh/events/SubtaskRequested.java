@@ -1,5 +1,7 @@
 package dev.agentmesh.events;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+
 import java.time.Instant;
 import java.util.List;
 
@@ -12,18 +14,14 @@ import java.util.List;
  * @param user what the user's profile says, from the task; null when unknown
  */
 public record SubtaskRequested(
-        String eventId, Instant occurredAt, int schemaVersion, String taskId, String conversationId,
+        @JsonUnwrapped TaskHeader header,
         String agent, String request, List<ContextEntry> context, List<PriorAnswer> priorAnswers,
         int stage, Instant deadline, UserContext user) implements TaskScoped {
 
     public static final String TYPE = "subtask-requested";
 
     public SubtaskRequested {
-        Require.text(eventId, "eventId");
-        Require.present(occurredAt, "occurredAt");
-        Require.version(schemaVersion);
-        Require.text(taskId, "taskId");
-        Require.text(conversationId, "conversationId");
+        Require.present(header, "header");
         Require.text(agent, "agent");
         Require.text(request, "request");
         context = Require.list(context);
@@ -32,11 +30,9 @@ public record SubtaskRequested(
     }
 
     /** A subtask written before subtasks carried the user's profile. */
-    public SubtaskRequested(String eventId, Instant occurredAt, int schemaVersion, String taskId,
-                            String conversationId, String agent, String request, List<ContextEntry> context,
+    public SubtaskRequested(TaskHeader header, String agent, String request, List<ContextEntry> context,
                             List<PriorAnswer> priorAnswers, int stage, Instant deadline) {
-        this(eventId, occurredAt, schemaVersion, taskId, conversationId, agent, request, context, priorAnswers,
-                stage, deadline, null);
+        this(header, agent, request, context, priorAnswers, stage, deadline, null);
     }
 
     public static SubtaskRequested of(String taskId, String conversationId, String agent, String request,
@@ -48,7 +44,7 @@ public record SubtaskRequested(
     public static SubtaskRequested of(String taskId, String conversationId, String agent, String request,
                                       List<ContextEntry> context, List<PriorAnswer> priorAnswers, int stage,
                                       Instant deadline, UserContext user) {
-        return new SubtaskRequested(Ids.newId(), Instant.now(), SCHEMA_VERSION, taskId, conversationId, agent,
-                request, context, priorAnswers, stage, deadline, user);
+        return new SubtaskRequested(TaskHeader.of(taskId, conversationId), agent, request, context, priorAnswers,
+                stage, deadline, user);
     }
 }

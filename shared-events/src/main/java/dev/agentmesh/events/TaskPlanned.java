@@ -1,6 +1,7 @@
 package dev.agentmesh.events;
 
-import java.time.Instant;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+
 import java.util.List;
 
 /**
@@ -14,38 +15,31 @@ import java.util.List;
  * @param replyPartition null on the audit log; on {@link Topics#AGENT_RESULTS}, the partition it was written to
  */
 public record TaskPlanned(
-        String eventId, Instant occurredAt, int schemaVersion, String taskId, String conversationId,
+        @JsonUnwrapped TaskHeader header,
         String request, List<List<String>> stages, String planner, String rationale, String replyTo,
         Integer replyPartition) implements ConversationEvent, TaskReply {
 
     public static final String TYPE = "task-planned";
 
     public TaskPlanned {
-        Require.text(eventId, "eventId");
-        Require.present(occurredAt, "occurredAt");
-        Require.version(schemaVersion);
-        Require.text(taskId, "taskId");
-        Require.text(conversationId, "conversationId");
+        Require.present(header, "header");
         stages = Require.list(stages).stream().map(List::copyOf).toList();
         Require.partition(replyPartition, "replyPartition");
     }
 
     /** A plan as the audit log has it (and as plans were written before they travelled to the gateway). */
-    public TaskPlanned(String eventId, Instant occurredAt, int schemaVersion, String taskId, String conversationId,
-                       String request, List<List<String>> stages, String planner, String rationale) {
-        this(eventId, occurredAt, schemaVersion, taskId, conversationId, request, stages, planner, rationale, null,
-                null);
+    public TaskPlanned(TaskHeader header, String request, List<List<String>> stages, String planner,
+                       String rationale) {
+        this(header, request, stages, planner, rationale, null, null);
     }
 
     /** The same plan, addressed to the gateway instance that holds the session (same event id: one plan). */
     public TaskPlanned addressedTo(String gateway, int partition) {
-        return new TaskPlanned(eventId, occurredAt, schemaVersion, taskId, conversationId, request, stages, planner,
-                rationale, gateway, partition);
+        return new TaskPlanned(header, request, stages, planner, rationale, gateway, partition);
     }
 
     public static TaskPlanned of(String taskId, String conversationId, String request, List<List<String>> stages,
                                  String planner, String rationale) {
-        return new TaskPlanned(Ids.newId(), Instant.now(), SCHEMA_VERSION, taskId, conversationId, request, stages,
-                planner, rationale);
+        return new TaskPlanned(TaskHeader.of(taskId, conversationId), request, stages, planner, rationale);
     }
 }

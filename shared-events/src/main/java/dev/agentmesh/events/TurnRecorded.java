@@ -1,6 +1,6 @@
 package dev.agentmesh.events;
 
-import java.time.Instant;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 
 /**
  * A turn of the conversation, as the gateway saw it.
@@ -12,26 +12,21 @@ import java.time.Instant;
  *               history and learns profiles only from turns that carry one
  */
 public record TurnRecorded(
-        String eventId, Instant occurredAt, int schemaVersion, String taskId, String conversationId,
+        @JsonUnwrapped TaskHeader header,
         String role, String text, String userId) implements ConversationEvent {
 
     public static final String TYPE = "turn-recorded";
 
     public TurnRecorded {
-        Require.text(eventId, "eventId");
-        Require.present(occurredAt, "occurredAt");
-        Require.version(schemaVersion);
-        Require.text(taskId, "taskId");
-        Require.text(conversationId, "conversationId");
+        Require.present(header, "header");
         Require.text(role, "role");
         text = text == null ? "" : text;
         userId = userId == null || userId.isBlank() ? null : userId;
     }
 
     /** A turn without a user, as written before {@code userId} existed. */
-    public TurnRecorded(String eventId, Instant occurredAt, int schemaVersion, String taskId, String conversationId,
-                        String role, String text) {
-        this(eventId, occurredAt, schemaVersion, taskId, conversationId, role, text, null);
+    public TurnRecorded(TaskHeader header, String role, String text) {
+        this(header, role, text, null);
     }
 
     public static TurnRecorded of(String taskId, String conversationId, String role, String text) {
@@ -39,7 +34,6 @@ public record TurnRecorded(
     }
 
     public static TurnRecorded of(String taskId, String conversationId, String role, String text, String userId) {
-        return new TurnRecorded(Ids.newId(), Instant.now(), SCHEMA_VERSION, taskId, conversationId, role, text,
-                userId);
+        return new TurnRecorded(TaskHeader.of(taskId, conversationId), role, text, userId);
     }
 }

@@ -7,11 +7,11 @@ import dev.agentmesh.events.TaskPlanned;
 import dev.agentmesh.events.TaskReply;
 import dev.agentmesh.events.Topics;
 import dev.agentmesh.events.kafka.EventSerde;
+import dev.agentmesh.kafka.DeclaredTopics;
+import dev.agentmesh.kafka.MeshKafkaProperties;
+import dev.agentmesh.kafka.TraceHeaders;
 import dev.agentmesh.manager.ManagerProperties;
 import dev.agentmesh.manager.planning.PlanningStage;
-import dev.agentmesh.sdk.kafka.DeclaredTopics;
-import dev.agentmesh.sdk.kafka.MeshKafkaProperties;
-import dev.agentmesh.sdk.kafka.TraceHeaders;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -36,7 +36,7 @@ import java.util.function.Supplier;
  * The aggregation topology: agent-tasks, agent-replies and agent-plans, all keyed by task id and equally
  * partitioned, flow into one {@link TaskAggregator} per partition; what it emits is routed by type to the agents' request topics,
  * agent-results (on the partition each task named: {@link #partitionsFor}) and conversation-events. Records that cannot be decoded go to {@code <topic>-dlt}
- * ({@link dev.agentmesh.sdk.streams.DeadLetteringDeserializationHandler}), and so do records too large for the broker
+ * ({@link dev.agentmesh.kafka.streams.DeadLetteringDeserializationHandler}), and so do records too large for the broker
  * ({@link DeadLetteringProductionHandler}).
  */
 @Configuration(proxyBeanMethods = false)

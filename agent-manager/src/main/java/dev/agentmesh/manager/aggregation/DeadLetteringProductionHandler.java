@@ -1,7 +1,7 @@
 package dev.agentmesh.manager.aggregation;
 
 import dev.agentmesh.events.Topics;
-import dev.agentmesh.sdk.streams.DeadLetterProducer;
+import dev.agentmesh.kafka.streams.DeadLetterProducer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;

@@ -1,6 +1,6 @@
 package dev.agentmesh.manager.aggregation;
 
-import dev.agentmesh.sdk.kafka.TraceHeaders;
+import dev.agentmesh.kafka.TraceHeaders;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.TraceContext;
 import org.apache.kafka.common.header.Headers;

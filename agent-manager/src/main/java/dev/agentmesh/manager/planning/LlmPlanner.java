@@ -1,9 +1,9 @@
 package dev.agentmesh.manager.planning;
 
 import dev.agentmesh.events.ContextEntry;
+import dev.agentmesh.llm.LlmEndpoint;
 import dev.agentmesh.manager.ManagerProperties;
 import dev.agentmesh.manager.registry.LiveAgent;
-import dev.agentmesh.sdk.llm.LlmEndpoint;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.JdkClientHttpRequestFactory;

@@ -5,7 +5,7 @@ import dev.agentmesh.events.Event;
 import dev.agentmesh.events.EventCodec;
 import dev.agentmesh.events.InvalidEventException;
 import dev.agentmesh.events.Topics;
-import dev.agentmesh.sdk.kafka.GrouplessReader;
+import dev.agentmesh.kafka.GrouplessReader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

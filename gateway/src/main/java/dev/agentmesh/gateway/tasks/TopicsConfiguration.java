@@ -1,8 +1,8 @@
 package dev.agentmesh.gateway.tasks;
 
 import dev.agentmesh.events.Topics;
-import dev.agentmesh.sdk.kafka.DeclaredTopics;
-import dev.agentmesh.sdk.kafka.MeshKafkaProperties;
+import dev.agentmesh.kafka.DeclaredTopics;
+import dev.agentmesh.kafka.MeshKafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.KafkaAdmin;

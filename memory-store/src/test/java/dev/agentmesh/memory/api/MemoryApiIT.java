@@ -1,6 +1,7 @@
 package dev.agentmesh.memory.api;
 
 import dev.agentmesh.events.Ids;
+import dev.agentmesh.events.TaskHeader;
 import dev.agentmesh.events.Topics;
 import dev.agentmesh.events.TurnRecorded;
 import dev.agentmesh.memory.MemoryInstance;
@@ -210,8 +211,8 @@ class MemoryApiIT {
     }
 
     private static void turn(String conversationId, String userId, String role, String text) {
-        publisher.publish(Topics.CONVERSATION_EVENTS, conversationId, new TurnRecorded(Ids.newId(), Instant.now(), 1,
-                Ids.newId(), conversationId, role, text, userId));
+        publisher.publish(Topics.CONVERSATION_EVENTS, conversationId, new TurnRecorded(new TaskHeader(Ids.newId(),
+                Instant.now(), 1, Ids.newId(), conversationId), role, text, userId));
     }
 
 }

@@ -1,6 +1,7 @@
 package dev.agentmesh.memory.query;
 
 import dev.agentmesh.events.Ids;
+import dev.agentmesh.events.TaskHeader;
 import dev.agentmesh.events.Topics;
 import dev.agentmesh.events.TurnRecorded;
 import dev.agentmesh.memory.MemoryInstance;
@@ -52,8 +53,9 @@ class TwoInstancesIT {
         List<String> users = IntStream.range(0, 12).mapToObj(i -> "two-" + i + "-" + UUID.randomUUID()).toList();
         try (EventPublisher publisher = new EventPublisher()) {
             for (String user : users) {
-                publisher.publish(Topics.CONVERSATION_EVENTS, "conv-" + user, new TurnRecorded(Ids.newId(),
-                        Instant.now(), 1, Ids.newId(), "conv-" + user, "user", "Hello from " + user, user));
+                publisher.publish(Topics.CONVERSATION_EVENTS, "conv-" + user,
+                        new TurnRecorded(new TaskHeader(Ids.newId(), Instant.now(), 1, Ids.newId(), "conv-" + user),
+                        "user", "Hello from " + user, user));
             }
         }
 

@@ -1,6 +1,7 @@
 package dev.agentmesh.memory.store;
 
 import dev.agentmesh.events.Ids;
+import dev.agentmesh.events.TaskHeader;
 import dev.agentmesh.events.Topics;
 import dev.agentmesh.events.TurnRecorded;
 import dev.agentmesh.memory.MemoryInstance;
@@ -105,7 +106,7 @@ class ForgetAndRestartIT {
     }
 
     private static void turn(EventPublisher publisher, String conversationId, String userId, String text, Instant at) {
-        publisher.publish(Topics.CONVERSATION_EVENTS, conversationId, new TurnRecorded(Ids.newId(), at, 1,
-                Ids.newId(), conversationId, "user", text, userId));
+        publisher.publish(Topics.CONVERSATION_EVENTS, conversationId, new TurnRecorded(new TaskHeader(Ids.newId(), at,
+                1, Ids.newId(), conversationId), "user", text, userId));
     }
 }

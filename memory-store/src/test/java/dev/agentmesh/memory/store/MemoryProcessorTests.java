@@ -5,6 +5,7 @@ import dev.agentmesh.events.Ids;
 import dev.agentmesh.events.MemoryCommand;
 import dev.agentmesh.events.ProfileFact;
 import dev.agentmesh.events.ProfileUpdateRequested;
+import dev.agentmesh.events.TaskHeader;
 import dev.agentmesh.events.Topics;
 import dev.agentmesh.events.TurnRecorded;
 import dev.agentmesh.events.UserForgetRequested;
@@ -142,8 +143,8 @@ class MemoryProcessorTests {
     }
 
     private void turn(String conversationId, String userId, String role, String text, Instant at) {
-        conversationEvents.pipeInput(conversationId, new TurnRecorded(Ids.newId(), at, 1, Ids.newId(), conversationId,
-                role, text, userId));
+        conversationEvents.pipeInput(conversationId, new TurnRecorded(new TaskHeader(Ids.newId(), at, 1, Ids.newId(),
+                conversationId), role, text, userId));
     }
 
     private void command(MemoryCommand command) {

@@ -18,7 +18,7 @@ import java.time.Instant;
  *     {@code -original-timestamp} (8-byte longs), {@code -original-consumer-group}, {@code kafka_dlt-exception-fqcn},
  *     {@code -exception-cause-fqcn} and {@code -exception-message} (the {@code kafka_dlt-key-exception-*} ones when the
  *     key could not be read);</li>
- *     <li>the Kafka Streams services' handlers in agent-sdk and agent-manager: {@code dlt-original-topic},
+ *     <li>the Kafka Streams services' handlers in mesh-kafka and agent-manager: {@code dlt-original-topic},
  *     {@code dlt-original-partition} and {@code dlt-original-offset} (as text), {@code dlt-exception-class},
  *     {@code dlt-exception-message}, and for a record too large for the broker {@code dlt-original-size} and
  *     {@code dlt-value-truncated} (only its first 8 KB are kept).</li>
