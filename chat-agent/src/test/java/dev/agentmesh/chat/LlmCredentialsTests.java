@@ -9,7 +9,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -38,6 +40,7 @@ class LlmCredentialsTests {
     private final WireMockServer server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
 
     private final ApplicationContextRunner chat = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(RestClientAutoConfiguration.class))
             .withUserConfiguration(ChatConfiguration.class, Support.class)
             .withPropertyValues("chat.llm.model=test-model", "chat.llm.timeout=3s");
 

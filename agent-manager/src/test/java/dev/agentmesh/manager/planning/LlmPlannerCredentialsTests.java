@@ -3,6 +3,7 @@ package dev.agentmesh.manager.planning;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.agentmesh.manager.ManagerProperties;
 import org.junit.jupiter.api.AfterEach;
+import org.springframework.web.client.RestClient;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -49,7 +50,7 @@ class LlmPlannerCredentialsTests {
         ManagerProperties.Llm llm = new ManagerProperties.Llm(llmKey, openAiKey,
                 "http://127.0.0.1:" + server.port() + "/v1", "test-model", Duration.ofSeconds(2));
 
-        Plan plan = new LlmPlanner(llm).plan("Hello", List.of(), RoutingEvaluation.shippedAgents());
+        Plan plan = new LlmPlanner(llm, RestClient.builder()).plan("Hello", List.of(), RoutingEvaluation.shippedAgents());
 
         assertThat(plan.stages()).containsExactly(List.of("chat"));
         assertThat(server.findAll(anyRequestedFor(anyUrl()))).singleElement().satisfies(request -> assertThat(

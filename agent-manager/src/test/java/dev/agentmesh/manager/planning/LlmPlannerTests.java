@@ -3,6 +3,7 @@ package dev.agentmesh.manager.planning;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.agentmesh.manager.ManagerProperties;
 import org.junit.jupiter.api.AfterEach;
+import org.springframework.web.client.RestClient;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -90,7 +91,7 @@ class LlmPlannerTests {
 
     private LlmPlanner planner(String key) {
         return new LlmPlanner(new ManagerProperties.Llm(key, "", server.baseUrl() + "/v1", "test-model",
-                Duration.ofMillis(800)));
+                Duration.ofMillis(800)), RestClient.builder());
     }
 
     private void answerWithPlan(String stagesJson) {
