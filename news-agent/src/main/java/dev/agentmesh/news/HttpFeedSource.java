@@ -69,7 +69,8 @@ final class HttpFeedSource implements FeedSource {
         try (ExecutorService fetchers = Executors.newVirtualThreadPerTaskExecutor()) {
             Map<String, Future<List<NewsItem>>> pending = new java.util.LinkedHashMap<>();
             for (String feed : properties.feeds()) {
-                pending.put(feed, fetchers.submit(TaskMdc.carried(tracer.currentTraceContext().wrap(() -> fetch(feed)))));
+                pending.put(feed, fetchers.submit(
+                        TaskMdc.carried(tracer.currentTraceContext().wrap(() -> fetch(feed)))));
             }
             for (Map.Entry<String, Future<List<NewsItem>>> entry : pending.entrySet()) {
                 try {

@@ -3,9 +3,9 @@ package dev.agentmesh.manager.planning;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.agentmesh.manager.ManagerProperties;
 import org.junit.jupiter.api.AfterEach;
-import org.springframework.web.client.RestClient;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.web.client.RestClient;
 
 import java.time.Duration;
 import java.util.List;

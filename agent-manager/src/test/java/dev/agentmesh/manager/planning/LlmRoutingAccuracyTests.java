@@ -5,12 +5,12 @@ import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import dev.agentmesh.manager.ManagerProperties;
-import org.springframework.web.client.RestClient;
 import dev.agentmesh.manager.planning.RoutingEvaluation.Example;
 import dev.agentmesh.manager.planning.RoutingEvaluation.Report;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.web.client.RestClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -60,7 +60,8 @@ class LlmRoutingAccuracyTests {
             String llmKey = realModel == null ? "" : System.getenv().getOrDefault("LLM_API_KEY", "");
             String openAiKey = realModel == null ? "" : System.getenv().getOrDefault("OPENAI_API_KEY", "");
             LlmPlanner planner = new LlmPlanner(new ManagerProperties.Llm(llmKey, openAiKey, baseUrl,
-                    System.getProperty("routing.llm.model", "gpt-4.1-mini"), Duration.ofSeconds(20)), RestClient.builder());
+                    System.getProperty("routing.llm.model", "gpt-4.1-mini"), Duration.ofSeconds(20)),
+                    RestClient.builder());
             String against = realModel == null ? "scripted fake" : realModel;
             Report devReport = RoutingEvaluation.measure("llm planner (" + against + "), development part", planner,
                     dev, RoutingEvaluation.shippedAgents());
