@@ -3,6 +3,7 @@ package dev.agentmesh.sdk.llm;
 import com.openai.client.OpenAIClient;
 import com.openai.client.OpenAIClientImpl;
 import com.openai.core.ClientOptions;
+import com.openai.core.JsonValue;
 import com.openai.core.LogLevel;
 import com.openai.core.RequestOptions;
 import com.openai.core.Timeout;
@@ -11,7 +12,6 @@ import com.openai.core.http.HttpClient;
 import com.openai.core.http.HttpRequest;
 import com.openai.core.http.HttpRequestBody;
 import com.openai.core.http.HttpResponse;
-import com.openai.core.JsonValue;
 import com.openai.errors.OpenAIIoException;
 import com.openai.errors.OpenAIServiceException;
 import com.openai.models.FunctionDefinition;
@@ -20,6 +20,7 @@ import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionFunctionTool;
 import com.openai.models.chat.completions.ChatCompletionNamedToolChoice;
+import dev.agentmesh.sdk.http.ProviderHttpClients;
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.http.client.JdkHttpClientBuilder;
 import org.springframework.http.HttpMethod;
@@ -66,7 +67,7 @@ public final class RestClientTransport implements HttpClient {
     public RestClientTransport(RestClient.Builder injected, Duration connectTimeout, boolean sendsAuthorization) {
         this.requests = new PerCallTimeout(new JdkHttpClientBuilder()
                 .build(HttpClientSettings.defaults().withConnectTimeout(connectTimeout)));
-        this.http = injected.clone().requestFactory(requests).build();
+        this.http = ProviderHttpClients.observed(injected).requestFactory(requests).build();
         this.sendsAuthorization = sendsAuthorization;
     }
 
