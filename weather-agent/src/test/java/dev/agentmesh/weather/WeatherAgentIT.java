@@ -49,12 +49,13 @@ class WeatherAgentIT {
     @Test
     void showsItsBuildAtTheInfoEndpoint() throws Exception {
         MockMvc mvc = MockMvcBuilders.webAppContextSetup(web).build();
-        java.util.Properties build = loadBuildInfo();
+        org.springframework.boot.info.BuildProperties build = new org.springframework.boot.info.BuildProperties(
+                loadBuildInfo());
 
         mvc.perform(get("/actuator/info"))
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.build.artifact").value("weather-agent"))
-                .andExpect(jsonPath("$.build.version").value(build.getProperty("build.version")))
+                .andExpect(jsonPath("$.build.version").value(build.getVersion()))
                 .andExpect(jsonPath("$.build.time").isString());
     }
 
