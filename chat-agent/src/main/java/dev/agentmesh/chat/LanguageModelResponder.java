@@ -1,34 +1,34 @@
 package dev.agentmesh.chat;
 
+import com.openai.client.OpenAIClient;
+import com.openai.core.RequestOptions;
+import com.openai.errors.OpenAIInvalidDataException;
+import com.openai.errors.OpenAIIoException;
+import com.openai.errors.OpenAIServiceException;
+import com.openai.errors.PermissionDeniedException;
+import com.openai.errors.UnauthorizedException;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import dev.agentmesh.events.ContextEntry;
 import dev.agentmesh.events.PriorAnswer;
 import dev.agentmesh.llm.LlmEndpoint;
+import dev.agentmesh.llm.RestClientTransport;
 import dev.agentmesh.sdk.AgentException;
 import dev.agentmesh.sdk.AgentRequest;
 import io.github.resilience4j.retry.Retry;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
+import org.springframework.web.client.RestClient;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 
 /**
- * An OpenAI-compatible chat completions endpoint (OpenAI, Ollama, vLLM). Each call is bounded by the
- * configured timeout and the subtask's remaining time; rate limits and server errors are retried.
+ * An OpenAI-compatible chat completions endpoint (OpenAI, Ollama, vLLM) through the OpenAI Java SDK over Spring's
+ * observed RestClient ({@link RestClientTransport}). Each call is bounded by the configured timeout and the
+ * subtask's remaining time; rate limits, server errors and an unreachable server are retried (by the {@code llm}
+ * retry; the SDK's own retries are off).
  */
 final class LanguageModelResponder implements Responder {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String SYSTEM_PROMPT = """
             You are the chat agent of a voice assistant. Answer in two to four short, speakable sentences, \
             without markdown. When other agents' answers are given, treat them as the facts of the moment, \
@@ -36,22 +36,20 @@ final class LanguageModelResponder implements Responder {
             relation.""";
 
     private final ChatProperties.Llm llm;
-    private final LlmEndpoint endpoint;
     private final Retry retry;
-    private final HttpClient http;
+    private final OpenAIClient client;
 
-    LanguageModelResponder(ChatProperties.Llm llm, Retry retry) {
+    LanguageModelResponder(ChatProperties.Llm llm, Retry retry, RestClient.Builder http) {
         this.llm = llm;
-        this.endpoint = llm.endpoint();
         this.retry = retry;
-        this.http = HttpClient.newBuilder().connectTimeout(llm.timeout()).build();
+        this.client = RestClientTransport.openAi(llm.endpoint(), http, llm.timeout());
     }
 
     @Override
     public String respond(AgentRequest request) throws AgentException {
-        String body = JSON.writeValueAsString(body(request));
+        ChatCompletionCreateParams params = params(request);
         try {
-            return Retry.decorateCheckedSupplier(retry, () -> call(body, request)).get();
+            return Retry.decorateCheckedSupplier(retry, () -> call(params, request)).get();
         } catch (AgentException e) {
             throw e;
         } catch (Unavailable e) {
@@ -61,50 +59,49 @@ final class LanguageModelResponder implements Responder {
         }
     }
 
-    private String call(String body, AgentRequest request) throws AgentException {
+    private String call(ChatCompletionCreateParams params, AgentRequest request) throws AgentException {
         Duration budget = request.remaining().compareTo(llm.timeout()) < 0 ? request.remaining() : llm.timeout();
         if (budget.isNegative() || budget.isZero()) {
             throw new AgentException("no time was left to ask the language model");
         }
-        HttpRequest.Builder post = HttpRequest.newBuilder(URI.create(endpoint.baseUrl() + "/chat/completions"))
-                .timeout(budget)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        endpoint.apiKey().ifPresent(key -> post.header("Authorization", "Bearer " + key));
-        HttpResponse<String> response;
+        ChatCompletion completion;
         try {
-            response = http.send(post.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (HttpTimeoutException e) {
-            throw new AgentException("the language model did not answer in time", e);
-        } catch (IOException e) {
-            throw new Unavailable("unreachable");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AgentException("interrupted while asking the language model", e);
-        }
-        int status = response.statusCode();
-        if (status == 401 || status == 403) {
-            throw new AgentException("the language model rejected the credentials");
-        }
-        if (status == 429 || status >= 500) {
-            throw new Unavailable("HTTP " + status);
-        }
-        if (status >= 400) {
-            throw new AgentException("the language model refused the request (HTTP " + status + ")");
-        }
-        return content(response.body());
-    }
-
-    private static String content(String body) throws AgentException {
-        try {
-            JsonNode content = JSON.readTree(body).path("choices").path(0).path("message").path("content");
-            if (!content.isString() || content.asString().isBlank()) {
-                throw new AgentException("the language model's answer had no text");
+            completion = client.chat().completions().create(params, RequestOptions.builder().timeout(budget).build());
+        } catch (OpenAIIoException e) {
+            if (RestClientTransport.timedOut(e)) {
+                throw new AgentException("the language model did not answer in time", e);
             }
-            return content.asString().trim();
-        } catch (JacksonException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new AgentException("interrupted while asking the language model", e);
+            }
+            throw new Unavailable("unreachable");
+        } catch (UnauthorizedException | PermissionDeniedException e) {
+            // no cause: the SDK's exception quotes the body, which may echo the key
+            throw new AgentException("the language model rejected the credentials");
+        } catch (OpenAIServiceException e) {
+            int status = e.statusCode();
+            if (status == 429 || status >= 500) {
+                throw new Unavailable("HTTP " + status);
+            }
+            throw new AgentException("the language model refused the request (HTTP " + status + ")");
+        } catch (OpenAIInvalidDataException e) {
             throw new AgentException("the language model's answer could not be read", e);
         }
+        return content(completion);
+    }
+
+    private static String content(ChatCompletion completion) throws AgentException {
+        Optional<String> content;
+        try {
+            content = completion.choices().isEmpty() ? Optional.empty()
+                    : completion.choices().getFirst().message().content();
+        } catch (OpenAIInvalidDataException e) {
+            throw new AgentException("the language model's answer could not be read", e);
+        }
+        if (content.isEmpty() || content.get().isBlank()) {
+            throw new AgentException("the language model's answer had no text");
+        }
+        return content.get().trim();
     }
 
     /** What the user's profile says, for the model to adapt to (the name, the home city, units, interests). */
@@ -128,32 +125,27 @@ final class LanguageModelResponder implements Responder {
         return about.toString();
     }
 
-    private Map<String, Object> body(AgentRequest request) {
-        List<Map<String, String>> messages = new ArrayList<>();
-        messages.add(Map.of("role", "system", "content", SYSTEM_PROMPT));
+    private ChatCompletionCreateParams params(AgentRequest request) {
+        ChatCompletionCreateParams.Builder params = ChatCompletionCreateParams.builder().model(llm.model())
+                .addSystemMessage(SYSTEM_PROMPT);
         if (request.user() != null) {
-            messages.add(Map.of("role", "system", "content", about(request.user())));
+            params.addSystemMessage(about(request.user()));
         }
         for (ContextEntry entry : request.context()) {
-            String role = switch (entry.role()) {
-                case "user", "assistant" -> entry.role();
-                default -> "system";
-            };
-            messages.add(Map.of("role", role, "content", role.equals("system")
-                    ? "Earlier agent result: " + entry.text() : entry.text()));
+            switch (entry.role()) {
+                case "user" -> params.addUserMessage(entry.text());
+                case "assistant" -> params.addAssistantMessage(entry.text());
+                default -> params.addSystemMessage("Earlier agent result: " + entry.text());
+            }
         }
         if (!request.priorAnswers().isEmpty()) {
             StringBuilder facts = new StringBuilder("Answers from the other agents just now:\n");
             for (PriorAnswer answer : request.priorAnswers()) {
                 facts.append("- ").append(answer.agent()).append(" said: ").append(answer.answer()).append('\n');
             }
-            messages.add(Map.of("role", "system", "content", facts.toString()));
+            params.addSystemMessage(facts.toString());
         }
-        messages.add(Map.of("role", "user", "content", request.text()));
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("model", llm.model());
-        body.put("messages", messages);
-        return body;
+        return params.addUserMessage(request.text()).build();
     }
 
     /** Worth another try: a rate limit, a server error or an unreachable server. */

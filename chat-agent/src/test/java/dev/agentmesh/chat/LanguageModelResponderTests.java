@@ -11,6 +11,7 @@ import io.github.resilience4j.retry.RetryConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.web.client.RestClient;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -136,7 +137,8 @@ class LanguageModelResponderTests {
     private LanguageModelResponder responder(String key) {
         return new LanguageModelResponder(new ChatProperties.Llm(key, "", server.baseUrl() + "/v1", "test-model",
                 Duration.ofSeconds(3)), Retry.of("llm", RetryConfig.custom().maxAttempts(3)
-                .waitDuration(Duration.ofMillis(10)).retryExceptions(LanguageModelResponder.Unavailable.class).build()));
+                .waitDuration(Duration.ofMillis(10)).retryExceptions(LanguageModelResponder.Unavailable.class).build()),
+                RestClient.builder());
     }
 
     private static AgentRequest request(Duration within) {

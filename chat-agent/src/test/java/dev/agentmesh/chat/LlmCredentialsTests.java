@@ -3,13 +3,19 @@ package dev.agentmesh.chat;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.agentmesh.sdk.AgentRequest;
+import dev.agentmesh.testing.ObservedHttp;
+import dev.agentmesh.testing.RecordedSpans;
 import io.github.resilience4j.retry.RetryRegistry;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -38,6 +44,7 @@ class LlmCredentialsTests {
     private final WireMockServer server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
 
     private final ApplicationContextRunner chat = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(RestClientAutoConfiguration.class))
             .withUserConfiguration(ChatConfiguration.class, Support.class)
             .withPropertyValues("chat.llm.model=test-model", "chat.llm.timeout=3s");
 
@@ -81,6 +88,29 @@ class LlmCredentialsTests {
                     request.containsHeader("Authorization") ? request.getHeader("Authorization") : null)
                     .isEqualTo(expected));
         });
+    }
+
+    @Test
+    void everyCallIsMeasuredAndCarriesTheTraceToTheEndpoint() {
+        ObservedHttp observed = new ObservedHttp();
+        RecordedSpans spans = observed.spans();
+        observed.context().withUserConfiguration(ChatConfiguration.class, Support.class)
+                // a timeout generous enough for a busy machine: a retried call would be a second request
+                .withPropertyValues("chat.llm.model=test-model", "chat.llm.timeout=15s",
+                        "chat.llm.base-url=http://127.0.0.1:" + server.port() + "/v1", "chat.llm.llm-api-key=k")
+                .run(context -> {
+                    Responder responder = context.getBean(Responder.class);
+                    Span handling = spans.tracer().nextSpan().name("handle subtask").start();
+                    try (Tracer.SpanInScope ignored = spans.tracer().withSpan(handling)) {
+                        assertThat(responder.respond(AgentRequest.of("Hi", Duration.ofSeconds(20))))
+                                .isEqualTo("Hello.");
+                    }
+                    handling.end();
+
+                    assertThat(observed.requests("127.0.0.1", 200)).isEqualTo(1);
+                    assertThat(server.findAll(anyRequestedFor(anyUrl()))).singleElement().satisfies(request ->
+                            assertThat(request.getHeader("traceparent")).contains(handling.context().traceId()));
+                });
     }
 
     @Test

@@ -6,12 +6,13 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.Retry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
-import io.micrometer.observation.ObservationRegistry;
+import dev.agentmesh.llm.ProviderHttpClients;
+import dev.agentmesh.kafka.logging.TaskMdc;
+import io.micrometer.tracing.Tracer;
+import org.springframework.boot.http.client.HttpRedirects;
 import org.springframework.web.client.RestClient;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,24 +43,23 @@ final class HttpFeedSource implements FeedSource {
     private final CircuitBreakerRegistry circuitBreakers;
     private final Clock clock;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    private final Tracer tracer;
 
-    HttpFeedSource(NewsProperties properties, Retry retry, CircuitBreakerRegistry circuitBreakers, Clock clock) {
-        this(properties, retry, circuitBreakers, clock, ObservationRegistry.NOOP);
-    }
-
-    /** Fetches are observed: {@code http.client.requests} metrics, and client spans that carry the trace on. */
+    /**
+     * @param http the {@link RestClient.Builder} Spring injected, so fetches are observed ({@code
+     *             http.client.requests} metrics, client spans that carry the trace on); this source's timeouts go on
+     *             a clone of it
+     * @param tracer carries the subtask's trace to the threads that fetch, so each fetch is a child of it
+     */
     HttpFeedSource(NewsProperties properties, Retry retry, CircuitBreakerRegistry circuitBreakers, Clock clock,
-                   ObservationRegistry observations) {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(properties.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NORMAL).build();
-        JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(client);
-        requests.setReadTimeout(properties.readTimeout());
-        this.http = RestClient.builder().requestFactory(requests).observationRegistry(observations)
-                .defaultHeader("User-Agent", "agent-mesh-news/0.1").build();
+                   RestClient.Builder http, Tracer tracer) {
+        this.http = ProviderHttpClients.builder(http, properties.connectTimeout(), properties.readTimeout(),
+                HttpRedirects.FOLLOW).defaultHeader("User-Agent", "agent-mesh-news/0.1").build();
         this.properties = properties;
         this.retry = retry;
         this.circuitBreakers = circuitBreakers;
         this.clock = clock;
+        this.tracer = tracer;
     }
 
     @Override
@@ -69,7 +69,8 @@ final class HttpFeedSource implements FeedSource {
         try (ExecutorService fetchers = Executors.newVirtualThreadPerTaskExecutor()) {
             Map<String, Future<List<NewsItem>>> pending = new java.util.LinkedHashMap<>();
             for (String feed : properties.feeds()) {
-                pending.put(feed, fetchers.submit(() -> fetch(feed)));
+                pending.put(feed, fetchers.submit(
+                        TaskMdc.carried(tracer.currentTraceContext().wrap(() -> fetch(feed)))));
             }
             for (Map.Entry<String, Future<List<NewsItem>>> entry : pending.entrySet()) {
                 try {

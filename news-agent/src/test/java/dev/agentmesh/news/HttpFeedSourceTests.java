@@ -2,6 +2,11 @@ package dev.agentmesh.news;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.agentmesh.sdk.AgentException;
+import dev.agentmesh.testing.ObservedHttp;
+import dev.agentmesh.testing.RecordedSpans;
+import io.github.resilience4j.retry.RetryRegistry;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
@@ -10,6 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.web.client.HttpServerErrorException;
 import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -109,13 +115,42 @@ class HttpFeedSourceTests {
         server.verify(2, getRequestedFor(urlEqualTo("/rss")));
     }
 
+    @Test
+    void eachFetchIsMeasuredAndCarriesTheTraceToTheFeedServer() {
+        xml("/rss", RSS);
+        ObservedHttp observed = new ObservedHttp();
+        RecordedSpans spans = observed.spans();
+
+        // the feed source as the service builds it: NewsConfiguration, with the RestClient.Builder Boot injects
+        observed.context().withUserConfiguration(NewsConfiguration.class)
+                .withBean(NewsProperties.class, () -> new NewsProperties(NewsProperties.Provider.RSS,
+                        List.of(server.baseUrl() + "/rss"), Duration.ofMinutes(2), 5, Duration.ofSeconds(5),
+                        Duration.ofSeconds(5)))
+                .withBean(RetryRegistry.class, RetryRegistry::ofDefaults)
+                .withBean(CircuitBreakerRegistry.class, CircuitBreakerRegistry::ofDefaults)
+                .withBean(Tracer.class, spans::tracer)
+                .run(context -> {
+                    FeedSource feeds = context.getBean(FeedSource.class);
+                    Span handling = spans.tracer().nextSpan().name("handle subtask").start();
+                    try (Tracer.SpanInScope ignored = spans.tracer().withSpan(handling)) {
+                        assertThat(feeds.items()).isNotEmpty();
+                    }
+                    handling.end();
+
+                    assertThat(observed.requests("localhost", 200)).isEqualTo(1);
+                    assertThat(server.getAllServeEvents()).singleElement().satisfies(served -> assertThat(
+                            served.getRequest().getHeader("traceparent")).contains(handling.context().traceId()));
+                });
+    }
+
     private HttpFeedSource source(String... paths) {
         List<String> feeds = java.util.Arrays.stream(paths).map(path -> server.baseUrl() + path).toList();
         NewsProperties properties = new NewsProperties(NewsProperties.Provider.RSS, feeds, Duration.ofMinutes(2), 5,
                 Duration.ofSeconds(2), Duration.ofSeconds(2)); // generous: a first request on a loaded machine is slow
         Retry retry = Retry.of("feeds", RetryConfig.custom().maxAttempts(2).waitDuration(Duration.ofMillis(10))
                 .retryExceptions(ResourceAccessException.class, HttpServerErrorException.class).build());
-        return new HttpFeedSource(properties, retry, CircuitBreakerRegistry.ofDefaults(), clock);
+        return new HttpFeedSource(properties, retry, CircuitBreakerRegistry.ofDefaults(), clock, RestClient.builder(),
+                Tracer.NOOP);
     }
 
     private void xml(String path, String body) {

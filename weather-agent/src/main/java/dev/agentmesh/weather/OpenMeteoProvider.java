@@ -4,14 +4,13 @@ import dev.agentmesh.sdk.AgentException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.Retry;
-import io.micrometer.observation.ObservationRegistry;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
+import dev.agentmesh.llm.ProviderHttpClients;
+import org.springframework.boot.http.client.HttpRedirects;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientException;
 import org.springframework.web.client.RestClientResponseException;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -39,17 +38,14 @@ final class OpenMeteoProvider implements WeatherProvider {
     private final Retry retry;
     private final CircuitBreaker circuitBreaker;
 
-    OpenMeteoProvider(WeatherProperties properties, Retry retry, CircuitBreaker circuitBreaker) {
-        this(properties, retry, circuitBreaker, ObservationRegistry.NOOP);
-    }
-
-    /** Calls are observed: {@code http.client.requests} metrics, and client spans that carry the trace on. */
+    /**
+     * @param http the {@link RestClient.Builder} Spring injected, so calls are observed ({@code http.client.requests}
+     *             metrics, client spans that carry the trace on); this provider's timeouts go on a clone of it
+     */
     OpenMeteoProvider(WeatherProperties properties, Retry retry, CircuitBreaker circuitBreaker,
-                      ObservationRegistry observations) {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(properties.connectTimeout()).build();
-        JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(client);
-        requests.setReadTimeout(properties.readTimeout());
-        this.http = RestClient.builder().requestFactory(requests).observationRegistry(observations).build();
+                      RestClient.Builder http) {
+        this.http = ProviderHttpClients.builder(http, properties.connectTimeout(), properties.readTimeout(),
+                HttpRedirects.DONT_FOLLOW).build();
         this.properties = properties;
         this.retry = retry;
         this.circuitBreaker = circuitBreaker;

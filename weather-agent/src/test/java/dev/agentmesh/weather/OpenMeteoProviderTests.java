@@ -8,17 +8,19 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
+import dev.agentmesh.testing.ObservedHttp;
 import dev.agentmesh.testing.RecordedSpans;
-import io.micrometer.observation.ObservationRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.retry.RetryRegistry;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
-import io.micrometer.tracing.handler.PropagatingSenderTracingObservationHandler;
 import io.opentelemetry.api.trace.SpanKind;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.web.client.HttpServerErrorException;
 import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
 
 import java.time.Duration;
 
@@ -74,7 +76,7 @@ class OpenMeteoProviderTests {
                 .retryExceptions(ResourceAccessException.class, HttpServerErrorException.class).build());
         circuitBreaker = CircuitBreaker.of("open-meteo", CircuitBreakerConfig.custom().minimumNumberOfCalls(4)
                 .slidingWindowSize(4).failureRateThreshold(50).build());
-        provider = new OpenMeteoProvider(properties, retry, circuitBreaker);
+        provider = new OpenMeteoProvider(properties, retry, circuitBreaker, RestClient.builder());
     }
 
     @AfterEach
@@ -211,27 +213,38 @@ class OpenMeteoProviderTests {
     }
 
     @Test
-    void eachCallIsAClientSpanOfTheWorkThatMadeItAndCarriesTheTraceToTheServer() throws Exception {
+    void eachCallIsMeasuredAndIsAClientSpanOfTheWorkThatMadeItAndCarriesTheTraceToTheServer() {
         json("/v1/search", PARIS);
         json("/v1/forecast", FORECAST);
-        RecordedSpans spans = new RecordedSpans();
-        ObservationRegistry observations = ObservationRegistry.create();
-        observations.observationConfig().observationHandler(
-                new PropagatingSenderTracingObservationHandler<>(spans.tracer(), spans.propagator()));
-        OpenMeteoProvider observed = new OpenMeteoProvider(new WeatherProperties(WeatherProperties.Provider.OPEN_METEO,
-                server.baseUrl() + "/v1/search", server.baseUrl() + "/v1/forecast", Duration.ofSeconds(5),
-                Duration.ofSeconds(5)), Retry.ofDefaults("traced"), CircuitBreaker.ofDefaults("traced"), observations);
-        Span handling = spans.tracer().nextSpan().name("handle subtask").start();
+        ObservedHttp observed = new ObservedHttp();
+        RecordedSpans spans = observed.spans();
 
-        try (Tracer.SpanInScope ignored = spans.tracer().withSpan(handling)) {
-            new WeatherAgent(observed).handle(AgentRequest.of("Weather in Paris?", Duration.ofSeconds(5)));
-        }
-        handling.end();
+        // the provider as the service builds it: WeatherConfiguration, with the RestClient.Builder Boot injects
+        observed.context().withUserConfiguration(WeatherConfiguration.class)
+                .withBean(WeatherProperties.class, () -> new WeatherProperties(WeatherProperties.Provider.OPEN_METEO,
+                        server.baseUrl() + "/v1/search", server.baseUrl() + "/v1/forecast", Duration.ofSeconds(5),
+                        Duration.ofSeconds(5)))
+                .withBean(RetryRegistry.class, RetryRegistry::ofDefaults)
+                .withBean(CircuitBreakerRegistry.class, CircuitBreakerRegistry::ofDefaults)
+                .run(context -> {
+                    WeatherProvider weather = context.getBean(WeatherProvider.class);
+                    Span handling = spans.tracer().nextSpan().name("handle subtask").start();
+                    try (Tracer.SpanInScope ignored = spans.tracer().withSpan(handling)) {
+                        new WeatherAgent(weather).handle(AgentRequest.of("Weather in Paris?", Duration.ofSeconds(5)));
+                    }
+                    handling.end();
 
-        assertThat(spans.all()).filteredOn(span -> span.getKind() == SpanKind.CLIENT).hasSize(2)
-                .allSatisfy(call -> assertThat(call.getParentSpanId()).isEqualTo(handling.context().spanId()));
-        assertThat(server.getAllServeEvents()).hasSize(2).allSatisfy(served -> assertThat(
-                served.getRequest().getHeader("traceparent")).contains(handling.context().traceId()));
+                    assertThat(observed.requests("localhost", 200)).isEqualTo(2);
+                    // not a series per place: the coordinates in the query stay out of the uri tag
+                    assertThat(observed.meters().get("http.client.requests").timers())
+                            .extracting(timer -> timer.getId().getTag("uri")).isNotEmpty()
+                            .allSatisfy(uri -> assertThat(uri).doesNotContain("?").doesNotContain("latitude"));
+                    assertThat(spans.all()).filteredOn(span -> span.getKind() == SpanKind.CLIENT).hasSize(2)
+                            .allSatisfy(call -> assertThat(call.getParentSpanId())
+                                    .isEqualTo(handling.context().spanId()));
+                    assertThat(server.getAllServeEvents()).hasSize(2).allSatisfy(served -> assertThat(
+                            served.getRequest().getHeader("traceparent")).contains(handling.context().traceId()));
+                });
     }
 
     private void json(String path, String body) {

@@ -46,6 +46,19 @@ class WeatherAgentIT {
                 .andExpect(jsonPath("$.agentMesh.requestTopic").value("weather-requests"));
     }
 
+    @Test
+    void showsItsBuildAtTheInfoEndpoint() throws Exception {
+        MockMvc mvc = MockMvcBuilders.webAppContextSetup(web).build();
+        org.springframework.boot.info.BuildProperties build = new org.springframework.boot.info.BuildProperties(
+                loadBuildInfo());
+
+        mvc.perform(get("/actuator/info"))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.build.artifact").value("weather-agent"))
+                .andExpect(jsonPath("$.build.version").value(build.getVersion()))
+                .andExpect(jsonPath("$.build.time").isString());
+    }
+
     private static java.util.Properties loadBuildInfo() throws java.io.IOException {
         java.util.Properties build = new java.util.Properties();
         try (var in = WeatherAgentIT.class.getResourceAsStream("/META-INF/build-info.properties")) {

@@ -10,7 +10,9 @@ import dev.agentmesh.events.SubtaskCompleted;
 import dev.agentmesh.events.SubtaskFailed;
 import dev.agentmesh.events.SubtaskRequested;
 import dev.agentmesh.events.TaskPlanned;
+import dev.agentmesh.events.TaskScoped;
 import dev.agentmesh.kafka.TraceHeaders;
+import dev.agentmesh.kafka.logging.TaskMdc;
 import dev.agentmesh.manager.planning.Plan;
 import dev.agentmesh.manager.planning.PlanningStage;
 import io.micrometer.tracing.TraceContext;
@@ -124,16 +126,21 @@ final class TaskAggregator extends ContextualProcessor<String, Event, String, Ev
     public void process(Record<String, Event> record) {
         Instant now = clock.instant();
         incoming = record.headers();
-        switch (record.value()) {
-            case AgentTaskRequested requested -> onRequested(requested, now);
-            case AgentTaskCancelled cancelled -> onCancelled(cancelled, now);
-            case AgentReply reply -> onReply(reply, now);
-            case TaskPlanned planned -> onPlanned(planned, now);
-            case null -> log.debug("Ignoring a tombstone for key {}", record.key());
-            default -> log.warn("Ignoring an unexpected {} for key {}",
-                    record.value().getClass().getSimpleName(), record.key());
+        // every record is keyed by its task's id; the stream thread's lines carry it while the record is handled
+        try (TaskMdc mdc = TaskMdc.open(record.key(),
+                record.value() instanceof TaskScoped scoped ? scoped.conversationId() : null)) {
+            switch (record.value()) {
+                case AgentTaskRequested requested -> onRequested(requested, now);
+                case AgentTaskCancelled cancelled -> onCancelled(cancelled, now);
+                case AgentReply reply -> onReply(reply, now);
+                case TaskPlanned planned -> onPlanned(planned, now);
+                case null -> log.debug("Ignoring a tombstone for key {}", record.key());
+                default -> log.warn("Ignoring an unexpected {} for key {}",
+                        record.value().getClass().getSimpleName(), record.key());
+            }
+        } finally {
+            incoming = null;
         }
-        incoming = null;
     }
 
     /** Partitions taken away or the stream closing: the tasks go on elsewhere (or after a restart). */
@@ -241,23 +248,29 @@ final class TaskAggregator extends ContextualProcessor<String, Event, String, Ev
             }
         }
         for (TaskState state : due.values()) {
-            TaskState timedOut = state;
-            for (String agent : state.missingInStage()) {
-                AgentOutcome outcome = AgentOutcome.timedOut(agent, "no reply within "
-                        + Duration.between(state.requestedAt(), now).toMillis() + " ms", state.stage());
-                metrics.outcome(outcome);
-                timedOut = timedOut.withOutcome(outcome);
+            try (TaskMdc mdc = TaskMdc.open(state.taskId(), state.conversationId())) {
+                expire(state, now);
             }
-            spans.event(state, "deadline passed: timed out " + state.missingInStage());
-            if (state.isPlanning()) {
-                log.warn("Deadline passed before a plan came back: taskId={} conversationId={}", state.taskId(),
-                        state.conversationId());
-            } else {
-                log.info("Deadline passed for stage {} of taskId={} conversationId={}: timed out {}", state.stage(),
-                        state.taskId(), state.conversationId(), state.missingInStage());
-            }
-            advance(timedOut, now);
         }
+    }
+
+    private void expire(TaskState state, Instant now) {
+        TaskState timedOut = state;
+        for (String agent : state.missingInStage()) {
+            AgentOutcome outcome = AgentOutcome.timedOut(agent, "no reply within "
+                    + Duration.between(state.requestedAt(), now).toMillis() + " ms", state.stage());
+            metrics.outcome(outcome);
+            timedOut = timedOut.withOutcome(outcome);
+        }
+        spans.event(state, "deadline passed: timed out " + state.missingInStage());
+        if (state.isPlanning()) {
+            log.warn("Deadline passed before a plan came back: taskId={} conversationId={}", state.taskId(),
+                    state.conversationId());
+        } else {
+            log.info("Deadline passed for stage {} of taskId={} conversationId={}: timed out {}", state.stage(),
+                    state.taskId(), state.conversationId(), state.missingInStage());
+        }
+        advance(timedOut, now);
     }
 
     private void forgetClosed(Instant now) {

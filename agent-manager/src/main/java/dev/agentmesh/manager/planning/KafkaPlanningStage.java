@@ -5,6 +5,7 @@ import dev.agentmesh.events.TaskPlanned;
 import dev.agentmesh.events.Topics;
 import dev.agentmesh.manager.registry.AgentDirectory;
 import dev.agentmesh.manager.registry.LiveAgent;
+import dev.agentmesh.kafka.logging.TaskMdc;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.observation.Observation;
@@ -84,7 +85,8 @@ final class KafkaPlanningStage implements PlanningStage {
     @Override
     public void submit(Request request) {
         workers.execute(() -> {
-            try (CurrentTraceContext.Scope ignored = tracer.currentTraceContext().maybeScope(request.trace())) {
+            try (CurrentTraceContext.Scope ignored = tracer.currentTraceContext().maybeScope(request.trace());
+                 TaskMdc mdc = TaskMdc.open(request.taskId(), request.conversationId())) {
                 publish(request, plan(request));
             } catch (RuntimeException e) {
                 log.error("Planning failed: taskId={} conversationId={}", request.taskId(), request.conversationId(),
@@ -107,8 +109,8 @@ final class KafkaPlanningStage implements PlanningStage {
             if (preferred == local || allowed.compareTo(TOO_LITTLE) < 0) {
                 plan = planLocally(request, agents);
             } else {
-                Future<Plan> asked = workers.submit(tracer.currentTraceContext().wrap(
-                        () -> preferred.plan(request.request(), request.context(), agents)));
+                Future<Plan> asked = workers.submit(TaskMdc.carried(tracer.currentTraceContext().wrap(
+                        () -> preferred.plan(request.request(), request.context(), agents))));
                 try {
                     plan = asked.get(allowed.toMillis(), TimeUnit.MILLISECONDS);
                 } catch (TimeoutException e) {
@@ -150,7 +152,8 @@ final class KafkaPlanningStage implements PlanningStage {
 
     private Plan planLocally(Request request, List<LiveAgent> agents) {
         try {
-            return localWorkers.submit(() -> local.plan(request.request(), request.context(), agents)).get();
+            return localWorkers.submit(TaskMdc.carried(
+                    () -> local.plan(request.request(), request.context(), agents))).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while planning", e);

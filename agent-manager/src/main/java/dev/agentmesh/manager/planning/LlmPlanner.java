@@ -1,20 +1,27 @@
 package dev.agentmesh.manager.planning;
 
+import com.openai.client.OpenAIClient;
+import com.openai.core.JsonValue;
+import com.openai.errors.OpenAIInvalidDataException;
+import com.openai.models.FunctionDefinition;
+import com.openai.models.FunctionParameters;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.chat.completions.ChatCompletionFunctionTool;
+import com.openai.models.chat.completions.ChatCompletionMessageFunctionToolCall;
+import com.openai.models.chat.completions.ChatCompletionMessageToolCall;
+import com.openai.models.chat.completions.ChatCompletionNamedToolChoice;
 import dev.agentmesh.events.ContextEntry;
 import dev.agentmesh.llm.LlmEndpoint;
+import dev.agentmesh.llm.RestClientTransport;
 import dev.agentmesh.manager.ManagerProperties;
 import dev.agentmesh.manager.registry.LiveAgent;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import java.net.http.HttpClient;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,7 +29,9 @@ import java.util.Set;
 /**
  * Plans through an OpenAI-compatible chat completions endpoint with function calling: the model must call
  * {@code plan_agents} with stages of live agent names. Anything else (an HTTP error, a timeout, an unknown or
- * repeated agent) is an {@link IllegalStateException}, which {@link FallbackPlanner} answers locally.
+ * repeated agent) is an {@link IllegalStateException}, which {@link FallbackPlanner} answers locally. Calls go
+ * through the OpenAI Java SDK over Spring's observed RestClient ({@link RestClientTransport}), bounded by
+ * {@code manager.llm.timeout}, without the SDK's retries (the fallback is the answer to a failed call).
  */
 final class LlmPlanner implements Planner {
 
@@ -35,18 +44,12 @@ final class LlmPlanner implements Planner {
             parallel; put an agent in stage 2 only when it needs stage-1 answers (for example to relate, explain \
             or advise on them). Use only the agents listed. Use as few agents as answer the request fully.""";
 
-    private final RestClient http;
+    private final OpenAIClient client;
     private final String model;
 
-    LlmPlanner(ManagerProperties.Llm llm) {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(llm.timeout()).build();
-        JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(client);
-        requests.setReadTimeout(llm.timeout());
-        LlmEndpoint endpoint = llm.endpoint();
-        RestClient.Builder builder = RestClient.builder().baseUrl(endpoint.baseUrl()).requestFactory(requests)
-                .defaultHeader(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON_VALUE);
-        endpoint.apiKey().ifPresent(key -> builder.defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + key));
-        this.http = builder.build();
+    /** @param http the {@link RestClient.Builder} Spring injected */
+    LlmPlanner(ManagerProperties.Llm llm, RestClient.Builder http) {
+        this.client = RestClientTransport.openAi(llm.endpoint(), http, llm.timeout());
         this.model = llm.model();
     }
 
@@ -55,18 +58,19 @@ final class LlmPlanner implements Planner {
         if (agents.isEmpty()) {
             return new Plan(List.of(), NAME, "no agent is live");
         }
-        String response;
+        ChatCompletion completion;
         try {
-            response = http.post().uri("/chat/completions").body(JSON.writeValueAsString(body(request, context, agents)))
-                    .retrieve().body(String.class);
+            completion = client.chat().completions().create(params(request, context, agents));
+        } catch (OpenAIInvalidDataException e) {
+            throw new IllegalStateException("the planning model's answer is not valid JSON", e);
         } catch (RuntimeException e) {
             throw new IllegalStateException("the planning model could not be reached: " + e.getClass().getSimpleName(),
                     e);
         }
-        return parse(response, agents);
+        return parse(completion, agents);
     }
 
-    private Map<String, Object> body(String request, List<ContextEntry> context, List<LiveAgent> agents) {
+    private ChatCompletionCreateParams params(String request, List<ContextEntry> context, List<LiveAgent> agents) {
         List<String> names = agents.stream().map(LiveAgent::name).toList();
         StringBuilder catalogue = new StringBuilder("Agents:\n");
         agents.forEach(agent -> {
@@ -83,34 +87,45 @@ final class LlmPlanner implements Planner {
                 catalogue.append('\n');
             });
         });
-        List<Map<String, Object>> messages = new ArrayList<>();
-        messages.add(Map.of("role", "system", "content", SYSTEM_PROMPT + "\n" + catalogue));
-        context.stream().filter(entry -> entry.role().equals("user") || entry.role().equals("assistant"))
-                .forEach(entry -> messages.add(Map.of("role", entry.role(), "content", entry.text())));
-        messages.add(Map.of("role", "user", "content", request));
+        ChatCompletionCreateParams.Builder params = ChatCompletionCreateParams.builder().model(model)
+                .addSystemMessage(SYSTEM_PROMPT + "\n" + catalogue);
+        context.forEach(entry -> {
+            switch (entry.role()) {
+                case "user" -> params.addUserMessage(entry.text());
+                case "assistant" -> params.addAssistantMessage(entry.text());
+                default -> { } // other agents' results say nothing about whom to ask
+            }
+        });
+        params.addUserMessage(request);
         Map<String, Object> stages = Map.of("type", "array", "minItems", 1, "items", Map.of(
                 "type", "array", "minItems", 1, "items", Map.of("type", "string", "enum", names)));
-        Map<String, Object> function = Map.of("name", "plan_agents",
-                "description", "Which agents answer the request, in which stages",
-                "parameters", Map.of("type", "object",
-                        "properties", Map.of("stages", stages, "rationale", Map.of("type", "string")),
-                        "required", List.of("stages", "rationale"), "additionalProperties", false));
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("model", model);
-        body.put("messages", messages);
-        body.put("tools", List.of(Map.of("type", "function", "function", function)));
-        body.put("tool_choice", Map.of("type", "function", "function", Map.of("name", "plan_agents")));
-        return body;
+        FunctionParameters parameters = FunctionParameters.builder()
+                .putAdditionalProperty("type", JsonValue.from("object"))
+                .putAdditionalProperty("properties", JsonValue.from(Map.of("stages", stages,
+                        "rationale", Map.of("type", "string"))))
+                .putAdditionalProperty("required", JsonValue.from(List.of("stages", "rationale")))
+                .putAdditionalProperty("additionalProperties", JsonValue.from(false))
+                .build();
+        return params.addTool(ChatCompletionFunctionTool.builder().function(FunctionDefinition.builder()
+                        .name("plan_agents").description("Which agents answer the request, in which stages")
+                        .parameters(parameters).build()).build())
+                .toolChoice(ChatCompletionNamedToolChoice.builder().function(
+                        ChatCompletionNamedToolChoice.Function.builder().name("plan_agents").build()).build())
+                .build();
     }
 
-    static Plan parse(String response, List<LiveAgent> agents) {
+    static Plan parse(ChatCompletion completion, List<LiveAgent> agents) {
         JsonNode arguments;
         try {
-            JsonNode call = JSON.readTree(response).path("choices").path(0).path("message").path("tool_calls").path(0);
-            if (!"plan_agents".equals(call.path("function").path("name").asString(""))) {
-                throw new IllegalStateException("the planning model did not call plan_agents");
-            }
-            arguments = JSON.readTree(call.path("function").path("arguments").asString(""));
+            ChatCompletionMessageFunctionToolCall.Function call = completion.choices().stream().findFirst()
+                    .flatMap(choice -> choice.message().toolCalls()).flatMap(calls -> calls.stream().findFirst())
+                    .flatMap(ChatCompletionMessageToolCall::function)
+                    .map(ChatCompletionMessageFunctionToolCall::function)
+                    .filter(function -> function.name().equals("plan_agents"))
+                    .orElseThrow(() -> new IllegalStateException("the planning model did not call plan_agents"));
+            arguments = JSON.readTree(call.arguments());
+        } catch (OpenAIInvalidDataException e) {
+            throw new IllegalStateException("the planning model's answer is not valid JSON", e);
         } catch (tools.jackson.core.JacksonException e) {
             throw new IllegalStateException("the planning model's answer is not valid JSON", e);
         }

@@ -11,6 +11,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.web.client.RestClient;
 
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
@@ -78,10 +79,10 @@ class PlanningConfiguration {
     }
 
     @Bean
-    Planner planner(ManagerProperties properties, LocalPlanner localPlanner) {
+    Planner planner(ManagerProperties properties, LocalPlanner localPlanner, RestClient.Builder http) {
         if (properties.llm().enabled()) {
             log.info("Planning with a language model ({}), falling back to the local planner", properties.llm());
-            return new FallbackPlanner(new LlmPlanner(properties.llm()), localPlanner);
+            return new FallbackPlanner(new LlmPlanner(properties.llm(), http), localPlanner);
         }
         log.info("Planning locally (offline): no LLM_BASE_URL, LLM_API_KEY or OPENAI_API_KEY is set");
         return localPlanner;

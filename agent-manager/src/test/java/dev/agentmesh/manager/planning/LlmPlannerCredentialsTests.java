@@ -2,10 +2,16 @@ package dev.agentmesh.manager.planning;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.agentmesh.manager.ManagerProperties;
+import dev.agentmesh.testing.ObservedHttp;
+import dev.agentmesh.testing.RecordedSpans;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.web.client.RestClient;
 
 import java.time.Duration;
 import java.util.List;
@@ -49,11 +55,34 @@ class LlmPlannerCredentialsTests {
         ManagerProperties.Llm llm = new ManagerProperties.Llm(llmKey, openAiKey,
                 "http://127.0.0.1:" + server.port() + "/v1", "test-model", Duration.ofSeconds(2));
 
-        Plan plan = new LlmPlanner(llm).plan("Hello", List.of(), RoutingEvaluation.shippedAgents());
+        Plan plan = new LlmPlanner(llm, RestClient.builder())
+                .plan("Hello", List.of(), RoutingEvaluation.shippedAgents());
 
         assertThat(plan.stages()).containsExactly(List.of("chat"));
         assertThat(server.findAll(anyRequestedFor(anyUrl()))).singleElement().satisfies(request -> assertThat(
                 request.containsHeader("Authorization") ? request.getHeader("Authorization") : null)
                 .isEqualTo(expected));
+    }
+
+    @Test
+    void everyCallIsMeasuredAndCarriesTheTraceToTheEndpoint() {
+        ObservedHttp observed = new ObservedHttp();
+        RecordedSpans spans = observed.spans();
+        ManagerProperties.Llm llm = new ManagerProperties.Llm("k", "", "http://127.0.0.1:" + server.port() + "/v1",
+                "test-model", Duration.ofSeconds(2));
+        // the builder Spring Boot injects, as PlanningConfiguration receives it
+        observed.context().run(context -> {
+            LlmPlanner planner = new LlmPlanner(llm, context.getBean(RestClient.Builder.class));
+            Span planning = spans.tracer().nextSpan().name("plan task").start();
+            try (Tracer.SpanInScope ignored = spans.tracer().withSpan(planning)) {
+                assertThat(planner.plan("Hello", List.of(), RoutingEvaluation.shippedAgents()).stages())
+                        .containsExactly(List.of("chat"));
+            }
+            planning.end();
+
+            assertThat(observed.requests("127.0.0.1", 200)).isEqualTo(1);
+            assertThat(server.findAll(anyRequestedFor(anyUrl()))).singleElement().satisfies(request ->
+                    assertThat(request.getHeader("traceparent")).contains(planning.context().traceId()));
+        });
     }
 }

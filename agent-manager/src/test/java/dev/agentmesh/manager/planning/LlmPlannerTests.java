@@ -5,6 +5,7 @@ import dev.agentmesh.manager.ManagerProperties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.web.client.RestClient;
 
 import java.time.Duration;
 import java.util.List;
@@ -90,7 +91,7 @@ class LlmPlannerTests {
 
     private LlmPlanner planner(String key) {
         return new LlmPlanner(new ManagerProperties.Llm(key, "", server.baseUrl() + "/v1", "test-model",
-                Duration.ofMillis(800)));
+                Duration.ofMillis(800)), RestClient.builder());
     }
 
     private void answerWithPlan(String stagesJson) {

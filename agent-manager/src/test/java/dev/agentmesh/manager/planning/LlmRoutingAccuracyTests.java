@@ -10,6 +10,7 @@ import dev.agentmesh.manager.planning.RoutingEvaluation.Report;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.web.client.RestClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -59,7 +60,8 @@ class LlmRoutingAccuracyTests {
             String llmKey = realModel == null ? "" : System.getenv().getOrDefault("LLM_API_KEY", "");
             String openAiKey = realModel == null ? "" : System.getenv().getOrDefault("OPENAI_API_KEY", "");
             LlmPlanner planner = new LlmPlanner(new ManagerProperties.Llm(llmKey, openAiKey, baseUrl,
-                    System.getProperty("routing.llm.model", "gpt-4.1-mini"), Duration.ofSeconds(20)));
+                    System.getProperty("routing.llm.model", "gpt-4.1-mini"), Duration.ofSeconds(20)),
+                    RestClient.builder());
             String against = realModel == null ? "scripted fake" : realModel;
             Report devReport = RoutingEvaluation.measure("llm planner (" + against + "), development part", planner,
                     dev, RoutingEvaluation.shippedAgents());

@@ -3,6 +3,7 @@ package dev.agentmesh.sdk.runtime;
 import dev.agentmesh.events.Event;
 import dev.agentmesh.events.InvalidEventException;
 import dev.agentmesh.events.SubtaskRequested;
+import dev.agentmesh.kafka.logging.TaskMdc;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -115,7 +116,8 @@ final class SubtaskDispatcher implements ConsumerAwareRebalanceListener {
 
     private void work(ConsumerRecord<String, Event> record, InOrderCommits.Ticket ticket, long takenAt,
                       Observation receipt) {
-        try {
+        // the record's key is its task's id: the dead-letter lines below carry it too
+        try (TaskMdc mdc = TaskMdc.open(record.key(), null)) {
             if (!commits.start(ticket)) {
                 return; // its partition went to another instance, or this one is stopping
             }

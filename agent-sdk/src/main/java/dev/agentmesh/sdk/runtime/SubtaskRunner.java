@@ -11,6 +11,7 @@ import dev.agentmesh.events.Topics;
 import dev.agentmesh.sdk.Agent;
 import dev.agentmesh.sdk.AgentException;
 import dev.agentmesh.sdk.AgentRequest;
+import dev.agentmesh.kafka.logging.TaskMdc;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
 import org.slf4j.Logger;
@@ -30,7 +31,8 @@ import java.util.concurrent.TimeoutException;
  * passes while the agent works, gets no reply: the manager has already given up on it. An answer or reason longer
  * than the cap is cut to it, with a visible marker, before it is sent. Each subtask is a span ({@code handle subtask},
  * a child of the listener's receive span, so of the manager's stage) that is current where the agent works, so
- * its provider calls and the reply are its children.
+ * its provider calls and the reply are its children. While it runs, its ids and the agent's name are in the MDC
+ * ({@link TaskMdc}), on this thread and on the one the agent works on, so every log line about it carries them.
  */
 final class SubtaskRunner {
 
@@ -60,7 +62,9 @@ final class SubtaskRunner {
             span.tag("task.id", subtask.taskId()).tag("conversation.id", subtask.conversationId())
                     .tag("stage", subtask.stage());
         }
-        try (Tracer.SpanInScope ignored = tracer.withSpan(span.start())) {
+        try (Tracer.SpanInScope ignored = tracer.withSpan(span.start());
+             TaskMdc mdc = subtask == null ? TaskMdc.open(null, null, agent.name())
+                     : TaskMdc.open(subtask.taskId(), subtask.conversationId(), agent.name())) {
             handle(subtask, span);
         } catch (RuntimeException e) {
             span.error(e);
@@ -86,8 +90,8 @@ final class SubtaskRunner {
                     subtask.taskId(), subtask.conversationId(), -remaining.toMillis());
             return;
         }
-        Future<String> answer = workers.submit(tracer.currentTraceContext().wrap(
-                () -> agent.handle(AgentRequest.from(subtask))));
+        Future<String> answer = workers.submit(TaskMdc.carried(tracer.currentTraceContext().wrap(
+                () -> agent.handle(AgentRequest.from(subtask)))));
         try {
             CappedText text = capped(subtask, answer.get(remaining.toMillis(), TimeUnit.MILLISECONDS));
             reply(subtask, SubtaskCompleted.of(subtask.taskId(), subtask.conversationId(), agent.name(), text,

@@ -6,6 +6,7 @@ import dev.agentmesh.events.AgentTaskRequested;
 import dev.agentmesh.events.TaskPlanned;
 import dev.agentmesh.gateway.tasks.ReplyAddress;
 import dev.agentmesh.gateway.tasks.TaskListener;
+import dev.agentmesh.kafka.logging.TaskMdc;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
 import org.slf4j.Logger;
@@ -102,28 +103,32 @@ final class DelegatedTasks implements TaskListener {
             return;
         }
         String taskId = UUID.randomUUID().toString();
-        Instant due = Instant.now().plus(deadline);
-        java.util.List<dev.agentmesh.events.ContextEntry> context = turns.context();
-        Tracer tracer = environment.tracer();
-        Span span = tracer.nextSpan().name("delegated turn").tag("task.id", taskId)
-                .tag("conversation.id", conversationId).start();
-        synchronized (this) {
-            pending.put(taskId, new PendingTask(taskId, callId, System.nanoTime(), environment.schedule(
-                    () -> noResult(taskId, "no result arrived within the deadline"), deadline.plus(grace)), span));
+        try (TaskMdc mdc = TaskMdc.open(taskId, conversationId)) {
+            Instant due = Instant.now().plus(deadline);
+            java.util.List<dev.agentmesh.events.ContextEntry> context = turns.context();
+            Tracer tracer = environment.tracer();
+            Span span = tracer.nextSpan().name("delegated turn").tag("task.id", taskId)
+                    .tag("conversation.id", conversationId).start();
+            synchronized (this) {
+                pending.put(taskId, new PendingTask(taskId, callId, System.nanoTime(), environment.schedule(
+                        () -> noResult(taskId, "no result arrived within the deadline"), deadline.plus(grace)), span));
+            }
+            environment.register(taskId, this);
+            // the task carries the user's profile if the memory store gives it quickly; it never waits for it long
+            environment.profile(user)
+                    .completeOnTimeout(null, PROFILE_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                    .thenAccept(user -> {
+                        try (Tracer.SpanInScope ignored = tracer.withSpan(span);
+                             TaskMdc publishing = TaskMdc.open(taskId, conversationId)) {
+                            environment.publish(AgentTaskRequested.of(taskId, conversationId, request, context, due,
+                                    replyTo.instanceId(), user, replyTo.partition()),
+                                    () -> noResult(taskId, "the agents cannot be reached right now"));
+                        }
+                    });
+            turns.delegated(taskId, request);
+            log.info("Delegated a turn: taskId={} conversationId={}", taskId, conversationId);
+            events.started(taskId, callId, request);
         }
-        environment.register(taskId, this);
-        // the task carries the user's profile if the memory store gives it quickly; it never waits for it long
-        environment.profile(user).completeOnTimeout(null, PROFILE_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-                .thenAccept(user -> {
-                    try (Tracer.SpanInScope ignored = tracer.withSpan(span)) {
-                        environment.publish(AgentTaskRequested.of(taskId, conversationId, request, context, due,
-                                replyTo.instanceId(), user, replyTo.partition()),
-                                () -> noResult(taskId, "the agents cannot be reached right now"));
-                    }
-                });
-        turns.delegated(taskId, request);
-        log.info("Delegated a turn: taskId={} conversationId={}", taskId, conversationId);
-        events.started(taskId, callId, request);
     }
 
     /**
@@ -163,6 +168,12 @@ final class DelegatedTasks implements TaskListener {
 
     /** The task will not get a result: the model still gets an answer, so the user hears what happened. */
     private void noResult(String taskId, String reason) {
+        try (TaskMdc mdc = TaskMdc.open(taskId, conversationId)) {
+            giveUp(taskId, reason);
+        }
+    }
+
+    private void giveUp(String taskId, String reason) {
         PendingTask task = take(taskId);
         if (task == null) {
             return;

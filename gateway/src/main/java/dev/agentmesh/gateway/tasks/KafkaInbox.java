@@ -11,6 +11,7 @@ import dev.agentmesh.events.TaskScoped;
 import dev.agentmesh.events.Topics;
 import dev.agentmesh.kafka.GrouplessReader;
 import dev.agentmesh.kafka.TraceHeaders;
+import dev.agentmesh.kafka.logging.TaskMdc;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.tracing.Span;
@@ -162,7 +163,9 @@ public class KafkaInbox implements SmartLifecycle, HealthIndicator {
                     record.offset(), e.getMessage());
             return;
         }
-        try {
+        TaskScoped scoped = event instanceof TaskScoped task ? task : null;
+        // a session's lines about this result (and the ones below) carry its task's ids
+        try (TaskMdc mdc = scoped == null ? null : TaskMdc.open(scoped.taskId(), scoped.conversationId())) {
             switch (event) {
                 case TaskReply reply when !address.instanceId().equals(reply.replyTo()) -> foreign(reply);
                 case AgentTaskCompleted result -> deliver(record, result);
@@ -175,7 +178,6 @@ public class KafkaInbox implements SmartLifecycle, HealthIndicator {
         } catch (RuntimeException e) {
             // one session's failure must not stop results for every other session
             listenerErrors.increment();
-            TaskScoped scoped = event instanceof TaskScoped task ? task : null;
             log.error("A session failed to take {}: taskId={} conversationId={}", event.getClass().getSimpleName(),
                     scoped == null ? null : scoped.taskId(), scoped == null ? null : scoped.conversationId(), e);
         }
