@@ -67,12 +67,12 @@ public class AgentAutoConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    SubtaskDispatcher subtaskDispatcher(SubtaskRunner subtaskRunner, AgentMetrics agentMetrics,
+    SubtaskDispatcher subtaskDispatcher(Agent agent, SubtaskRunner subtaskRunner, AgentMetrics agentMetrics,
                                         KafkaTemplate<String, Object> deadLetterTemplate,
                                         ObjectProvider<ObservationRegistry> observations, AgentProperties properties) {
         return new SubtaskDispatcher(subtaskRunner, EventKafkaAutoConfiguration.deadLetterRecoverer(deadLetterTemplate),
-                agentMetrics, observations.getIfAvailable(() -> ObservationRegistry.NOOP), properties.maxInFlight(),
-                properties.drainTimeout());
+                consumerGroup(agent.name()), agentMetrics, observations.getIfAvailable(() -> ObservationRegistry.NOOP),
+                properties.maxInFlight(), properties.drainTimeout());
     }
 
     /**

@@ -16,6 +16,7 @@ import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
 import org.springframework.kafka.listener.ConsumerRecordRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.listener.ListenerExecutionFailedException;
 import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.kafka.support.Acknowledgment;
 import org.springframework.util.backoff.FixedBackOff;
@@ -57,6 +58,7 @@ final class SubtaskDispatcher implements ConsumerAwareRebalanceListener {
 
     private final SubtaskRunner runner;
     private final ConsumerRecordRecoverer deadLetters;
+    private final String group;
     private final AgentMetrics metrics;
     private final ObservationRegistry observations;
     private final Duration drainTimeout;
@@ -69,10 +71,11 @@ final class SubtaskDispatcher implements ConsumerAwareRebalanceListener {
     private volatile boolean stopping;
     private boolean paused; // guarded by this
 
-    SubtaskDispatcher(SubtaskRunner runner, ConsumerRecordRecoverer deadLetters, AgentMetrics metrics,
+    SubtaskDispatcher(SubtaskRunner runner, ConsumerRecordRecoverer deadLetters, String group, AgentMetrics metrics,
                       ObservationRegistry observations, int maxInFlight, Duration drainTimeout) {
         this.runner = runner;
         this.deadLetters = deadLetters;
+        this.group = group;
         this.metrics = metrics;
         this.observations = observations;
         this.drainTimeout = drainTimeout;
@@ -143,7 +146,9 @@ final class SubtaskDispatcher implements ConsumerAwareRebalanceListener {
         log.warn("Dead-lettering a request the agent could not run: taskId={} partition={} offset={} ({})",
                 record.key(), record.partition(), record.offset(), cause.getClass().getSimpleName());
         try {
-            deadLetters.accept(record, cause);
+            // Wrapped as the container wraps a listener's failure, so the dead letter names the group that failed
+            // on it (kafka_dlt-original-consumer-group, what `mesh dlt list` shows as "read by").
+            deadLetters.accept(record, new ListenerExecutionFailedException("Could not run the request", group, cause));
         } catch (RuntimeException e) {
             // Counted as finished all the same: a reply that could not be published within the send timeout is
             // past the subtask's deadline, so running it again could not help the task.
