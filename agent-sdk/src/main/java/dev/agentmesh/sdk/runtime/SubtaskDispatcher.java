@@ -180,8 +180,18 @@ final class SubtaskDispatcher implements ConsumerAwareRebalanceListener {
 
     // ---- rebalance: runs on the consumer thread, before the container commits what was acknowledged ----------
 
+    /**
+     * Logged as Spring's container logs it when it has no rebalance listener of its own (this one replaces that),
+     * so operators, and deploy/local/chaos.sh, see when an instance gets partitions.
+     */
+    @Override
+    public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        log.info("{}: partitions assigned: {}", group, partitions);
+    }
+
     @Override
     public void onPartitionsRevokedBeforeCommit(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        log.info("{}: partitions revoked: {}", group, partitions);
         if (partitions.isEmpty()) {
             return;
         }
@@ -201,6 +211,7 @@ final class SubtaskDispatcher implements ConsumerAwareRebalanceListener {
 
     @Override
     public void onPartitionsLost(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        log.info("{}: partitions lost: {}", group, partitions);
         // Already someone else's: nothing may be committed for them any more.
         commits.close(partitions);
         commits.release(partitions);
