@@ -46,9 +46,12 @@ public final class EventPublisher implements AutoCloseable {
         send(new ProducerRecord<>(topic, key, value));
     }
 
-    /** Raw bytes to one partition, as the manager addresses a reply to the gateway instance that reads it. */
-    public void publishRaw(String topic, int partition, String key, byte[] value) {
-        send(new ProducerRecord<>(topic, partition, key, value));
+    /**
+     * Raw bytes to one partition, as the manager addresses a reply to the gateway instance that reads it; returns
+     * the record's offset.
+     */
+    public long publishRaw(String topic, int partition, String key, byte[] value) {
+        return send(new ProducerRecord<>(topic, partition, key, value));
     }
 
     private long send(ProducerRecord<String, byte[]> record) {

@@ -10,12 +10,16 @@ import dev.agentmesh.sdk.Agent;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
-import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.AcknowledgingMessageListener;
@@ -23,7 +27,8 @@ import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.util.StringUtils;
 
-import java.util.Properties;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -62,12 +67,12 @@ public class AgentAutoConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    SubtaskDispatcher subtaskDispatcher(SubtaskRunner subtaskRunner, AgentMetrics agentMetrics,
+    SubtaskDispatcher subtaskDispatcher(Agent agent, SubtaskRunner subtaskRunner, AgentMetrics agentMetrics,
                                         KafkaTemplate<String, Object> deadLetterTemplate,
                                         ObjectProvider<ObservationRegistry> observations, AgentProperties properties) {
         return new SubtaskDispatcher(subtaskRunner, EventKafkaAutoConfiguration.deadLetterRecoverer(deadLetterTemplate),
-                agentMetrics, observations.getIfAvailable(() -> ObservationRegistry.NOOP), properties.maxInFlight(),
-                properties.drainTimeout());
+                consumerGroup(agent.name()), agentMetrics, observations.getIfAvailable(() -> ObservationRegistry.NOOP),
+                properties.maxInFlight(), properties.drainTimeout());
     }
 
     /**
@@ -75,27 +80,32 @@ public class AgentAutoConfiguration {
      * subtasks at once and acknowledges them in offset order (ack mode MANUAL); a poll brings at most that many
      * records unless {@code spring.kafka.consumer.max-poll-records} says otherwise, and finished work is committed
      * within {@code mesh.kafka.ack-time} also when no further record arrives (the poll timeout).
+     * <p>
+     * Its consumers are the event consumers' (same configuration, same Kafka client metrics) except that they leave
+     * the value undecoded: the dispatcher's worker decodes it, so a record that cannot be decoded is dead-lettered
+     * and committed in order like any other record the agent cannot run (see {@link SubtaskDispatcher}).
      */
     @Bean
-    ConcurrentMessageListenerContainer<String, Event> agentRequestsContainer(
-            Agent agent, ConcurrentKafkaListenerContainerFactory<String, Event> kafkaListenerContainerFactory,
+    ConcurrentMessageListenerContainer<String, byte[]> agentRequestsContainer(
+            Agent agent, ConsumerFactory<String, Event> eventConsumerFactory,
+            ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> consumerCustomizers,
             SubtaskDispatcher subtaskDispatcher, AgentProperties properties, MeshKafkaProperties mesh) {
-        ConcurrentMessageListenerContainer<String, Event> container =
-                kafkaListenerContainerFactory.createContainer(Topics.requestsFor(agent.name()));
-        ContainerProperties listener = container.getContainerProperties();
+        Map<String, Object> consumer = new HashMap<>(eventConsumerFactory.getConfigurationProperties());
+        consumer.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, properties.maxInFlight());
+        DefaultKafkaConsumerFactory<String, byte[]> requests = new DefaultKafkaConsumerFactory<>(consumer,
+                StringDeserializer::new, ByteArrayDeserializer::new);
+        consumerCustomizers.orderedStream().forEach(customizer -> customizer.customize(requests));
+
+        ContainerProperties listener = new ContainerProperties(Topics.requestsFor(agent.name()));
         listener.setGroupId(consumerGroup(agent.name()));
         listener.setMessageListener(
-                (AcknowledgingMessageListener<String, Event>) subtaskDispatcher::dispatch);
+                (AcknowledgingMessageListener<String, byte[]>) subtaskDispatcher::dispatch);
         listener.setAckMode(ContainerProperties.AckMode.MANUAL);
         listener.setPollTimeout(Math.max(100, mesh.ackTime().toMillis()));
+        listener.setObservationEnabled(true);
         listener.setConsumerRebalanceListener(subtaskDispatcher);
-        if (!kafkaListenerContainerFactory.getConsumerFactory().getConfigurationProperties()
-                .containsKey(ConsumerConfig.MAX_POLL_RECORDS_CONFIG)) {
-            Properties overrides = new Properties();
-            overrides.putAll(listener.getKafkaConsumerProperties());
-            overrides.setProperty(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(properties.maxInFlight()));
-            listener.setKafkaConsumerProperties(overrides);
-        }
+        ConcurrentMessageListenerContainer<String, byte[]> container =
+                new ConcurrentMessageListenerContainer<>(requests, listener);
         container.setCommonErrorHandler(subtaskDispatcher.errorHandler());
         container.setConcurrency(properties.concurrency());
         container.setBeanName(agent.name() + "-requests-listener");

@@ -21,9 +21,9 @@ import java.util.TreeMap;
  * Spring's container (ack mode MANUAL) commits the highest acknowledged offset of each partition at its next poll.
  * A partition that is revoked, or an instance that stops, is {@link #release released}: acknowledgements of work
  * that finishes afterwards are dropped, since the records are then another consumer's (or a later run's) to commit.
- * A record the container dead-lettered itself (it could not be decoded) counts as finished but carries no
- * acknowledgement, so its own offset is committed with the next record after it; until then a restart would
- * dead-letter it a second time.
+ * Every record the listener receives comes through here with its own acknowledgement, whether it was answered,
+ * failed, expired or dead-lettered (one that cannot be decoded included), so each one's offset is committed as soon
+ * as nothing before it on its partition is unfinished.
  */
 final class InOrderCommits {
 
@@ -90,11 +90,6 @@ final class InOrderCommits {
         notifyAll();
     }
 
-    /** A record the container dead-lettered before it reached the listener: finished, with nothing to acknowledge. */
-    void deadLettered(ConsumerRecord<?, ?> record) {
-        finished(taken(record, null));
-    }
-
     /** Subtasks of these partitions that have not started will not start; see {@link #start}. */
     synchronized void close(Collection<TopicPartition> revoked) {
         for (TopicPartition tp : revoked) {
@@ -156,14 +151,11 @@ final class InOrderCommits {
         return partitions.get(ticket.partition.id) == ticket.partition;
     }
 
-    /** Drops the finished head of the partition; the acknowledgement of the highest dropped record that has one. */
+    /** Drops the finished head of the partition; the acknowledgement of the highest dropped record, if any. */
     private static Acknowledgment advance(Partition partition) {
         Acknowledgment highest = null;
         while (!partition.open.isEmpty() && partition.open.firstEntry().getValue().done) {
-            Ticket head = partition.open.pollFirstEntry().getValue();
-            if (head.acknowledgment != null) {
-                highest = head.acknowledgment;
-            }
+            highest = partition.open.pollFirstEntry().getValue().acknowledgment;
         }
         return highest;
     }

@@ -1,6 +1,7 @@
 package dev.agentmesh.sdk.runtime;
 
 import dev.agentmesh.events.Event;
+import dev.agentmesh.events.EventCodec;
 import dev.agentmesh.events.InvalidEventException;
 import dev.agentmesh.events.SubtaskRequested;
 import dev.agentmesh.kafka.logging.TaskMdc;
@@ -15,6 +16,7 @@ import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
 import org.springframework.kafka.listener.ConsumerRecordRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.listener.ListenerExecutionFailedException;
 import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.kafka.support.Acknowledgment;
 import org.springframework.util.backoff.FixedBackOff;
@@ -38,8 +40,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  *     them) and running ones get up to {@code agent.drain-timeout} to finish and be committed. A stopping
  *     container revokes all its partitions, so a graceful shutdown drains the same way; what still runs after
  *     that is interrupted at {@link #close}, uncommitted.</li>
- * <li>A record the agent cannot run (not a subtask, another agent's, or its reply could not be published) goes to
- *     {@code <topic>-dlt} from the worker; one the container cannot decode is dead-lettered by {@link #errorHandler}.</li>
+ * <li>A record the agent cannot run goes to {@code <topic>-dlt} from the worker and counts as finished, so its
+ *     offset is committed in order like any other: one that cannot be decoded, a tombstone, an event that is not a
+ *     subtask, another agent's subtask, or one whose reply could not be published. The listener therefore receives
+ *     the request undecoded and the worker decodes it: were the container to decode it (Spring Kafka's
+ *     {@code ErrorHandlingDeserializer}), a record it could not decode would go to the container's error handler
+ *     instead of the listener, without an acknowledgement of its own, and could only be committed together with
+ *     the next record after it.</li>
  * </ul>
  * Why not Spring Kafka's own {@code asyncAcks}: it also commits out-of-order acknowledgements in order, but it
  * pauses the consumer until every record of the previous poll is acknowledged, so a slow subtask would still hold
@@ -51,6 +58,7 @@ final class SubtaskDispatcher implements ConsumerAwareRebalanceListener {
 
     private final SubtaskRunner runner;
     private final ConsumerRecordRecoverer deadLetters;
+    private final String group;
     private final AgentMetrics metrics;
     private final ObservationRegistry observations;
     private final Duration drainTimeout;
@@ -63,10 +71,11 @@ final class SubtaskDispatcher implements ConsumerAwareRebalanceListener {
     private volatile boolean stopping;
     private boolean paused; // guarded by this
 
-    SubtaskDispatcher(SubtaskRunner runner, ConsumerRecordRecoverer deadLetters, AgentMetrics metrics,
+    SubtaskDispatcher(SubtaskRunner runner, ConsumerRecordRecoverer deadLetters, String group, AgentMetrics metrics,
                       ObservationRegistry observations, int maxInFlight, Duration drainTimeout) {
         this.runner = runner;
         this.deadLetters = deadLetters;
+        this.group = group;
         this.metrics = metrics;
         this.observations = observations;
         this.drainTimeout = drainTimeout;
@@ -82,8 +91,8 @@ final class SubtaskDispatcher implements ConsumerAwareRebalanceListener {
         this.container = container;
     }
 
-    /** The listener: takes the record and returns at once. */
-    void dispatch(ConsumerRecord<String, Event> record, Acknowledgment acknowledgment) {
+    /** The listener: takes the record, still undecoded, and returns at once. */
+    void dispatch(ConsumerRecord<String, byte[]> record, Acknowledgment acknowledgment) {
         if (stopping) {
             return; // not taken, so not committed: delivered again after the restart
         }
@@ -102,19 +111,16 @@ final class SubtaskDispatcher implements ConsumerAwareRebalanceListener {
     }
 
     /**
-     * For the container: a record it cannot decode goes to {@code <topic>-dlt} and counts as finished. It must not
-     * acknowledge the record itself, which would commit past subtasks still running.
+     * For the container, which has nothing to decode and a listener that does not throw: should one ever reach it,
+     * it is logged and not acknowledged, since acknowledging it would commit past subtasks still running.
      */
     CommonErrorHandler errorHandler() {
-        DefaultErrorHandler handler = new DefaultErrorHandler((record, exception) -> {
-            deadLetters.accept(record, exception);
-            commits.deadLettered(record);
-        }, new FixedBackOff(0, 0));
+        DefaultErrorHandler handler = new DefaultErrorHandler(new FixedBackOff(0, 0));
         handler.setAckAfterHandle(false);
         return handler;
     }
 
-    private void work(ConsumerRecord<String, Event> record, InOrderCommits.Ticket ticket, long takenAt,
+    private void work(ConsumerRecord<String, byte[]> record, InOrderCommits.Ticket ticket, long takenAt,
                       Observation receipt) {
         // the record's key is its task's id: the dead-letter lines below carry it too
         try (TaskMdc mdc = TaskMdc.open(record.key(), null)) {
@@ -123,7 +129,8 @@ final class SubtaskDispatcher implements ConsumerAwareRebalanceListener {
             }
             metrics.queueWait(Duration.ofNanos(System.nanoTime() - takenAt));
             try {
-                receipt.scoped(() -> runner.run(asSubtask(record.value())));
+                SubtaskRequested subtask = subtaskOf(record);
+                receipt.scoped(() -> runner.run(subtask));
             } catch (RuntimeException e) {
                 deadLetter(record, e);
             }
@@ -134,12 +141,14 @@ final class SubtaskDispatcher implements ConsumerAwareRebalanceListener {
         }
     }
 
-    private void deadLetter(ConsumerRecord<String, Event> record, RuntimeException cause) {
+    private void deadLetter(ConsumerRecord<String, byte[]> record, RuntimeException cause) {
         // The kind of error only: a message may quote the request. The reason travels in the dead letter's headers.
         log.warn("Dead-lettering a request the agent could not run: taskId={} partition={} offset={} ({})",
                 record.key(), record.partition(), record.offset(), cause.getClass().getSimpleName());
         try {
-            deadLetters.accept(record, cause);
+            // Wrapped as the container wraps a listener's failure, so the dead letter names the group that failed
+            // on it (kafka_dlt-original-consumer-group, what `mesh dlt list` shows as "read by").
+            deadLetters.accept(record, new ListenerExecutionFailedException("Could not run the request", group, cause));
         } catch (RuntimeException e) {
             // Counted as finished all the same: a reply that could not be published within the send timeout is
             // past the subtask's deadline, so running it again could not help the task.
@@ -171,8 +180,18 @@ final class SubtaskDispatcher implements ConsumerAwareRebalanceListener {
 
     // ---- rebalance: runs on the consumer thread, before the container commits what was acknowledged ----------
 
+    /**
+     * Logged as Spring's container logs it when it has no rebalance listener of its own (this one replaces that),
+     * so operators, and deploy/local/chaos.sh, see when an instance gets partitions.
+     */
+    @Override
+    public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        log.info("{}: partitions assigned: {}", group, partitions);
+    }
+
     @Override
     public void onPartitionsRevokedBeforeCommit(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        log.info("{}: partitions revoked: {}", group, partitions);
         if (partitions.isEmpty()) {
             return;
         }
@@ -192,6 +211,7 @@ final class SubtaskDispatcher implements ConsumerAwareRebalanceListener {
 
     @Override
     public void onPartitionsLost(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        log.info("{}: partitions lost: {}", group, partitions);
         // Already someone else's: nothing may be committed for them any more.
         commits.close(partitions);
         commits.release(partitions);
@@ -208,11 +228,15 @@ final class SubtaskDispatcher implements ConsumerAwareRebalanceListener {
         workers.shutdownNow();
     }
 
-    private static SubtaskRequested asSubtask(Event event) {
+    /** The record's subtask; an {@link InvalidEventException} when it cannot be decoded or is not a subtask. */
+    private static SubtaskRequested subtaskOf(ConsumerRecord<String, byte[]> record) {
+        if (record.value() == null) {
+            throw new InvalidEventException("expected a subtask-requested event, got a tombstone");
+        }
+        Event event = EventCodec.decode(record.value());
         if (event instanceof SubtaskRequested subtask) {
             return subtask;
         }
-        throw new InvalidEventException("expected a subtask-requested event, got "
-                + (event == null ? "a tombstone" : event.getClass().getSimpleName()));
+        throw new InvalidEventException("expected a subtask-requested event, got " + event.getClass().getSimpleName());
     }
 }

@@ -219,6 +219,8 @@ class AgentRuntimeIT {
                 .filter(r -> poisonKey.equals(r.key())).findFirst().orElseThrow();
         assertThat(new String(dead.value(), StandardCharsets.UTF_8)).isEqualTo("{not json");
         assertThat(dead.headers().lastHeader("kafka_dlt-exception-message")).isNotNull();
+        assertThat(new String(dead.headers().lastHeader("kafka_dlt-original-consumer-group").value(),
+                StandardCharsets.UTF_8)).isEqualTo("echo-agent");
     }
 
     @Test

@@ -91,19 +91,6 @@ class InOrderCommitsTests {
         assertThat(acknowledged).containsExactly("0@10");
     }
 
-    @Test
-    void aRecordDeadLetteredByTheContainerCountsAsFinishedWithoutAnAcknowledgementOfItsOwn() {
-        InOrderCommits.Ticket first = take(0, 10);
-        commits.deadLettered(record(0, 11));
-        InOrderCommits.Ticket after = take(0, 12);
-
-        commits.finished(first);
-        assertThat(acknowledged).containsExactly("0@10");
-
-        commits.finished(after);
-        assertThat(acknowledged).containsExactly("0@10", "0@12");
-    }
-
     private InOrderCommits.Ticket take(int partition, long offset) {
         return commits.taken(record(partition, offset), () -> acknowledged.add(partition + "@" + offset));
     }

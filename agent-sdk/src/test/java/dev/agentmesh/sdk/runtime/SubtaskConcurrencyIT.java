@@ -12,6 +12,7 @@ import dev.agentmesh.testing.TestKafka;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
@@ -35,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -48,6 +50,9 @@ import static org.awaitility.Awaitility.await;
  * next owner of a partition. Each test has its own agent, so its own request topic and consumer group.
  */
 class SubtaskConcurrencyIT {
+
+    /** A request that is not JSON: it cannot be decoded. */
+    static final byte[] POISON = "{not json".getBytes(UTF_8);
 
     static EventPublisher publisher;
     static EventProbe replies;
@@ -160,6 +165,58 @@ class SubtaskConcurrencyIT {
     }
 
     @Test
+    void commitsPastAPoisonRecordAloneOnItsPartitionWithoutWaitingForAnotherRecord() throws Exception {
+        PacedAgent agent = new PacedAgent("poisoned");
+        start(agent);
+        try (EventProbe deadLetters = EventProbe.on(deadLetterTopic(agent))) {
+            String key = "poison-" + UUID.randomUUID();
+            long poison = publisher.publishRaw(Topics.requestsFor(agent.name()), 0, key, POISON);
+
+            awaitDeadLetters(deadLetters, key, 1);
+
+            // Nothing follows it on the partition, and its offset is committed all the same: the group has no lag.
+            await().atMost(Duration.ofSeconds(10)).until(() -> committed(agent) == poison + 1);
+            assertThat(endOffset(agent)).isEqualTo(poison + 1);
+        }
+    }
+
+    @Test
+    void aPoisonRecordBehindARunningSubtaskIsCommittedOnlyWithItAndARestartDoesNotDeadLetterItAgain()
+            throws Exception {
+        PacedAgent first = new PacedAgent("poisonbehind");
+        start(first);
+        long warm = publishOnPartitionZero(first, "warm up", Duration.ofSeconds(30)).offset;
+        await().atMost(Duration.ofSeconds(20)).until(() -> committed(first) == warm + 1);
+        try (EventProbe deadLetters = EventProbe.on(deadLetterTopic(first))) {
+            Published held = publishOnPartitionZero(first, "hold", Duration.ofSeconds(120));
+            await().atMost(Duration.ofSeconds(10)).until(() -> first.started.contains(held.taskId));
+            String key = "poison-" + UUID.randomUUID();
+            long poison = publisher.publishRaw(Topics.requestsFor(first.name()), 0, key, POISON);
+
+            // Dead-lettered at once, while the subtask before it still runs; its offset is not committed past that.
+            awaitDeadLetters(deadLetters, key, 1);
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6))
+                    .until(() -> committed(first) == held.offset);
+
+            first.release();
+            replies.awaitEvent(SubtaskCompleted.class, r -> r.taskId().equals(held.taskId), Duration.ofSeconds(20));
+            await().atMost(Duration.ofSeconds(10)).until(() -> committed(first) == poison + 1);
+            assertThat(endOffset(first)).isEqualTo(poison + 1);
+
+            stop(0);
+            PacedAgent second = new PacedAgent("poisonbehind");
+            start(second);
+            Published after = publishOnPartitionZero(second, "after the restart", Duration.ofSeconds(60));
+            replies.awaitEvent(SubtaskCompleted.class, r -> r.taskId().equals(after.taskId), Duration.ofSeconds(30));
+
+            // The restarted instance begins after the poison record: neither it nor the held subtask comes again.
+            await().atMost(Duration.ofSeconds(10)).until(() -> committed(second) == after.offset + 1);
+            assertThat(second.started).containsExactly(after.taskId);
+            assertThat(deadLetters.records().stream().filter(r -> key.equals(r.key()))).hasSize(1);
+        }
+    }
+
+    @Test
     void theReplyCarriesTheRequestsTraceOnThoughAWorkerThreadSendsIt() {
         PacedAgent agent = new PacedAgent("traced");
         start(agent);
@@ -226,6 +283,22 @@ class SubtaskConcurrencyIT {
                 Instant.now().plus(within));
     }
 
+    private static String deadLetterTopic(PacedAgent agent) {
+        return Topics.deadLetterFor(Topics.requestsFor(agent.name()));
+    }
+
+    private static void awaitDeadLetters(EventProbe deadLetters, String key, int count) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> deadLetters.records().stream()
+                .filter(r -> key.equals(r.key())).count() == count);
+    }
+
+    /** The offset after the last record on partition 0 of the agent's request topic. */
+    private static long endOffset(PacedAgent agent) throws Exception {
+        TopicPartition partition = new TopicPartition(Topics.requestsFor(agent.name()), 0);
+        return admin.listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition)
+                .get(10, TimeUnit.SECONDS).offset();
+    }
+
     /** The committed offset of the agent's group on partition 0 of its request topic; -1 when none. */
     private static long committed(PacedAgent agent) throws Exception {
         Map<TopicPartition, OffsetAndMetadata> offsets = admin
@@ -240,17 +313,25 @@ class SubtaskConcurrencyIT {
     static class PacedAgentApplication {
     }
 
-    /** Answers {@code sleep <ms>} after that long (or its cap), anything else at once; counts what runs at once. */
+    /**
+     * Answers {@code sleep <ms>} after that long (or its cap), {@code hold} once the test {@link #release releases}
+     * it, anything else at once; counts what runs at once.
+     */
     static final class PacedAgent implements Agent {
 
         private final String name;
         private final AtomicInteger running = new AtomicInteger();
         final AtomicInteger mostAtOnce = new AtomicInteger();
         final List<String> started = new CopyOnWriteArrayList<>();
+        private final CountDownLatch released = new CountDownLatch(1);
         private Duration cap = Duration.ofHours(1);
 
         PacedAgent(String name) {
             this.name = name;
+        }
+
+        void release() {
+            released.countDown();
         }
 
         PacedAgent sleepingAtMost(Duration cap) {
@@ -282,6 +363,8 @@ class SubtaskConcurrencyIT {
                 if (request.text().startsWith("sleep ")) {
                     long asked = Long.parseLong(request.text().substring("sleep ".length()));
                     Thread.sleep(Math.min(asked, cap.toMillis()));
+                } else if (request.text().equals("hold")) {
+                    released.await();
                 }
                 return request.text().toUpperCase();
             } finally {
