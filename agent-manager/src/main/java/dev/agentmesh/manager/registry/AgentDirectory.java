@@ -4,6 +4,7 @@ import dev.agentmesh.events.AgentRegistered;
 import dev.agentmesh.manager.ManagerProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
@@ -15,6 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -22,7 +26,7 @@ import java.util.function.Consumer;
  * timeout. A new agent service joins by being deployed and announcing itself; the manager needs no change.
  */
 @Component
-public class AgentDirectory {
+public class AgentDirectory implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(AgentDirectory.class);
 
@@ -30,6 +34,13 @@ public class AgentDirectory {
     private final List<Consumer<List<LiveAgent>>> listeners = new CopyOnWriteArrayList<>();
     /** Heartbeats that change the set of cards, taken in at the next announcement. */
     private final Map<String, AgentRegistered> pending = new ConcurrentHashMap<>();
+    /**
+     * Where the listeners learn new cards: a thread of its own, so that learning (embedding a card's examples takes
+     * seconds on a busy machine) never holds up the registry reader, whose heartbeats keep the other agents live.
+     */
+    private final ExecutorService learner = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().daemon().name("card-learner").factory());
+    private final AtomicBoolean learning = new AtomicBoolean();
     private final Duration livenessTimeout;
     private final Clock clock;
 
@@ -61,14 +72,33 @@ public class AgentDirectory {
     }
 
     /**
-     * Tells the listeners the live agents as they will be with the waiting heartbeats, then takes those in. The
-     * registry reader calls it after each batch of records, so a backlog costs one notification, not one per record.
+     * Has the listeners learn the live agents as they will be with the waiting heartbeats, then takes those in; on
+     * the learner's thread, one round at a time (heartbeats that wait meanwhile go in the next round). The registry
+     * reader calls it after each batch of records, so a backlog costs one round, not one per record, and it returns
+     * at once.
      */
     public void announceChanges() {
-        if (pending.isEmpty()) {
-            return;
+        if (!pending.isEmpty() && learning.compareAndSet(false, true)) {
+            learner.execute(this::learnWhatIsPending);
         }
-        Map<String, AgentRegistered> arriving = new java.util.HashMap<>(pending);
+    }
+
+    private void learnWhatIsPending() {
+        try {
+            while (!pending.isEmpty()) {
+                learn(new java.util.HashMap<>(pending));
+            }
+        } catch (RuntimeException e) {
+            log.error("Learning agent cards failed; the agents that announced them are not planned with yet", e);
+        } finally {
+            learning.set(false);
+        }
+        if (!pending.isEmpty()) {   // arrived after the loop looked, before the flag was down
+            announceChanges();
+        }
+    }
+
+    private void learn(Map<String, AgentRegistered> arriving) {
         Instant now = clock.instant();
         Map<String, AgentRegistered> next = new java.util.HashMap<>(latest);
         arriving.values().forEach(registered -> next.merge(registered.agent(), registered, AgentDirectory::newer));
@@ -89,7 +119,7 @@ public class AgentDirectory {
         return fresh.occurredAt().isAfter(old.occurredAt()) ? fresh : old;
     }
 
-    /** Told the live agents when one joined or announced a different card, on the registry reader's thread. */
+    /** Told the live agents when one joined or announced a different card, on the learner's thread. */
     public void onChange(Consumer<List<LiveAgent>> listener) {
         listeners.add(listener);
     }
@@ -114,5 +144,10 @@ public class AgentDirectory {
 
     private boolean isLive(AgentRegistered registered, Instant now) {
         return registered.occurredAt().plus(livenessTimeout).isAfter(now);
+    }
+
+    @Override
+    public void destroy() {
+        learner.shutdownNow();
     }
 }
