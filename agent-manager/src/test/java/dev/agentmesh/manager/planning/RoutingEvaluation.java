@@ -1,5 +1,6 @@
 package dev.agentmesh.manager.planning;
 
+import dev.agentmesh.events.ContextEntry;
 import dev.agentmesh.manager.registry.LiveAgent;
 import dev.agentmesh.manager.ShippedCards;
 import tools.jackson.databind.JsonNode;
@@ -29,8 +30,11 @@ final class RoutingEvaluation {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    /** One labelled request; {@code stages} is one stage of all agents unless the label says otherwise. */
-    record Example(String request, List<Set<String>> stages) {
+    /**
+     * One labelled request; {@code stages} is one stage of all agents unless the label says otherwise, and
+     * {@code context} what the task carries of the conversation before it (a follow-up's), empty unless given.
+     */
+    record Example(String request, List<Set<String>> stages, List<ContextEntry> context) {
 
         Set<String> agents() {
             Set<String> all = new HashSet<>();
@@ -97,7 +101,7 @@ final class RoutingEvaluation {
         Report report = new Report(name);
         agents.forEach(agent -> report.confusion.put(agent.name(), new Confusion()));
         for (Example example : examples) {
-            Plan plan = planner.plan(example.request(), List.of(), agents);
+            Plan plan = planner.plan(example.request(), example.context(), agents);
             List<Set<String>> stages = plan.stages().stream().map(stage -> (Set<String>) new HashSet<>(stage))
                     .toList();
             Set<String> chosen = new HashSet<>(plan.agents());
@@ -144,7 +148,10 @@ final class RoutingEvaluation {
             } else {
                 stages.add(strings(node.path("agents")));
             }
-            examples.add(new Example(node.path("request").asString(), stages));
+            List<ContextEntry> context = new ArrayList<>();
+            node.path("context").forEach(entry -> context.add(new ContextEntry(entry.path("role").asString(),
+                    entry.path("text").asString())));
+            examples.add(new Example(node.path("request").asString(), stages, List.copyOf(context)));
         }
         return examples;
     }
