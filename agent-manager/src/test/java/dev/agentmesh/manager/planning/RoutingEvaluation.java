@@ -29,6 +29,9 @@ import java.util.stream.Stream;
 final class RoutingEvaluation {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** The process's CPU time: the model may run on threads of its own runtime, not only the calling one. */
+    private static final com.sun.management.OperatingSystemMXBean CPU = (com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean();
 
     /**
      * One labelled request; {@code stages} is one stage of all agents unless the label says otherwise, and
@@ -58,6 +61,8 @@ final class RoutingEvaluation {
         int exactStages;
         int twoStage;
         int twoStageRight;
+        /** The process's CPU time over all requests; uncached only on a planner's first pass over them. */
+        long planningCpuNanos;
         final TreeMap<String, Confusion> confusion = new TreeMap<>();
         final List<String> misses = new ArrayList<>();
 
@@ -77,6 +82,11 @@ final class RoutingEvaluation {
             return String.format(Locale.ROOT, "%s: %d requests, exact agent set %d/%d (%.1f%%), stages %d/%d "
                             + "(%.1f%%), of which two-stage requests %d/%d", name, total, exactSet, total,
                     100 * exactSetRate(), exactStages, total, 100 * stageRate(), twoStageRight, twoStage);
+        }
+
+        /** Planning CPU time per request, in milliseconds. */
+        double cpuMillisPerRequest() {
+            return total == 0 ? 0 : planningCpuNanos / 1e6 / total;
         }
 
         String table() {
@@ -101,7 +111,9 @@ final class RoutingEvaluation {
         Report report = new Report(name);
         agents.forEach(agent -> report.confusion.put(agent.name(), new Confusion()));
         for (Example example : examples) {
+            long cpuBefore = CPU.getProcessCpuTime();
             Plan plan = planner.plan(example.request(), example.context(), agents);
+            report.planningCpuNanos += CPU.getProcessCpuTime() - cpuBefore;
             List<Set<String>> stages = plan.stages().stream().map(stage -> (Set<String>) new HashSet<>(stage))
                     .toList();
             Set<String> chosen = new HashSet<>(plan.agents());
