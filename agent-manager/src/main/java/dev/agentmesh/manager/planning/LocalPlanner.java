@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  *   <li>A skill that builds on other agents' answers ({@code AgentSkill.buildsOnOtherAgents()}) runs in stage 2 when
  *       it is likely enough for the whole request, after the agents the request also touches; those are asked from
  *       a lower probability then, since such a request names their subjects in passing ("the flooding in the news"),
- *       and without the comparison with the generalist answering alone.</li>
+ *       and without the comparison with the generalist answering alone, judged on the whole request only (its
+ *       clauses are often the ask alone).</li>
  *   <li>An agent with such a skill is a generalist: it answers alone when no other agent is wanted, and is never
  *       asked in parallel with the agents whose answers it could build on.</li>
  *   <li>A short follow-up ("and tomorrow?", "what about Berlin?") that is not near-certain about a skill by itself
@@ -72,9 +73,6 @@ final class LocalPlanner implements Planner {
         }
         SkillIndex.Catalogue catalogue = index.catalogueOf(agents);
         Features whole = index.embed(request);
-        List<Features> segments = new ArrayList<>();
-        segments.add(whole);
-        clauses(request).forEach(clause -> segments.add(index.embed(clause)));
         Set<String> generalists = generalists(agents);
 
         Map<String, Double> specialists = new LinkedHashMap<>();
@@ -91,6 +89,14 @@ final class LocalPlanner implements Planner {
             }
         }
         boolean buildsOn = builder != null && builder.probability() >= thresholds.buildOn();
+        // a request to build on answers names its subjects in the whole sentence; a clause of it is often the ask
+        // alone ("what should we do with the kids"), which, without the comparison with the generalist, would look
+        // like a specialist's subject
+        List<Features> segments = new ArrayList<>();
+        segments.add(whole);
+        if (!buildsOn) {
+            clauses(request).forEach(clause -> segments.add(index.embed(clause)));
+        }
         // a request to build on answers needs its specialists whatever the generalist would say alone
         double[] generalistAnswers = buildsOn ? new double[segments.size()]
                 : generalistAnswers(catalogue, generalists, segments);

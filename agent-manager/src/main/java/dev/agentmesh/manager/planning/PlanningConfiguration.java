@@ -27,7 +27,7 @@ class PlanningConfiguration {
     private static final Logger log = LoggerFactory.getLogger(PlanningConfiguration.class);
 
     /** The thresholds application.yml sets, for tools and tests that build the planner without Spring. */
-    static final LocalPlanner.Thresholds DEFAULT_THRESHOLDS = new LocalPlanner.Thresholds(0.5, 0.6, 0.35);
+    static final LocalPlanner.Thresholds DEFAULT_THRESHOLDS = new LocalPlanner.Thresholds(0.5, 0.5, 0.3);
 
     @Bean
     LocalPlanner localPlanner(ManagerProperties properties) {

@@ -20,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The local planner's routing accuracy with the cards the real agents ship, on the development part (the shared
- * {@code dev-set.jsonl} and {@code routing/dev.jsonl}) and on the held-out part ({@code routing/held-out.jsonl}).
+ * {@code dev-set.jsonl}, {@code routing/dev.jsonl} and {@code routing/blind.jsonl}, the last written before any
+ * planner output on it was seen) and on the held-out part ({@code routing/held-out.jsonl}).
  * Planner work may read the development part's misses; the held-out part reports aggregate figures only, so
  * nobody tunes to its sentences. The report is logged and written to {@code target/routing-report.txt}.
  */
@@ -37,6 +38,8 @@ class RoutingAccuracyTests {
     static void loadModelAndCards() {
         agents = RoutingEvaluation.shippedAgents();
         planner = RoutingEvaluation.localPlanner();
+        // trained on the cards now, so that no request's planning time includes the training
+        planner.prepare(agents);
     }
 
     @AfterAll
@@ -48,14 +51,25 @@ class RoutingAccuracyTests {
     @Test
     void developmentPart() {
         List<Example> shared = RoutingEvaluation.sharedDevSet();
-        List<Example> examples = new ArrayList<>(shared);
-        examples.addAll(RoutingEvaluation.resource("/routing/dev.jsonl"));
+        List<Example> first = new ArrayList<>(shared);
+        first.addAll(RoutingEvaluation.resource("/routing/dev.jsonl"));
+        List<Example> blind = RoutingEvaluation.resource("/routing/blind.jsonl");
+        List<Example> examples = new ArrayList<>(first);
+        examples.addAll(blind);
 
+        Report before = RoutingEvaluation.measure("local planner, development part, first requests", planner, first,
+                agents);
+        Report written = RoutingEvaluation.measure("local planner, development part, requests written blind", planner,
+                blind, agents);
         Report report = RoutingEvaluation.measure("local planner, development part", planner, examples, agents);
-        report("%s%n%s%s", report.summary(), report.table(), "misses:\n  " + String.join("\n  ", report.misses));
+        // the first two passes see each request for the first time; the third finds them all cached
+        report("%s%n%s%n%s%n%s%s%nplanning CPU per request, uncached: %.1f ms (first requests), %.1f ms (blind ones)",
+                before.summary(), written.summary(), report.summary(), report.table(),
+                "misses:\n  " + String.join("\n  ", report.misses), before.cpuMillisPerRequest(),
+                written.cpuMillisPerRequest());
 
         // the repository's own development requests, plus the shared set's when it lies beside the clone
-        assertThat(report.total).isGreaterThanOrEqualTo(shared.isEmpty() ? 120 : 140);
+        assertThat(report.total).isGreaterThanOrEqualTo(shared.isEmpty() ? 260 : 280);
         // a regression gate a little under the measured figures (README), not the targets
         assertThat(report.exactSetRate()).isGreaterThanOrEqualTo(0.92);
         assertThat(report.stageRate()).isGreaterThanOrEqualTo(0.92);

@@ -1,5 +1,6 @@
 package dev.agentmesh.manager.planning;
 
+import dev.agentmesh.events.ContextEntry;
 import dev.agentmesh.manager.registry.LiveAgent;
 import dev.agentmesh.manager.ShippedCards;
 import tools.jackson.databind.JsonNode;
@@ -28,9 +29,15 @@ import java.util.stream.Stream;
 final class RoutingEvaluation {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** The process's CPU time: the model may run on threads of its own runtime, not only the calling one. */
+    private static final com.sun.management.OperatingSystemMXBean CPU = (com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean();
 
-    /** One labelled request; {@code stages} is one stage of all agents unless the label says otherwise. */
-    record Example(String request, List<Set<String>> stages) {
+    /**
+     * One labelled request; {@code stages} is one stage of all agents unless the label says otherwise, and
+     * {@code context} what the task carries of the conversation before it (a follow-up's), empty unless given.
+     */
+    record Example(String request, List<Set<String>> stages, List<ContextEntry> context) {
 
         Set<String> agents() {
             Set<String> all = new HashSet<>();
@@ -54,6 +61,8 @@ final class RoutingEvaluation {
         int exactStages;
         int twoStage;
         int twoStageRight;
+        /** The process's CPU time over all requests; uncached only on a planner's first pass over them. */
+        long planningCpuNanos;
         final TreeMap<String, Confusion> confusion = new TreeMap<>();
         final List<String> misses = new ArrayList<>();
 
@@ -73,6 +82,11 @@ final class RoutingEvaluation {
             return String.format(Locale.ROOT, "%s: %d requests, exact agent set %d/%d (%.1f%%), stages %d/%d "
                             + "(%.1f%%), of which two-stage requests %d/%d", name, total, exactSet, total,
                     100 * exactSetRate(), exactStages, total, 100 * stageRate(), twoStageRight, twoStage);
+        }
+
+        /** Planning CPU time per request, in milliseconds. */
+        double cpuMillisPerRequest() {
+            return total == 0 ? 0 : planningCpuNanos / 1e6 / total;
         }
 
         String table() {
@@ -97,7 +111,9 @@ final class RoutingEvaluation {
         Report report = new Report(name);
         agents.forEach(agent -> report.confusion.put(agent.name(), new Confusion()));
         for (Example example : examples) {
-            Plan plan = planner.plan(example.request(), List.of(), agents);
+            long cpuBefore = CPU.getProcessCpuTime();
+            Plan plan = planner.plan(example.request(), example.context(), agents);
+            report.planningCpuNanos += CPU.getProcessCpuTime() - cpuBefore;
             List<Set<String>> stages = plan.stages().stream().map(stage -> (Set<String>) new HashSet<>(stage))
                     .toList();
             Set<String> chosen = new HashSet<>(plan.agents());
@@ -144,7 +160,10 @@ final class RoutingEvaluation {
             } else {
                 stages.add(strings(node.path("agents")));
             }
-            examples.add(new Example(node.path("request").asString(), stages));
+            List<ContextEntry> context = new ArrayList<>();
+            node.path("context").forEach(entry -> context.add(new ContextEntry(entry.path("role").asString(),
+                    entry.path("text").asString())));
+            examples.add(new Example(node.path("request").asString(), stages, List.copyOf(context)));
         }
         return examples;
     }
