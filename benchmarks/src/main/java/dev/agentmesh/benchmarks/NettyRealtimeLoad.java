@@ -56,6 +56,7 @@ final class NettyRealtimeLoad implements SessionLoad {
     private static final long PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final int MAX_MESSAGE = 1 << 20;
     private static final int BATCH = 50;
+    private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final EventLoop loop = group.next();
@@ -187,7 +188,10 @@ final class NettyRealtimeLoad implements SessionLoad {
             return;
         }
         sendDue();
-        timer = loop.schedule(tick, Math.max(0, schedule.nextDue() - System.nanoTime()), TimeUnit.NANOSECONDS);
+        // Not sooner than a millisecond: NIO's selector waits in whole milliseconds and Netty polls instead for a
+        // shorter wait, which would spin the core the upstream needs. A send is up to that much late (and measured);
+        // under load the reads wake the loop sooner (see channelReadComplete).
+        timer = loop.schedule(tick, Math.max(TICK_NANOS, schedule.nextDue() - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
 
     /**

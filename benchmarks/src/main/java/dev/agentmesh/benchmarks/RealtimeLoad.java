@@ -52,6 +52,15 @@ final class RealtimeLoad implements SessionLoad {
         double framesPerGatewayCore() {
             return 2.0 * deltasReceived / measuredSeconds / gatewayCores;
         }
+
+        /**
+         * CPU of the measuring JVM (load generator, upstream, broker) per frame it handled: every append sent and
+         * delta received, plus on the direct path the upstream's side of both. A unit of work, so it can be compared
+         * between generators even on a loaded machine, where latencies cannot.
+         */
+        double loadMicrosPerFrame() {
+            return cpuCores * measuredSeconds * 1e6 / (appendsSent + deltasReceived);
+        }
     }
 
     private final List<Client> clients = new ArrayList<>();

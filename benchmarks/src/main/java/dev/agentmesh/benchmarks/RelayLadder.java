@@ -56,6 +56,31 @@ final class RelayLadder {
                    List<String> jvmFlags) {
     }
 
+    /**
+     * Only the direct path, for each measuring side and session count, with no gateway: what the measuring side
+     * itself holds, all the way up the ladder (the gateway's ladder ends where the gateway gives up).
+     */
+    List<Step> direct(List<RelayLoad> loads, List<Integer> ladder, Duration warmup, Duration measure)
+            throws Exception {
+        List<Step> steps = new ArrayList<>();
+        for (RelayLoad load : loads) {
+            try (RelayUpstream upstream = load.upstream()) {
+                // JIT warm-up; not recorded
+                measure(load, upstream.url(), 50, Duration.ofSeconds(3), Duration.ofSeconds(1), null);
+                for (int sessions : ladder) {
+                    RealtimeLoad.Result direct = measure(load, upstream.url(), sessions, warmup, measure, null);
+                    steps.add(new Step("direct only", load, sessions, direct, null, 0));
+                    log.info("direct only (load {}) x{}: {}, sends late {}, skipped {}, load JVM {} cores, {} µs per "
+                                    + "frame", load.label(), sessions, direct.latency(), direct.sendLateness(),
+                            direct.sendBacklog(), String.format("%.2f", direct.cpuCores()),
+                            String.format("%.1f", direct.loadMicrosPerFrame()));
+                    Thread.sleep(2_000);
+                }
+            }
+        }
+        return steps;
+    }
+
     private final String bootstrapServers;
     private final Path logs;
     private final boolean flightRecording;

@@ -60,7 +60,9 @@ final class RelayReport {
                 + "*sends late* is how long after its due time in that real-time schedule each append was written (the "
                 + "schedule never shifts to hide it), *skipped* the appends not sent because the session's socket still "
                 + "held earlier ones, *load JVM cores* the CPU of the measuring JVM (generator, upstream, broker) over "
-                + "wall time: on the direct rows they show whether the measuring side, not the gateway, was the limit. "
+                + "wall time, and that CPU per append sent or delta received (a unit of work: comparable between "
+                + "generators even on a loaded machine): on the direct rows they show whether the measuring side, not "
+                + "the gateway, was the limit. "
                 + results.warmup().toSeconds() + " s warm-up, " + results.measure().toSeconds() + " s measured per row; "
                 + "all times in ms, nearest-rank percentiles over every sample.");
         line("");
@@ -135,8 +137,8 @@ final class RelayReport {
         line("");
         line("| gateway | load | sessions | path | appends sent | deltas | errors (sessions) | refused (503) "
                 + "| falling_behind | p50 | p90 | p99 | max | sends late p99 | sends late max | skipped | load JVM cores "
-                + "| added p99 | gateway cores | frames/s per gateway core | µs CPU per frame | readiness |");
-        line("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+                + "| load JVM µs CPU per frame sent or received | added p99 | gateway cores | frames/s per gateway core | µs CPU per frame | readiness |");
+        line("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (RelayLadder.Step step : results.steps()) {
             RealtimeLoad.Result d = step.direct();
             RealtimeLoad.Result g = step.gateway();
@@ -176,7 +178,8 @@ final class RelayReport {
 
     private static String measuringSide(RealtimeLoad.Result result) {
         return fmt(result.sendLateness().p99()) + " | " + fmt(result.sendLateness().max()) + " | "
-                + result.sendBacklog() + " | " + String.format(Locale.ROOT, "%.2f", result.cpuCores());
+                + result.sendBacklog() + " | " + String.format(Locale.ROOT, "%.2f", result.cpuCores()) + " | "
+                + String.format(Locale.ROOT, "%.1f", result.loadMicrosPerFrame());
     }
 
     private static String errors(RealtimeLoad.Result result) {

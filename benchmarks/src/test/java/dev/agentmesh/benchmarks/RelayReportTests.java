@@ -40,9 +40,9 @@ class RelayReportTests {
         assertThat(markdown).contains("| 1000: 37.00 | 31.00 |");
         // and the ladder's direct rows carry sends late p99 and max, skipped sends and the load JVM's cores
         assertThat(markdown).contains("| this-build | netty | 1000 | direct | 50000 | 50000 | 0 (0) | 0 | | 0.40 | 1.20 "
-                + "| 2.50 | 9.00 | 0.80 | 3.00 | 0 | 0.41 | | | | | |");
+                + "| 2.50 | 9.00 | 0.80 | 3.00 | 0 | 0.41 | 82.0 | | | | | |");
         assertThat(markdown).contains("| this-build | jdk | 1000 | direct | 50000 | 50000 | 0 (0) | 0 | | 14.00 | 30.00 "
-                + "| 37.00 | 80.00 | 31.00 | 70.00 | 120 | 0.98 |");
+                + "| 37.00 | 80.00 | 31.00 | 70.00 | 120 | 0.98 | 196.0 |");
         assertThat(markdown).contains("| this-build | jdk | 1000 | gateway |").contains("**unready**");
         assertThat(markdown).contains("- `jdk`: JDK HttpClient load generator, Tomcat upstream");
         assertThat(markdown).contains("| this-build | netty | 998 of 1000 | 48.5 |");
