@@ -8,9 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -21,11 +19,10 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 
 import java.net.InetSocketAddress;
-import java.util.concurrent.TimeUnit;
 
 /**
- * {@link DeltaUpstream}'s stand-in for the realtime API on Netty: one event-loop thread accepts and serves every
- * socket, and each {@code input_audio_buffer.append} is answered with one {@code response.output_audio.delta} copied
+ * {@link DeltaUpstream}'s stand-in for the realtime API on Netty: one event-loop thread ({@link RelayEventLoop},
+ * shared with the load generator) accepts and serves every socket, and each {@code input_audio_buffer.append} is answered with one {@code response.output_audio.delta} copied
  * from a frame built once into a pooled buffer, its System.nanoTime() stamp written in place just before the write.
  * The same events, bytes and stamp format as the Tomcat one, at a fraction of its CPU per frame.
  */
@@ -33,7 +30,7 @@ final class NettyDeltaUpstream implements RelayUpstream {
 
     private static final int MAX_MESSAGE = 1 << 20;
 
-    private final EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final EventLoopGroup loop = RelayEventLoop.group();
     private final Channel server;
     private final ByteBuf delta;
     private final int stampAt;
@@ -67,7 +64,6 @@ final class NettyDeltaUpstream implements RelayUpstream {
     @Override
     public void close() throws InterruptedException {
         server.close().sync();
-        loop.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();
         delta.release();
     }
 

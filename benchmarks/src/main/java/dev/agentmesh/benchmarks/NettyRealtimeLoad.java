@@ -9,10 +9,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -44,7 +41,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * {@link RealtimeLoad}'s sessions on Netty: every socket on one event-loop thread, no thread or timer per session.
+ * {@link RealtimeLoad}'s sessions on Netty: every socket on one event-loop thread ({@link RelayEventLoop}, shared
+ * with the upstream), no thread or timer per session.
  * One {@link SendSchedule} orders every session's appends in real time (session i sends at its own phase,
  * i × 20 ms ÷ n, every 20 ms); the loop sends whatever is due whenever it runs (a timer set for the next due send,
  * and after every read) and records how late each send was, so a generator that falls behind says so in the
@@ -57,9 +55,9 @@ final class NettyRealtimeLoad implements SessionLoad {
     private static final int MAX_MESSAGE = 1 << 20;
     private static final int BATCH = 50;
     private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final int SENDS_PER_READ = 16;
 
-    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    private final EventLoop loop = group.next();
+    private final EventLoop loop = RelayEventLoop.group().next();
     private final ByteBuf append;
     private final List<Session> sessions = new ArrayList<>();
     private final Runnable tick = this::tick;
@@ -187,7 +185,7 @@ final class NettyRealtimeLoad implements SessionLoad {
         if (schedule == null) {
             return;
         }
-        sendDue();
+        sendDue(order.length);
         // Not sooner than a millisecond: NIO's selector waits in whole milliseconds and Netty polls instead for a
         // shorter wait, which would spin the core the upstream needs. A send is up to that much late (and measured);
         // under load the reads wake the loop sooner (see channelReadComplete).
@@ -195,15 +193,17 @@ final class NettyRealtimeLoad implements SessionLoad {
     }
 
     /**
-     * Every send due when this turn began, each recorded with how late it is as it is written. Sends that fall due
-     * meanwhile wait for the next turn: the loop must read too, or a generator behind its schedule would only send.
+     * The sends due when this turn began, at most {@code max} of them, each recorded with how late it is as it is
+     * written. The rest wait for the next turn: the loop must read and run its tasks too. Unbounded, a generator that
+     * cannot keep up would make every turn longer than the one before (each catching up on all that fell due during
+     * the last) and never answer again; bounded, it falls behind and its lateness says by how much.
      */
-    private void sendDue() {
+    private void sendDue(int max) {
         if (schedule == null) {
             return;
         }
         long turn = System.nanoTime();
-        while (schedule.nextDue() <= turn) {
+        for (int sent = 0; sent < max && schedule.nextDue() <= turn; sent++) {
             Session session = order[schedule.nextSession()];
             session.append(schedule.take(System.nanoTime()));
         }
@@ -224,7 +224,6 @@ final class NettyRealtimeLoad implements SessionLoad {
                 session.channel.close();
             }
         }
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         append.release();
     }
 
@@ -341,8 +340,8 @@ final class NettyRealtimeLoad implements SessionLoad {
 
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
-            // a read is a moment the loop is awake anyway: whatever fell due meanwhile goes now, not at the next timer
-            sendDue();
+            // a read is a moment the loop is awake anyway: what fell due meanwhile goes now, not at the next timer
+            sendDue(SENDS_PER_READ);
         }
 
         @Override
