@@ -10,9 +10,14 @@
 #          only issue 13's addressing benchmark: what one gateway reads per result with 1, 2, 4 and 8 gateways,
 #          addressed replies and the design before side by side; writes RESULTS-addressing.md, about 5 minutes
 #        benchmarks/run.sh --relay [--quick] [--baseline <git ref>] [--clients=jdk,netty] [--jfr] [--heap-only]
-#                          [--sessions=100,250,500]
+#                          [--sessions=100,250,500] [--load=netty,jdk] [--direct-only]
 #          the gateway in its own JVM pinned to core 0, the load generator, upstream and broker pinned to core 1;
 #          a ladder of session counts; writes benchmarks/RELAY.md and benchmarks/results/relay-<date>.json.
+#          --load picks the measuring side: netty (default; Netty load generator and upstream, one event loop each)
+#          or jdk (the JDK-client generator and Tomcat upstream before it); both, comma-separated, run one after the
+#          other with a gateway process each, the heap step with the first only. --direct-only: no gateway, only
+#          the direct path of each --load at every step (what the measuring side itself holds); prints and writes
+#          benchmarks/target/relay-direct-<date>.json, leaves RELAY.md as it is.
 #          --baseline builds the gateway of that ref too and runs it side by side; --clients runs this build once
 #          per upstream WebSocket client (gateway.upstream.client), each in a gateway process of its own; --jfr
 #          records each gateway with JDK Flight Recorder during each measured step

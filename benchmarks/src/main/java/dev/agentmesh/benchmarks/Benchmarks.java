@@ -226,15 +226,37 @@ public final class Benchmarks {
                     List.of("gateway.upstream.client=" + client.strip())));
         }
         boolean heapOnly = args.contains("--heap-only");
+        // --load=netty,jdk: each measuring side (load generator and upstream) in turn; jdk is the one before Netty's
+        List<RelayLoad> loads = java.util.Arrays.stream(option(args, "--load").orElse("netty").split(","))
+                .map(RelayLoad::of).distinct().toList();
+        if (args.contains("--direct-only")) {
+            // the measuring side alone, no gateway: printed and written to benchmarks/target; RELAY.md is left as it is
+            List<RelayLadder.Step> steps = new RelayLadder("", root.resolve("benchmarks/target"), false)
+                    .direct(loads, ladder, warmup, measure);
+            Map<String, Object> json = new LinkedHashMap<>();
+            machine.put("loadAverageAtEnd",
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+            json.put("machine", machine);
+            json.put("direct", steps);
+            Path file = root.resolve("benchmarks/target/relay-direct-" + LocalDate.now(ZoneOffset.UTC) + ".json");
+            Files.writeString(file, JsonMapper.builder().build().writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(json));
+            log.info("wrote {}; load average at start {}, at end {}", file, machine.get("loadAverageAtStart"),
+                    machine.get("loadAverageAtEnd"));
+            System.exit(0);
+        }
         String bootstrap = TestKafka.bootstrapServers();
         RelayLadder.Results results = new RelayLadder(bootstrap, logs, args.contains("--jfr"))
-                .run(variants, ladder, idle, warmup, measure, option(args, "--gateway-cores").orElse("0"), heapOnly);
+                .run(variants, loads, ladder, idle, warmup, measure, option(args, "--gateway-cores").orElse("0"),
+                        heapOnly);
         Duration took = Duration.between(started, OffsetDateTime.now(ZoneOffset.UTC));
         machine.put("loadAverageAtEnd",
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         String command = "benchmarks/run.sh --relay" + (quick ? " --quick" : "")
                 + option(args, "--baseline-label").map(ref -> " --baseline " + ref).orElse("")
-                + clients.map(value -> " --clients=" + value).orElse("");
+                + clients.map(value -> " --clients=" + value).orElse("")
+                + option(args, "--load").map(value -> " --load=" + value).orElse("")
+                + option(args, "--sessions").map(value -> " --sessions=" + value).orElse("");
         if (heapOnly) {
             // only the heap step: printed, and written by class to benchmarks/target; RELAY.md is left as it is
             for (RelayLadder.IdleHeap heap : results.heap()) {

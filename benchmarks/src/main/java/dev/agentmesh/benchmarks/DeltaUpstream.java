@@ -19,9 +19,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * A stand-in for the realtime API that answers every {@code input_audio_buffer.append} with one
  * {@code response.output_audio.delta} carrying 20 ms of PCM16 24 kHz audio (960 bytes, base64), stamped with
  * System.nanoTime() in its event_id just before it is written. Clients in this JVM compute each delta's
- * one-way latency from that stamp, whether connected directly or through the gateway. A bare embedded Tomcat.
+ * one-way latency from that stamp, whether connected directly or through the gateway. A bare embedded Tomcat: the
+ * upstream before {@link NettyDeltaUpstream}, kept for {@code run.sh --relay --load=jdk}.
  */
-final class DeltaUpstream implements AutoCloseable {
+final class DeltaUpstream implements RelayUpstream {
 
     static final String STAMP = "bench_";
     static final String AUDIO_20MS = Base64.getEncoder().encodeToString(new byte[960]);
@@ -42,7 +43,9 @@ final class DeltaUpstream implements AutoCloseable {
         context.addServletContainerInitializer((classes, servletContext) -> {
             ServerContainer container = (ServerContainer) servletContext.getAttribute(ServerContainer.class.getName());
             try {
+                // selects the subprotocol clients offer, as the realtime API does (Netty's client insists on it)
                 container.addEndpoint(ServerEndpointConfig.Builder.create(Upstream.class, "/v1/realtime")
+                        .subprotocols(java.util.List.of("realtime"))
                         .configurator(new ServerEndpointConfig.Configurator() {
                             @Override
                             @SuppressWarnings("unchecked")
@@ -57,7 +60,8 @@ final class DeltaUpstream implements AutoCloseable {
         tomcat.start();
     }
 
-    String url() {
+    @Override
+    public String url() {
         return "ws://127.0.0.1:" + tomcat.getConnector().getLocalPort() + "/v1/realtime";
     }
 

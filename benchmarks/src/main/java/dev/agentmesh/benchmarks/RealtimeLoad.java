@@ -20,9 +20,10 @@ import java.util.function.LongSupplier;
 /**
  * N realtime client sessions on one URL (the upstream directly, or the gateway). Each sends 20 ms of PCM16
  * 24 kHz audio every 20 ms (staggered across sessions) and measures the one-way latency of every audio delta
- * it receives from the stamp the upstream put in the event.
+ * it receives from the stamp the upstream put in the event. The JDK's client with a scheduled task per session on two
+ * threads: the measuring side before {@link NettyRealtimeLoad}, kept for {@code run.sh --relay --load=jdk}.
  */
-final class RealtimeLoad implements AutoCloseable {
+final class RealtimeLoad implements SessionLoad {
 
     static final String APPEND = "{\"type\":\"input_audio_buffer.append\",\"audio\":\"" + DeltaUpstream.AUDIO_20MS + "\"}";
     private static final Duration AUDIO_INTERVAL = Duration.ofMillis(20);
@@ -37,10 +38,12 @@ final class RealtimeLoad implements AutoCloseable {
      * @param fallingBehind {@code falling_behind} error events while measuring (counted in errors too)
      * @param measuredSeconds wall time of the measured window
      * @param gatewayCores a gateway in another process: its CPU time over wall time while measuring (NaN: none)
+     * @param sendLateness how late each append was, against its due time in the real-time schedule, while measuring
+     *                     (the generator's own lag: what the gateway is not to blame for)
      */
     record Result(int sessions, Samples latency, long appendsSent, long deltasReceived, long errors,
                   long sessionsWithErrors, long connectFailures, long sendBacklog, double cpuCores, long refused,
-                  long fallingBehind, double measuredSeconds, double gatewayCores) {
+                  long fallingBehind, double measuredSeconds, double gatewayCores, Samples sendLateness) {
 
         /**
          * Frames relayed per second per core of the gateway's CPU: every delta received is one append the gateway
@@ -48,6 +51,15 @@ final class RealtimeLoad implements AutoCloseable {
          */
         double framesPerGatewayCore() {
             return 2.0 * deltasReceived / measuredSeconds / gatewayCores;
+        }
+
+        /**
+         * CPU of the measuring JVM (load generator, upstream, broker) per frame it handled: every append sent and
+         * delta received, plus on the direct path the upstream's side of both. A unit of work, so it can be compared
+         * between generators even on a loaded machine, where latencies cannot.
+         */
+        double loadMicrosPerFrame() {
+            return cpuCores * measuredSeconds * 1e6 / (appendsSent + deltasReceived);
         }
     }
 
@@ -104,11 +116,13 @@ final class RealtimeLoad implements AutoCloseable {
         return false;
     }
 
-    int connected() {
+    @Override
+    public int connected() {
         return clients.size();
     }
 
-    long connectFailures() {
+    @Override
+    public long connectFailures() {
         return connectFailures;
     }
 
@@ -117,14 +131,15 @@ final class RealtimeLoad implements AutoCloseable {
         return run(warmup, measure, null);
     }
 
-    /** The same, also measuring the CPU time {@code gatewayCpuNanos} reports (a gateway in another process). */
-    Result run(Duration warmup, Duration measure, LongSupplier gatewayCpuNanos) throws InterruptedException {
+    @Override
+    public Result run(Duration warmup, Duration measure, LongSupplier gatewayCpuNanos) throws InterruptedException {
         ScheduledExecutorService ticks = Executors.newScheduledThreadPool(2);
         AtomicLong appends = new AtomicLong();
         List<ScheduledFuture<?>> schedules = new ArrayList<>();
         long periodMicros = AUDIO_INTERVAL.toNanos() / 1000;
         for (int i = 0; i < clients.size(); i++) {
             Client client = clients.get(i);
+            client.due = System.nanoTime() + i * periodMicros * 1000 / clients.size();
             schedules.add(ticks.scheduleAtFixedRate(() -> client.append(appends), i * periodMicros / clients.size(),
                     periodMicros, TimeUnit.MICROSECONDS));
         }
@@ -150,18 +165,21 @@ final class RealtimeLoad implements AutoCloseable {
         long[] all;
         long received = 0;
         List<long[]> parts = new ArrayList<>();
+        List<long[]> lateParts = new ArrayList<>();
         for (Client client : clients) {
             synchronized (client) {
                 parts.add(client.latencies.toArray());
+                lateParts.add(client.lateness.toArray());
                 received += client.latencies.size();
             }
         }
         all = parts.stream().flatMapToLong(java.util.Arrays::stream).toArray();
+        long[] late = lateParts.stream().flatMapToLong(java.util.Arrays::stream).toArray();
         long errorCount = errors.get() - errorsBefore;
         long failedSessions = clients.stream().filter(client -> client.failed).count();
         return new Result(clients.size(), Samples.of(all, (int) errorCount), appends.get() - appendsBefore, received,
                 errorCount, failedSessions, connectFailures, backlog.get() - backlogBefore, cores, refused,
-                fallingBehind.get() - fallingBehindBefore, wall / 1e9, gatewayCores);
+                fallingBehind.get() - fallingBehindBefore, wall / 1e9, gatewayCores, Samples.of(late, 0));
     }
 
     @Override
@@ -189,6 +207,9 @@ final class RealtimeLoad implements AutoCloseable {
         final CompletableFuture<Void> greeted = new CompletableFuture<>();
         final CompletableFuture<Void> closed = new CompletableFuture<>();
         final Samples.Recorder latencies = new Samples.Recorder();
+        final Samples.Recorder lateness = new Samples.Recorder();
+        /** When this session's next tick is due (its phase plus whole periods); read and moved only by its ticks. */
+        long due;
         private final StringBuilder partial = new StringBuilder();
         private volatile WebSocket socket;
         private volatile CompletableFuture<WebSocket> lastSend = CompletableFuture.completedFuture(null);
@@ -200,6 +221,13 @@ final class RealtimeLoad implements AutoCloseable {
         }
 
         void append(AtomicLong appends) {
+            long late = System.nanoTime() - due;
+            due += AUDIO_INTERVAL.toNanos();
+            if (recording) {
+                synchronized (this) {
+                    lateness.add(late);
+                }
+            }
             WebSocket current = socket;
             if (current == null || closing || closed.isDone()) {
                 return;

@@ -2,8 +2,10 @@ package dev.agentmesh.benchmarks;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import static dev.agentmesh.benchmarks.Samples.fmt;
 
@@ -45,22 +47,35 @@ final class RelayReport {
                 + results.gatewayCores() + " (`taskset -c " + results.gatewayCores() + "`, flags `"
                 + String.join(" ", results.jvmFlags()) + "`, shipped application.yml; only "
                 + "`gateway.access.max-sessions-per-client` and `gateway.limits.connects-per-minute` are raised, because "
-                + "every session comes from one load generator on 127.0.0.1). The load generator, the purpose-built "
-                + "upstream (`DeltaUpstream`, a bare embedded Tomcat) and the in-process broker share another JVM pinned "
-                + "to the other core. Each session sends a 20 ms `input_audio_buffer.append` (1,280 base64 chars) every "
+                + "every session comes from one load generator on 127.0.0.1). The measuring side, a load generator and a "
+                + "purpose-built upstream, and the in-process broker share another JVM pinned to the other core. Each "
+                + "session sends a 20 ms `input_audio_buffer.append` (1,280 base64 chars) every "
                 + "20 ms, and the upstream answers each with one `response.output_audio.delta` of the same size stamped "
-                + "with `System.nanoTime()`: 50 frames a second each way per session. Latency is that delta's one-way "
+                + "with `System.nanoTime()`: 50 frames a second each way per session, each session from its own phase "
+                + "(i × 20 ms ÷ n). Latency is that delta's one-way "
                 + "time upstream → client; the same sessions straight to the upstream, measured just before, are the "
                 + "baseline (they show what the load generator itself adds). Gateway CPU is utime+stime from "
                 + "`/proc/<pid>/stat` over the measured window; frames per core = 2 × deltas received (each is one append "
-                + "relayed up and one delta relayed down) ÷ seconds ÷ gateway cores. " + results.warmup().toSeconds() + " s warm-up, "
-                + results.measure().toSeconds() + " s measured per row; all times in ms, nearest-rank percentiles over "
-                + "every sample.");
+                + "relayed up and one delta relayed down) ÷ seconds ÷ gateway cores. The measuring side's own figures: "
+                + "*sends late* is how long after its due time in that real-time schedule each append was written (the "
+                + "schedule never shifts to hide it), *skipped* the appends not sent because the session's socket still "
+                + "held earlier ones, *load JVM cores* the CPU of the measuring JVM (generator, upstream, broker) over "
+                + "wall time, and that CPU per append sent or delta received (a unit of work: comparable between "
+                + "generators even on a loaded machine): on the direct rows they show whether the measuring side, not "
+                + "the gateway, was the limit. "
+                + results.warmup().toSeconds() + " s warm-up, " + results.measure().toSeconds() + " s measured per row; "
+                + "all times in ms, nearest-rank percentiles over every sample.");
         line("");
         line("Gateway builds compared, each run alone on its core:");
         line("");
         for (RelayLadder.Variant variant : results.variants()) {
             line("- `" + variant.label() + "`: " + variant.description());
+        }
+        line("");
+        line("Measuring sides (`--load`), each with a gateway process of its own:");
+        line("");
+        for (RelayLoad load : results.loads()) {
+            line("- `" + load.label() + "`: " + load.description());
         }
         line("");
         held();
@@ -83,22 +98,36 @@ final class RelayReport {
     private void held() {
         line("## Summary");
         line("");
-        line("| gateway | sessions held on one core (p99 added ≤ 20 ms, no errors, none refused) | frames/s per gateway core "
-                + "(best step) | µs gateway CPU per relayed frame (first step) | gateway heap per idle session, KiB |");
-        line("|---|---|---|---|---|");
+        line("| gateway | load | sessions held on one core (p99 added ≤ 20 ms, no errors, none refused) | frames/s per "
+                + "gateway core (best step) | µs gateway CPU per relayed frame (first step) | gateway heap per idle "
+                + "session, KiB | direct p99 at each step | direct sends late p99, worst step |");
+        line("|---|---|---|---|---|---|---|---|");
         for (RelayLadder.Variant variant : results.variants()) {
-            int held = results.steps().stream().filter(step -> step.variant().equals(variant.label()))
-                    .filter(RelayLadder.Step::held).mapToInt(RelayLadder.Step::sessions).max().orElse(0);
-            double frames = results.steps().stream().filter(step -> step.variant().equals(variant.label()))
-                    .mapToDouble(step -> step.gateway().framesPerGatewayCore()).filter(Double::isFinite).max()
-                    .orElse(Double.NaN);
-            double cpuPerFrame = results.steps().stream().filter(step -> step.variant().equals(variant.label()))
-                    .findFirst().map(step -> 1e6 / step.gateway().framesPerGatewayCore()).orElse(Double.NaN);
-            String heap = results.heap().stream().filter(h -> h.variant().equals(variant.label())).findFirst()
-                    .map(h -> RelayBenchmark.kib(h.bytesPerSession())).orElse("n/a");
-            line("| " + variant.label() + " | " + (held == 0 ? "none of the steps" : String.valueOf(held)) + " | "
-                    + String.format(Locale.ROOT, "%,.0f", frames) + " | "
-                    + String.format(Locale.ROOT, "%.1f", cpuPerFrame) + " | " + heap + " |");
+            for (RelayLoad load : results.loads()) {
+                List<RelayLadder.Step> steps = results.steps().stream()
+                        .filter(step -> step.variant().equals(variant.label()) && step.load() == load).toList();
+                if (steps.isEmpty()) {
+                    continue;
+                }
+                int held = steps.stream().filter(RelayLadder.Step::held).mapToInt(RelayLadder.Step::sessions).max()
+                        .orElse(0);
+                double frames = steps.stream().mapToDouble(step -> step.gateway().framesPerGatewayCore())
+                        .filter(Double::isFinite).max().orElse(Double.NaN);
+                double cpuPerFrame = 1e6 / steps.getFirst().gateway().framesPerGatewayCore();
+                String heap = results.heap().stream()
+                        .filter(h -> h.variant().equals(variant.label()) && h.load() == load).findFirst()
+                        .map(h -> RelayBenchmark.kib(h.bytesPerSession())).orElse("");
+                String directP99 = steps.stream()
+                        .map(step -> step.sessions() + ": " + fmt(step.direct().latency().p99()))
+                        .collect(Collectors.joining(", "));
+                double late = steps.stream().mapToDouble(step -> step.direct().sendLateness().p99())
+                        .filter(Double::isFinite).max().orElse(Double.NaN);
+                line("| " + variant.label() + " | " + load.label() + " | "
+                        + (held == 0 ? "none of the steps" : String.valueOf(held)) + " | "
+                        + String.format(Locale.ROOT, "%,.0f", frames) + " | "
+                        + String.format(Locale.ROOT, "%.1f", cpuPerFrame) + " | " + heap + " | " + directP99 + " | "
+                        + fmt(late) + " |");
+            }
         }
         line("");
     }
@@ -106,19 +135,19 @@ final class RelayReport {
     private void ladder() {
         line("## Ladder");
         line("");
-        line("| gateway | sessions | path | appends sent | deltas | errors (sessions) | refused (503) | falling_behind "
-                + "| p50 | p90 | p99 | max | added p99 | gateway cores | frames/s per gateway core | µs CPU per frame "
-                + "| readiness |");
-        line("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        line("| gateway | load | sessions | path | appends sent | deltas | errors (sessions) | refused (503) "
+                + "| falling_behind | p50 | p90 | p99 | max | sends late p99 | sends late max | skipped | load JVM cores "
+                + "| load JVM µs CPU per frame sent or received | added p99 | gateway cores | frames/s per gateway core | µs CPU per frame | readiness |");
+        line("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (RelayLadder.Step step : results.steps()) {
             RealtimeLoad.Result d = step.direct();
             RealtimeLoad.Result g = step.gateway();
-            line("| " + step.variant() + " | " + step.sessions() + " | direct | " + d.appendsSent() + " | "
-                    + d.deltasReceived() + " | " + errors(d) + " | " + d.refused() + " | | " + latency(d.latency())
-                    + " | | | | | |");
-            line("| " + step.variant() + " | " + step.sessions() + " | gateway | " + g.appendsSent() + " | "
-                    + g.deltasReceived() + " | " + errors(g) + " | " + g.refused() + " | " + g.fallingBehind() + " | "
-                    + latency(g.latency()) + " | " + (step.addedP99() >= 0 ? "+" : "") + fmt(step.addedP99()) + " | "
+            String row = "| " + step.variant() + " | " + step.load().label() + " | " + step.sessions() + " | ";
+            line(row + "direct | " + d.appendsSent() + " | " + d.deltasReceived() + " | " + errors(d) + " | "
+                    + d.refused() + " | | " + latency(d.latency()) + " | " + measuringSide(d) + " | | | | | |");
+            line(row + "gateway | " + g.appendsSent() + " | " + g.deltasReceived() + " | " + errors(g) + " | "
+                    + g.refused() + " | " + g.fallingBehind() + " | " + latency(g.latency()) + " | " + measuringSide(g)
+                    + " | " + (step.addedP99() >= 0 ? "+" : "") + fmt(step.addedP99()) + " | "
                     + String.format(Locale.ROOT, "%.2f", g.gatewayCores()) + " | "
                     + String.format(Locale.ROOT, "%,.0f", g.framesPerGatewayCore()) + " | "
                     + String.format(Locale.ROOT, "%.1f", 1e6 / g.framesPerGatewayCore()) + " | "
@@ -137,13 +166,20 @@ final class RelayReport {
                 + "gateway's own objects count: the load generator and the upstream live in the other process. By "
                 + "class: `benchmarks/target/gateway-heap-per-session-<gateway>.txt`.");
         line("");
-        line("| gateway | sessions open | KiB per session |");
-        line("|---|---|---|");
+        line("| gateway | load | sessions open | KiB per session |");
+        line("|---|---|---|---|");
         for (RelayLadder.IdleHeap heap : results.heap()) {
-            line("| " + heap.variant() + " | " + heap.connected() + " of " + heap.sessions() + " | "
+            line("| " + heap.variant() + " | " + heap.load().label() + " | " + heap.connected() + " of "
+                    + heap.sessions() + " | "
                     + RelayBenchmark.kib(heap.bytesPerSession()) + " |");
         }
         line("");
+    }
+
+    private static String measuringSide(RealtimeLoad.Result result) {
+        return fmt(result.sendLateness().p99()) + " | " + fmt(result.sendLateness().max()) + " | "
+                + result.sendBacklog() + " | " + String.format(Locale.ROOT, "%.2f", result.cpuCores()) + " | "
+                + String.format(Locale.ROOT, "%.1f", result.loadMicrosPerFrame());
     }
 
     private static String errors(RealtimeLoad.Result result) {
