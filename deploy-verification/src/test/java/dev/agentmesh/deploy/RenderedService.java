@@ -53,9 +53,15 @@ final class RenderedService implements AutoCloseable {
                 module + "-container-" + StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, env));
         Path config = Repository.path(module).resolve("src/main/resources").toAbsolutePath();
         List<String> arguments = new ArrayList<>(List.of("--spring.config.location=file:" + config + "/",
-                "--spring.main.banner-mode=off", "--server.port=0", "--management.server.port=0"));
+                "--spring.main.banner-mode=off"));
         for (String override : overrides) {
             arguments.add("--" + override);
+        }
+        // a property given twice on the command line would bind as both values joined
+        for (String port : List.of("server.port", "management.server.port")) {
+            if (arguments.stream().noneMatch(argument -> argument.startsWith("--" + port + "="))) {
+                arguments.add("--" + port + "=0");
+            }
         }
         return new RenderedService(new SpringApplicationBuilder(application).environment(environment)
                 .run(arguments.toArray(String[]::new)));

@@ -82,9 +82,14 @@ public final class AuthorizingKafka {
                 + "\" password=\"" + password + "\";";
     }
 
-    /** An Admin client of the super user: ACLs do not apply to it. Close it after use. */
+    /** Client settings of the super user, whom ACLs do not apply to: the test's own view of every topic. */
+    public Map<String, Object> superUserSettings() {
+        return clientSettings(SUPER_USER, SUPER_PASSWORD);
+    }
+
+    /** An Admin client of the super user. Close it after use. */
     public Admin superUserAdmin() {
-        return Admin.create(clientSettings(SUPER_USER, SUPER_PASSWORD));
+        return Admin.create(superUserSettings());
     }
 
     /** Creates (or replaces) a SCRAM-SHA-512 credential, as the User Operator does for a KafkaUser. */
