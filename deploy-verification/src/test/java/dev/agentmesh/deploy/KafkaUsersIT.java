@@ -19,7 +19,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
@@ -83,8 +82,12 @@ class KafkaUsersIT {
     record Turn(String taskId, String conversationId, String completed, String transcript) {
     }
 
-    /** A request the weather agent could not read, and where it was dead-lettered. */
-    record PoisonRequest(String key, int partition, long offset) {
+    /**
+     * A request the weather agent could not read, where it was dead-lettered, and what the dead letter says of it.
+     *
+     * @param headers the dead letter's headers, as text
+     */
+    record PoisonRequest(String key, String value, int partition, long offset, Map<String, String> headers) {
     }
 
     @BeforeAll
@@ -176,9 +179,15 @@ class KafkaUsersIT {
 
     @Test
     void anAgentDeadLettersARequestItCannotReadAsItsOwnKafkaUser() {
+        // given "{not json" written to weather-requests as the manager, its one writer
+        // when the weather agent (as weather-agent) fails to read it
         PoisonRequest poison = poisonRequest();
 
-        assertThat(poison.offset()).isGreaterThanOrEqualTo(0);
+        // then it is on weather-requests-dlt unchanged, naming where it came from and which group failed on it
+        assertThat(poison.value()).isEqualTo("{not json");
+        assertThat(poison.headers()).containsEntry("kafka_dlt-original-topic", Topics.requestsFor("weather"))
+                .containsEntry("kafka_dlt-original-consumer-group", "weather-agent")
+                .containsKey("kafka_dlt-exception-message");
     }
 
     @Test
@@ -283,7 +292,9 @@ class KafkaUsersIT {
                     });
                     return found.get() != null;
                 });
-                POISON.set(new PoisonRequest(key, found.get().partition(), found.get().offset()));
+                Map<String, String> headers = new HashMap<>();
+                found.get().headers().forEach(header -> headers.put(header.key(), new String(header.value(), StandardCharsets.UTF_8)));
+                POISON.set(new PoisonRequest(key, found.get().value(), found.get().partition(), found.get().offset(), headers));
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +39,7 @@ final class MeshCliJob {
      */
     static MeshCliJob of(Job job, Manifests manifests, String bootstrapServers, String jaasConfig) {
         Container container = job.getSpec().getTemplate().getSpec().getContainers().getFirst();
-        Map<String, String> environment = new java.util.HashMap<>();
+        Map<String, String> environment = new HashMap<>();
         for (EnvVar variable : container.getEnv()) {
             if (variable.getValue() != null) {
                 environment.put(variable.getName(), variable.getValue());

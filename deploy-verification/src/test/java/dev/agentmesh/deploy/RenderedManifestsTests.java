@@ -455,6 +455,12 @@ class RenderedManifestsTests {
                 String requests = Topics.requestsFor(agent);
                 Set<String> readable = Set.of(requests, Topics.AGENT_REGISTRY);
                 Set<String> writable = Set.of(Topics.AGENT_REPLIES, Topics.AGENT_REGISTRY, Topics.deadLetterFor(requests));
+                // what the SDK writes: replies, heartbeats, and the dead letters of requests it cannot read
+                for (String topic : writable) {
+                    if (!grants(rules, "topic", topic, StrimziAclOperation.WRITE)) {
+                        problems.add(service + ": agent may not write " + topic + ", which the agent SDK writes");
+                    }
+                }
                 for (AclRule rule : rules) {
                     String resource = resourceName(rule);
                     boolean group = rule.getResource() instanceof AclRuleGroupResource;
