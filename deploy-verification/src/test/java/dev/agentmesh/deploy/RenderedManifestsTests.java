@@ -455,6 +455,12 @@ class RenderedManifestsTests {
                 String requests = Topics.requestsFor(agent);
                 Set<String> readable = Set.of(requests, Topics.AGENT_REGISTRY);
                 Set<String> writable = Set.of(Topics.AGENT_REPLIES, Topics.AGENT_REGISTRY, Topics.deadLetterFor(requests));
+                // what the SDK writes: replies, heartbeats, and the dead letters of requests it cannot read
+                for (String topic : writable) {
+                    if (!grants(rules, "topic", topic, StrimziAclOperation.WRITE)) {
+                        problems.add(service + ": agent may not write " + topic + ", which the agent SDK writes");
+                    }
+                }
                 for (AclRule rule : rules) {
                     String resource = resourceName(rule);
                     boolean group = rule.getResource() instanceof AclRuleGroupResource;
@@ -656,6 +662,67 @@ class RenderedManifestsTests {
                         && "1".equals(c.getMetadata().getLabels().get("grafana_dashboard"))).toList();
         assertThat(dashboards).as("dashboard ConfigMaps in %s", overlay)
                 .anySatisfy(c -> assertThat(c.getData()).containsEntry("agent-mesh.json", source));
+    }
+
+    /**
+     * The Jobs of k8s/ops run mesh-cli in an overlay's namespace: as a KafkaUser of the render whose Secret they read,
+     * with a ConfigMap of the render, on a pod the Kafka listener admits; the read-only user writes nothing, the replay
+     * user can put back the dead letters of every -dlt topic but memory-commands' (memory-store alone writes memory).
+     */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void theOperatorsJobsLogInAsTheToolsOwnUsers(String overlay) {
+        Manifests manifests = Manifests.of(overlay);
+        List<String> problems = new ArrayList<>();
+        Map<String, String> expectedUser = Map.of("mesh-cli.yaml", "mesh-cli", "mesh-cli-replay.yaml", "mesh-cli-replay");
+        expectedUser.forEach((file, userName) -> {
+            var job = Manifests.parse("k8s/ops", Repository.read(Repository.path("k8s/ops/" + file)))
+                    .all(io.fabric8.kubernetes.api.model.batch.v1.Job.class).getFirst();
+            var pod = job.getSpec().getTemplate();
+            Container container = pod.getSpec().getContainers().getFirst();
+            Optional<String> secret = container.getEnv().stream()
+                    .filter(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null)
+                    .map(e -> e.getValueFrom().getSecretKeyRef().getName()).findFirst();
+            if (!secret.equals(Optional.of(userName)) || manifests.named(KafkaUser.class, userName).isEmpty()) {
+                problems.add(file + ": must log in as KafkaUser " + userName + " of the render, reads Secret " + secret.orElse("none"));
+            }
+            for (var volume : pod.getSpec().getVolumes()) {
+                if (volume.getConfigMap() != null && manifests.named(ConfigMap.class, volume.getConfigMap().getName()).isEmpty()) {
+                    problems.add(file + ": mounts ConfigMap " + volume.getConfigMap().getName() + ", which the render lacks");
+                }
+            }
+            if (pod.getMetadata().getLabels() == null || !"agent-mesh".equals(pod.getMetadata().getLabels().get("app.kubernetes.io/part-of"))) {
+                problems.add(file + ": its pod lacks app.kubernetes.io/part-of=agent-mesh, so NetworkPolicies keep it from Kafka");
+            }
+        });
+        List<AclRule> reader = manifests.named(KafkaUser.class, "mesh-cli").map(RenderedManifestsTests::acls).orElse(List.of());
+        List<AclRule> replay = manifests.named(KafkaUser.class, "mesh-cli-replay").map(RenderedManifestsTests::acls).orElse(List.of());
+        for (KafkaTopic topic : manifests.all(KafkaTopic.class)) {
+            String name = Manifests.topicNameOf(topic);
+            for (List<AclRule> rules : List.of(reader, replay)) {
+                if (!grants(rules, "topic", name, StrimziAclOperation.READ)) {
+                    problems.add((rules == reader ? "mesh-cli" : "mesh-cli-replay") + ": may not read " + name);
+                }
+            }
+            if (grants(reader, "topic", name, StrimziAclOperation.WRITE)) {
+                problems.add("mesh-cli: may write " + name + "; only mesh-cli-replay writes");
+            }
+            if (name.endsWith("-dlt")) {
+                String original = name.substring(0, name.length() - "-dlt".length());
+                boolean memory = original.equals(Topics.MEMORY_COMMANDS);
+                if (grants(replay, "topic", original, StrimziAclOperation.WRITE) == memory) {
+                    problems.add("mesh-cli-replay: " + (memory ? "may" : "may not") + " write " + original
+                            + ", where dead letters of " + name + " go back");
+                }
+            }
+        }
+        for (List<AclRule> rules : List.of(reader, replay)) {
+            if (!grants(rules, "group", "agent-manager", StrimziAclOperation.DESCRIBE)
+                    || grants(rules, "group", "agent-manager", StrimziAclOperation.READ)) {
+                problems.add("mesh-cli users must describe every group (lag) and join none");
+            }
+        }
+        assertThat(problems).as("problems in overlay %s", overlay).isEmpty();
     }
 
     @ParameterizedTest
