@@ -24,6 +24,7 @@ import static org.awaitility.Awaitility.await;
 
 /** Who may connect, and what one client may cost: credentials, Origins, sessions, event rate, size, duration. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "spring.main.web-application-type=reactive",
         "gateway.instance-id=access-it",
         "gateway.access.mode=token",
         "gateway.access.tokens=good-token-1,good-token-2",

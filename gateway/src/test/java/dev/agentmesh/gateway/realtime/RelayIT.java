@@ -34,6 +34,7 @@ import static org.awaitility.Awaitility.await;
  * response sequencing, barge-in, late results, routing by instance, bad input.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "spring.main.web-application-type=reactive",
         "gateway.instance-id=relay-it",
         "gateway.reply-partition=2",
         "gateway.upstream.api-key=sk-test-server-key-4711",

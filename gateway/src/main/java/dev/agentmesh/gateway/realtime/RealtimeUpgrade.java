@@ -1,0 +1,62 @@
+package dev.agentmesh.gateway.realtime;
+
+import org.springframework.core.io.buffer.NettyDataBufferFactory;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
+import org.springframework.web.reactive.socket.HandshakeInfo;
+import org.springframework.web.reactive.socket.WebSocketHandler;
+import org.springframework.web.reactive.socket.adapter.ReactorNettyWebSocketSession;
+import org.springframework.web.reactive.socket.server.RequestUpgradeStrategy;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.http.server.WebsocketServerSpec;
+import reactor.netty.http.websocket.WebsocketInbound;
+import reactor.netty.http.websocket.WebsocketOutbound;
+
+import java.util.function.Supplier;
+
+/**
+ * Upgrades on Reactor Netty as Spring's own strategy does, but hands the handler a session that exposes the socket's
+ * Reactor Netty sides: the relay reads frames unaggregated and writes to the Netty channel itself.
+ */
+final class RealtimeUpgrade implements RequestUpgradeStrategy {
+
+    /** A Reactor Netty session whose inbound and outbound sides the relay may use directly. */
+    static final class Socket extends ReactorNettyWebSocketSession {
+
+        Socket(WebsocketInbound inbound, WebsocketOutbound outbound, HandshakeInfo info,
+               NettyDataBufferFactory buffers, int maxFrameBytes) {
+            super(inbound, outbound, info, buffers, maxFrameBytes);
+        }
+
+        WebsocketInbound inbound() {
+            return getDelegate().getInbound();
+        }
+
+        WebsocketOutbound outbound() {
+            return getDelegate().getOutbound();
+        }
+    }
+
+    private final WebsocketServerSpec spec;
+
+    RealtimeUpgrade(WebsocketServerSpec spec) {
+        this.spec = spec;
+    }
+
+    @Override
+    public Mono<Void> upgrade(ServerWebExchange exchange, WebSocketHandler handler, String subProtocol,
+                              Supplier<HandshakeInfo> handshakeInfoFactory) {
+        ServerHttpResponse response = exchange.getResponse();
+        HttpServerResponse reactorResponse = ServerHttpResponseDecorator.getNativeResponse(response);
+        HandshakeInfo info = handshakeInfoFactory.get();
+        NettyDataBufferFactory buffers = (NettyDataBufferFactory) response.bufferFactory();
+        WebsocketServerSpec negotiated = WebsocketServerSpec.builder().protocols(subProtocol)
+                .maxFramePayloadLength(spec.maxFramePayloadLength()).handlePing(spec.handlePing()).build();
+        // the status is committed with the upgrade response, not before
+        return response.setComplete().then(Mono.defer(() -> reactorResponse.sendWebsocket(
+                (inbound, outbound) -> handler.handle(new Socket(inbound, outbound, info, buffers,
+                        spec.maxFramePayloadLength())), negotiated)));
+    }
+}
