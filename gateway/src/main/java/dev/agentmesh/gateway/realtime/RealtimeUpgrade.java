@@ -52,11 +52,14 @@ final class RealtimeUpgrade implements RequestUpgradeStrategy {
         HttpServerResponse reactorResponse = ServerHttpResponseDecorator.getNativeResponse(response);
         HandshakeInfo info = handshakeInfoFactory.get();
         NettyDataBufferFactory buffers = (NettyDataBufferFactory) response.bufferFactory();
-        WebsocketServerSpec negotiated = WebsocketServerSpec.builder().protocols(subProtocol)
-                .maxFramePayloadLength(spec.maxFramePayloadLength()).handlePing(spec.handlePing()).build();
+        WebsocketServerSpec.Builder negotiated = WebsocketServerSpec.builder()
+                .maxFramePayloadLength(spec.maxFramePayloadLength()).handlePing(spec.handlePing());
+        if (subProtocol != null) {
+            negotiated.protocols(subProtocol);
+        }
         // the status is committed with the upgrade response, not before
         return response.setComplete().then(Mono.defer(() -> reactorResponse.sendWebsocket(
                 (inbound, outbound) -> handler.handle(new Socket(inbound, outbound, info, buffers,
-                        spec.maxFramePayloadLength())), negotiated)));
+                        spec.maxFramePayloadLength())), negotiated.build())));
     }
 }
