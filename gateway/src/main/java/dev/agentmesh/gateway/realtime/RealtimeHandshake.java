@@ -36,7 +36,6 @@ final class RealtimeHandshake implements WebSocketService {
         // pings are answered by Reactor Netty; client close frames are answered and end the inbound stream
         this.upgrade = new HandshakeWebSocketService(new RealtimeUpgrade(
                 WebsocketServerSpec.builder().maxFramePayloadLength(maxFrameBytes).handlePing(false).build()));
-        this.upgrade.setSessionAttributePredicate(name -> name.startsWith("agent-mesh."));
         this.upgrade.start();
     }
 

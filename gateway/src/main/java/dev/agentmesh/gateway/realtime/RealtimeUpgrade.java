@@ -18,7 +18,8 @@ import java.util.function.Supplier;
 
 /**
  * Upgrades on Reactor Netty as Spring's own strategy does, but hands the handler a session that exposes the socket's
- * Reactor Netty sides: the relay reads frames unaggregated and writes to the Netty channel itself.
+ * Reactor Netty sides (the relay reads frames unaggregated and writes to the Netty channel itself) and carries the
+ * handshake's {@value #SESSION_ATTRIBUTES}* exchange attributes.
  */
 final class RealtimeUpgrade implements RequestUpgradeStrategy {
 
@@ -39,6 +40,9 @@ final class RealtimeUpgrade implements RequestUpgradeStrategy {
         }
     }
 
+    /** Exchange attributes under this prefix (the admitted client's identity) become the session's. */
+    static final String SESSION_ATTRIBUTES = "agent-mesh.";
+
     private final WebsocketServerSpec spec;
 
     RealtimeUpgrade(WebsocketServerSpec spec) {
@@ -58,8 +62,14 @@ final class RealtimeUpgrade implements RequestUpgradeStrategy {
             negotiated.protocols(subProtocol);
         }
         // the status is committed with the upgrade response, not before
-        return response.setComplete().then(Mono.defer(() -> reactorResponse.sendWebsocket(
-                (inbound, outbound) -> handler.handle(new Socket(inbound, outbound, info, buffers,
-                        spec.maxFramePayloadLength())), negotiated.build())));
+        return response.setComplete().then(Mono.defer(() -> reactorResponse.sendWebsocket((inbound, outbound) -> {
+            Socket socket = new Socket(inbound, outbound, info, buffers, spec.maxFramePayloadLength());
+            exchange.getAttributes().forEach((name, value) -> {
+                if (name.startsWith(SESSION_ATTRIBUTES)) {
+                    socket.getAttributes().put(name, value);
+                }
+            });
+            return handler.handle(socket);
+        }, negotiated.build())));
     }
 }
