@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.reactive.HandlerMapping;
 import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
@@ -53,6 +54,18 @@ class RealtimeConfiguration implements WebFluxConfigurer {
     @Override
     public WebSocketService getWebSocketService() {
         return handshake;
+    }
+
+    /**
+     * Event loops of this gateway's own, not Reactor Netty's global ones: a context that closes disposes of its
+     * resources, and with the global ones that would stop every other Netty server and client in the JVM (the
+     * tests run several gateways in one). The upstream sockets sit on these loops too (beside their clients').
+     */
+    @Bean
+    static ReactorResourceFactory reactorResourceFactory() {
+        ReactorResourceFactory resources = new ReactorResourceFactory();
+        resources.setUseGlobalResources(false);
+        return resources;
     }
 
     /**
