@@ -154,6 +154,22 @@ class AccessIT {
     }
 
     @Test
+    void anOversizedMessageInPartsClosesTheSessionWithMessageTooBig() throws Exception {
+        RealtimeTestClient client = RealtimeTestClient.connect(url(""), Map.of("Authorization", "Bearer good-token-2"));
+        client.awaitEvent("session.created");
+
+        String half = "A".repeat(600 * 1024);
+        try {
+            client.sendInParts("{\"type\":\"input_audio_buffer.append\",\"audio\":\"" + half, half, "\"}");
+        } catch (CompletionException closedWhileSending) {
+            // the gateway may close before the last part is written
+        }
+
+        assertThat(client.closeCode().get(10, TimeUnit.SECONDS)).isEqualTo(1009);
+        assertThat(client.received("error")).anyMatch(event -> event.contains("message_too_large"));
+    }
+
+    @Test
     void anOversizedFrameClosesTheSessionWithMessageTooBig() throws Exception {
         RealtimeTestClient client = RealtimeTestClient.connect(url(""), Map.of("Authorization", "Bearer good-token-2"));
         client.awaitEvent("session.created");

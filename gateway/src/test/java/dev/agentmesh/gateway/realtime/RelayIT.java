@@ -301,6 +301,16 @@ class RelayIT {
     }
 
     @Test
+    void aMessageSentInPartsIsRelayedWhole() {
+        client.sendInParts("{\"type\":\"conversation.item.create\",\"event_id\":\"in_parts\",\"item\":{\"type\":",
+                "\"message\",\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":\"Caf",
+                "é au lait\"}]}}");
+
+        String relayed = UPSTREAM.awaitReceived("conversation.item.create", event -> event.contains("in_parts"));
+        assertThat(relayed).contains("Café au lait");
+    }
+
+    @Test
     void acceptsAnAudioAppendOfFifteenMebibytes() {
         String audio = "A".repeat(15 * 1024 * 1024 - 100);
         client.send("{\"type\":\"input_audio_buffer.append\",\"audio\":\"" + audio + "\"}");
