@@ -162,7 +162,8 @@ class RelayHandler implements WebSocketHandler {
     /**
      * One client socket from its handshake to its end. Reactor Netty gives the socket's frames as they come (parts of
      * a message unaggregated); the session is opened off the event loop (a resumed conversation is looked up in the
-     * memory store, which may block) and its frames are handled on the loop.
+     * memory store, which may block). Frames that arrived meanwhile wait in Reactor Netty and are handed over, in
+     * order, on the thread that opened the session; every later one on the socket's event loop.
      */
     @Override
     public Mono<Void> handle(WebSocketSession client) {
