@@ -189,7 +189,7 @@ final class KafkaPlanningStage implements PlanningStage {
             }
         });
         for (SubtaskRequested subtask : request.firstStage().subtasks(plan, plannedAt)) {
-            send(request, subtask, plannedAt);
+            send(request, subtask);
         }
     }
 
@@ -197,13 +197,14 @@ final class KafkaPlanningStage implements PlanningStage {
      * Straight to the template's producer, with the first stage's span in the headers: the template's own
      * observation would make the agents' spans children of a send span instead of the stage's.
      */
-    private void send(Request request, SubtaskRequested subtask, Instant plannedAt) {
+    private void send(Request request, SubtaskRequested subtask) {
         RecordHeaders headers = new RecordHeaders();
         if (request.firstStage().trace() != null) {
             tracing.write(request.firstStage().trace(), headers);
         }
+        // stamped by the producer when sent, as every other record: only the plan carries the planning instant
         ProducerRecord<String, Event> record = new ProducerRecord<>(Topics.requestsFor(subtask.agent()), null,
-                plannedAt.toEpochMilli(), request.taskId(), subtask, headers);
+                null, request.taskId(), subtask, headers);
         template.execute(producer -> producer.send(record, (metadata, error) -> {
             if (error != null) {
                 log.error("Could not send the subtask for {}: taskId={} conversationId={}: {}", subtask.agent(),
