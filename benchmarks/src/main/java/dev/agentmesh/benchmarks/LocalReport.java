@@ -224,8 +224,8 @@ final class LocalReport {
         }
         line("");
         line("The same by the timestamps the records' producers gave them (one machine, one clock, whole "
-                + "milliseconds): the plan's is when the planning stage sent it and stage 1's subtasks, the result's "
-                + "when the manager published it. \"Agent side\" is the slower agent's subtask to its reply minus its "
+                + "milliseconds): the plan's is the instant the planning stage made it (stage 1's deadline is computed "
+                + "from it), a subtask's when it was sent, the result's when the manager published it. \"Agent side\" is the slower agent's subtask to its reply minus its "
                 + "own `durationMs`: the hop to the agent and the SDK around the agent (listener, worker, reply).");
         line("");
         line("| JVM flags | task sent → plan | plan → last subtask | agent side | last reply → result | "
