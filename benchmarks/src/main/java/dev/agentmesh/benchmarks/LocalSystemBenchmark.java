@@ -62,15 +62,34 @@ final class LocalSystemBenchmark {
     record Planning(long count, double meanMs, double maxMs) {
     }
 
-    /** Sequential delegated tasks against one start. Segments are measured from the client's arrival times. */
+    /**
+     * Sequential delegated tasks against one start. Segments are measured from the client's arrival times; hops
+     * from the records' own timestamps.
+     */
     record Workload(String label, String settings, Samples latency, Samples agents, Samples overhead,
                     Samples toPlan, Samples planToRequests, Samples requestsToReplies, Samples repliesToResult,
-                    Planning planning, int failures, String failureReasons, double loadBefore, double loadAfter) {
+                    Hops hops, Planning planning, int failures, String failureReasons, double loadBefore,
+                    double loadAfter) {
+    }
+
+    /**
+     * Where a task's time goes by the timestamps its records' producers gave them (epoch ms, one machine, so one
+     * clock; millisecond resolution), beside the client's send and receipt.
+     *
+     * @param toPlan the task sent → the plan record made (the hop to the manager, its stream thread, planning)
+     * @param planToSubtasks the plan made → the last subtask made
+     * @param agentSide the slower agent's subtask made → its reply made, minus that agent's own {@code durationMs}: the
+     *                  hop to the agent and the SDK's path around the agent (listener, worker, reply send)
+     * @param replyToResult the last reply made → the result made (the hop to the manager, its stream thread)
+     * @param resultToClient the result made → the client polled it (the last hop)
+     */
+    record Hops(Samples toPlan, Samples planToSubtasks, Samples agentSide, Samples replyToResult,
+                Samples resultToClient) {
     }
 
     record Results(Sizes sizes, LocalSystem.Start freshClone, LocalSystem.Start first, List<String> archived,
                    List<LocalSystem.Start> warm, LocalSystem.Start tieredStart, LocalSystem.Start noArchives,
-                   Workload shipped, Workload tiered, Samples inProcessFloor, FanOutBenchmark.Run inProcess) {
+                   Workload shipped, Workload shippedVaried, Workload tiered, Samples inProcessFloor, FanOutBenchmark.Run inProcess) {
     }
 
     private final Path root;
@@ -114,19 +133,23 @@ final class LocalSystemBenchmark {
 
         List<LocalSystem.Start> warm = new ArrayList<>();
         Workload shipped = null;
+        Workload shippedVaried = null;
         for (int i = 1; i <= sizes.warmStarts(); i++) {
             LocalSystem.Start start = system.up("warm start " + i, "shipped flags, archives", Map.of());
             warm.add(start);
             log.info("warm start {}: {} s (load {})", i, fmt1(start.seconds()), fmt1(start.loadBefore()));
             if (i == sizes.warmStarts()) {
-                shipped = workload("shipped flags (common.sh)", "per service, see common.sh");
+                shipped = workload("shipped flags (common.sh)", "per service, see common.sh", Requests.SAME);
+                shippedVaried = workload("shipped flags, a new question each task", "per service, see common.sh",
+                        Requests.VARIED);
             }
             system.down();
         }
 
         LocalSystem.Start tieredStart = system.up("C1 and C2", "no JVM flags (full tiered compiler) for every service, "
                 + "archives", Map.of("LOCAL_JVM_FLAGS", TIERED));
-        Workload tiered = workload("C1 and C2 for every service (LOCAL_JVM_FLAGS empty)", "full tiered compiler");
+        Workload tiered = workload("C1 and C2 for every service (LOCAL_JVM_FLAGS empty)", "full tiered compiler",
+                Requests.SAME);
         system.down();
 
         LocalSystem.Start noArchives = system.up("without archives", "shipped flags, LOCAL_ARCHIVES=off",
@@ -134,7 +157,8 @@ final class LocalSystemBenchmark {
         system.down();
 
         Floor floor = floor();
-        return new Results(sizes, clone, first, archived, warm, tieredStart, noArchives, shipped, tiered, floor.agents(),
+        return new Results(sizes, clone, first, archived, warm, tieredStart, noArchives, shipped, shippedVaried, tiered,
+                floor.agents(),
                 floor.throughKafka());
     }
 
@@ -154,9 +178,25 @@ final class LocalSystemBenchmark {
         return new Floor(agents, inProcess);
     }
 
-    /** Only the tasks, against a system that is already running; nothing is started, stopped or written. */
-    Workload againstRunning() throws Exception {
-        return workload("the running system", "as it was started");
+    /**
+     * Only the tasks, against a system that is already running; nothing is started, stopped or written. The same
+     * question every task, then a new one each task (new to the manager only if it was started for this run).
+     */
+    List<Workload> againstRunning() throws Exception {
+        return List.of(workload("the running system, the same question", "as it was started", Requests.SAME),
+                workload("the running system, a new question each task", "as it was started", Requests.VARIED));
+    }
+
+    /**
+     * Which question each task asks: the walkthrough's every time (after the first, the planner finds its features
+     * in its cache), or a different one each time ({@link VariedRequests}), which the planner embeds anew.
+     */
+    enum Requests {
+        SAME, VARIED;
+
+        String get(int index) {
+            return this == SAME ? REQUEST : VariedRequests.get(index);
+        }
     }
 
     /**
@@ -181,14 +221,15 @@ final class LocalSystemBenchmark {
     }
 
     /** Waits until weather and news both answer, warms up, then measures tasks one after another. */
-    private Workload workload(String label, String settings) throws Exception {
+    private Workload workload(String label, String settings, Requests questions) throws Exception {
         List<String> observed = List.of(Topics.AGENT_PLANS, Topics.requestsFor("weather"), Topics.requestsFor("news"),
                 Topics.AGENT_REPLIES);
         double loadBefore = Machine.loadAverage();
         try (TaskClient client = new TaskClient("127.0.0.1:" + kafkaPort, Map.of("linger.ms", 0), Map.of(), observed)) {
             awaitBothAgents(client);
+            int asked = 0;
             for (int i = 0; i < sizes.warmupTasks(); i++) {
-                once(client);
+                once(client, questions.get(asked++));
             }
             Planning before = planning();
             Samples.Recorder latency = new Samples.Recorder();
@@ -198,10 +239,11 @@ final class LocalSystemBenchmark {
             Samples.Recorder toRequests = new Samples.Recorder();
             Samples.Recorder toReplies = new Samples.Recorder();
             Samples.Recorder toResult = new Samples.Recorder();
+            HopRecorder hops = new HopRecorder();
             Map<String, Integer> reasons = new HashMap<>();
             int failures = 0;
             for (int i = 0; i < sizes.tasks(); i++) {
-                Outcome outcome = once(client);
+                Outcome outcome = once(client, questions.get(asked++));
                 if (outcome.failure() != null) {
                     failures++;
                     reasons.merge(outcome.failure(), 1, Integer::sum);
@@ -221,6 +263,7 @@ final class LocalSystemBenchmark {
                 toRequests.add(requests - plan);
                 toReplies.add(replies - requests);
                 toResult.add(received.atNanos() - replies);
+                hops.add(received);
             }
             Planning after = planning();
             long count = after.count() - before.count();
@@ -230,23 +273,76 @@ final class LocalSystemBenchmark {
             Workload workload = new Workload(label, settings, Samples.of(latency.toArray(), failures),
                     Samples.of(agents.toArray(), 0), Samples.of(overhead.toArray(), failures),
                     Samples.of(toPlan.toArray(), 0), Samples.of(toRequests.toArray(), 0),
-                    Samples.of(toReplies.toArray(), 0), Samples.of(toResult.toArray(), 0), planning, failures,
+                    Samples.of(toReplies.toArray(), 0), Samples.of(toResult.toArray(), 0), hops.samples(), planning,
+                    failures,
                     reasons.entrySet().stream().map(e -> e.getKey() + " ×" + e.getValue())
                             .collect(Collectors.joining("; ")), loadBefore, Machine.loadAverage());
-            log.info("{}: latency {}, mesh overhead {}, planning mean {} ms", label, workload.latency(),
-                    workload.overhead(), fmt1(planning.meanMs()));
+            log.info("{}: latency {}, mesh overhead {}, planning mean {} ms (max {}); by the client's arrivals: task → "
+                            + "plan {}, plan → last subtask {}, last subtask → last reply {}, last reply → result {}; by "
+                            + "the records' timestamps: {}", label, workload.latency(), workload.overhead(),
+                    fmt1(planning.meanMs()), fmt1(planning.maxMs()), workload.toPlan(), workload.planToRequests(),
+                    workload.requestsToReplies(), workload.repliesToResult(), workload.hops());
             return workload;
+        }
+    }
+
+    /** Collects {@link Hops} from the records' own timestamps, task by task. */
+    private static final class HopRecorder {
+        private final Samples.Recorder toPlan = new Samples.Recorder();
+        private final Samples.Recorder planToSubtasks = new Samples.Recorder();
+        private final Samples.Recorder agentSide = new Samples.Recorder();
+        private final Samples.Recorder replyToResult = new Samples.Recorder();
+        private final Samples.Recorder resultToClient = new Samples.Recorder();
+
+        void add(TaskClient.Received received) {
+            java.util.Optional<TaskClient.Seen> plan = received.seen().stream()
+                    .filter(seen -> seen.topic().equals(Topics.AGENT_PLANS)).findFirst();
+            // the slower agent by its own clock: the one whose path can add to the task's latency
+            java.util.Optional<AgentOutcome> slower = received.result().outcomes().stream()
+                    .filter(outcome -> outcome.durationMs() != null)
+                    .max(java.util.Comparator.comparingLong(AgentOutcome::durationMs));
+            long lastSubtask = created(received, seen -> seen.topic().endsWith("-requests"));
+            long lastReply = created(received, seen -> seen.topic().equals(Topics.AGENT_REPLIES));
+            if (plan.isEmpty() || slower.isEmpty() || lastSubtask < 0 || lastReply < 0) {
+                return;
+            }
+            String agent = slower.get().agent();
+            long subtask = created(received, seen -> seen.topic().equals(Topics.requestsFor(agent)));
+            long reply = created(received, seen -> seen.topic().equals(Topics.AGENT_REPLIES)
+                    && agent.equals(seen.agent()));
+            toPlan.add(ms(plan.get().createdAtMillis() - received.sentAtMillis()));
+            planToSubtasks.add(ms(lastSubtask - plan.get().createdAtMillis()));
+            if (subtask >= 0 && reply >= 0) {
+                agentSide.add(ms(reply - subtask - slower.get().durationMs()));
+            }
+            replyToResult.add(ms(received.resultCreatedAtMillis() - lastReply));
+            resultToClient.add(ms(received.atMillis() - received.resultCreatedAtMillis()));
+        }
+
+        Hops samples() {
+            return new Hops(Samples.of(toPlan.toArray(), 0), Samples.of(planToSubtasks.toArray(), 0),
+                    Samples.of(agentSide.toArray(), 0), Samples.of(replyToResult.toArray(), 0),
+                    Samples.of(resultToClient.toArray(), 0));
+        }
+
+        /** The latest timestamp among the task's records that match; -1 when none does. */
+        private static long created(TaskClient.Received received, java.util.function.Predicate<TaskClient.Seen> which) {
+            return received.seen().stream().filter(which).mapToLong(TaskClient.Seen::createdAtMillis).max().orElse(-1);
+        }
+
+        private static long ms(long millis) {
+            return millis * 1_000_000;
         }
     }
 
     private record Outcome(long sentAt, TaskClient.Received received, String failure) {
     }
 
-    private Outcome once(TaskClient client) throws InterruptedException {
+    private Outcome once(TaskClient client, String request) throws InterruptedException {
         String taskId = TaskClient.randomTaskId();
         long[] sentAt = new long[1];
         try {
-            TaskClient.Received received = client.publish(taskId, REQUEST, DEADLINE, sentAt)
+            TaskClient.Received received = client.publish(taskId, request, DEADLINE, sentAt)
                     .get(DEADLINE.toSeconds() + 5, TimeUnit.SECONDS);
             return new Outcome(sentAt[0], received, failure(received));
         } catch (TimeoutException e) {
@@ -262,7 +358,7 @@ final class LocalSystemBenchmark {
         long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         String last = "none";
         while (System.nanoTime() < giveUp) {
-            Outcome outcome = once(client);
+            Outcome outcome = once(client, REQUEST);
             if (outcome.failure() == null) {
                 return;
             }

@@ -40,19 +40,29 @@ final class TaskClient implements AutoCloseable {
 
     /**
      * A result as received: when (System.nanoTime) and what, and when this client saw the task's records on the
-     * observed topics (in arrival order; empty unless the client observes topics).
+     * observed topics (in arrival order; empty unless the client observes topics). The wall-clock fields (epoch
+     * milliseconds) place the records' own timestamps, which their producers set, beside the send and the receipt.
+     *
+     * @param sentAtMillis the wall clock just before the task was sent
+     * @param resultCreatedAtMillis the result record's timestamp (when the manager published it)
+     * @param atMillis the wall clock when the result was polled
      */
-    record Received(long atNanos, AgentTaskCompleted result, List<Seen> seen) {
+    record Received(long atNanos, AgentTaskCompleted result, List<Seen> seen, long sentAtMillis,
+                    long resultCreatedAtMillis, long atMillis) {
     }
 
-    /** One record of a task on an observed topic, as polled: topic and System.nanoTime. */
-    record Seen(String topic, long atNanos) {
+    /**
+     * One record of a task on an observed topic, as polled: topic, System.nanoTime, the record's own timestamp
+     * (epoch ms, set by its producer) and the agent it is for or from (null on agent-plans).
+     */
+    record Seen(String topic, long atNanos, long createdAtMillis, String agent) {
     }
 
     private final KafkaProducer<String, Event> producer;
     private final KafkaConsumer<String, Event> consumer;
     private final Map<String, CompletableFuture<Received>> pending = new ConcurrentHashMap<>();
     private final Map<String, List<Seen>> seen = new ConcurrentHashMap<>();
+    private final Map<String, Long> sentAtMillis = new ConcurrentHashMap<>();
     private final Set<String> observed;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread poller;
@@ -117,6 +127,7 @@ final class TaskClient implements AutoCloseable {
         }
         AgentTaskRequested task = AgentTaskRequested.of(taskId, "conv_bench_" + taskId, request, List.of(),
                 Instant.now().plus(deadline), "bench");
+        sentAtMillis.put(taskId, System.currentTimeMillis());
         sentAt[0] = System.nanoTime();
         producer.send(new ProducerRecord<>(Topics.AGENT_TASKS, taskId, task), (metadata, error) -> {
             if (error != null) {
@@ -129,6 +140,7 @@ final class TaskClient implements AutoCloseable {
 
     void forget(String taskId) {
         pending.remove(taskId);
+        sentAtMillis.remove(taskId);
         seen.remove(taskId);
     }
 
@@ -136,20 +148,31 @@ final class TaskClient implements AutoCloseable {
         while (running.get()) {
             for (ConsumerRecord<String, Event> record : consumer.poll(Duration.ofMillis(100))) {
                 long now = System.nanoTime();
+                long wallNow = System.currentTimeMillis();
                 if (observed.contains(record.topic())) {
                     List<Seen> ofTask = record.key() == null ? null : seen.get(record.key());
                     if (ofTask != null) {
-                        ofTask.add(new Seen(record.topic(), now));
+                        ofTask.add(new Seen(record.topic(), now, record.timestamp(), agentOf(record.value())));
                     }
                 } else if (record.value() instanceof AgentTaskCompleted completed) {
                     CompletableFuture<Received> waiting = pending.remove(completed.taskId());
                     List<Seen> ofTask = seen.remove(completed.taskId());
+                    Long sent = sentAtMillis.remove(completed.taskId());
                     if (waiting != null) {
-                        waiting.complete(new Received(now, completed, ofTask == null ? List.of() : List.copyOf(ofTask)));
+                        waiting.complete(new Received(now, completed, ofTask == null ? List.of() : List.copyOf(ofTask),
+                                sent == null ? 0 : sent, record.timestamp(), wallNow));
                     }
                 }
             }
         }
+    }
+
+    private static String agentOf(Event event) {
+        return switch (event) {
+            case dev.agentmesh.events.SubtaskRequested subtask -> subtask.agent();
+            case dev.agentmesh.events.AgentReply reply -> reply.agent();
+            case null, default -> null;
+        };
     }
 
     @Override

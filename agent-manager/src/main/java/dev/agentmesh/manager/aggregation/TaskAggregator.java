@@ -8,7 +8,6 @@ import dev.agentmesh.events.AgentTaskRequested;
 import dev.agentmesh.events.Event;
 import dev.agentmesh.events.SubtaskCompleted;
 import dev.agentmesh.events.SubtaskFailed;
-import dev.agentmesh.events.SubtaskRequested;
 import dev.agentmesh.events.TaskPlanned;
 import dev.agentmesh.events.TaskScoped;
 import dev.agentmesh.kafka.TraceHeaders;
@@ -39,10 +38,12 @@ import java.util.List;
 
 /**
  * The manager's core, one instance per stream task (partition): hands each requested task to the planning stage
- * (which plans off this thread and sends the plan back on agent-plans), then fans out stage by stage, collects replies by task id and publishes exactly one result, when every planned agent has replied or
- * at the deadline, naming who failed or timed out and why. The plan and the result go to the partition of
+ * (which plans off this thread, sends the plan back on agent-plans and stage 1's subtasks straight on to the agents),
+ * then runs the later stages, collects replies by task id and publishes exactly one result, when every planned agent
+ * has replied or at the deadline, naming who failed or timed out and why. The plan and the result go to the partition of
  * agent-results the task named (its gateway's; see {@link AggregationConfiguration}), the plan also to the audit
- * log. Duplicate and late replies are ignored; a
+ * log. A reply that arrives before its plan is kept and counted when the plan arrives; duplicate and late replies are
+ * ignored; a
  * cancelled task publishes nothing. Its state lives in a store backed by a changelog topic, so when an instance
  * stops, another one restores the open tasks and finishes them. Each task is traced ({@link TaskSpans}): the
  * records it publishes carry its spans' context on, so one trace runs from the gateway through the agents and back.
@@ -58,6 +59,10 @@ final class TaskAggregator extends ContextualProcessor<String, Event, String, Ev
     /** After taking tasks over, how long the replies already waiting get before deadlines are enforced. */
     private static final Duration CATCH_UP = Duration.ofSeconds(1);
     private Instant catchUpUntil = Instant.MIN;
+    /** The first stages of the tasks being planned now, so that a cancellation reaches the planning thread. */
+    private final Map<String, FirstStageSubtasks> beingPlanned = new java.util.HashMap<>();
+    /** Restored tasks still waiting for their plan: planned again once the plans already sent had time to arrive. */
+    private final List<String> planAfterCatchUp = new ArrayList<>();
 
     static final String STORE = "tasks";
 
@@ -86,15 +91,16 @@ final class TaskAggregator extends ContextualProcessor<String, Event, String, Ev
         super.init(context);
         tasks = context.getStateStore(STORE);
         // The store is restored from its changelog before processors start: index the open tasks it holds, and
-        // plan again those whose plan had not come back (a plan the previous owner did publish is read once and
-        // the second one ignored).
+        // plan again those whose plan had not come back, after the catch-up: the previous owner may have sent the
+        // plan and its first stage's subtasks already, and planning again would ask those agents twice (if it
+        // does, the first plan read counts and the second reply of an agent is ignored).
         try (KeyValueIterator<String, TaskState> all = tasks.all()) {
             all.forEachRemaining(entry -> {
                 if (entry.value.isOpen()) {
                     deadlines.add(new Due(entry.value.stageDeadline(), entry.key));
                 }
                 if (entry.value.isPlanning()) {
-                    submitPlanning(entry.value);
+                    planAfterCatchUp.add(entry.key);
                 }
             });
         }
@@ -133,7 +139,7 @@ final class TaskAggregator extends ContextualProcessor<String, Event, String, Ev
                 case AgentTaskRequested requested -> onRequested(requested, now);
                 case AgentTaskCancelled cancelled -> onCancelled(cancelled, now);
                 case AgentReply reply -> onReply(reply, now);
-                case TaskPlanned planned -> onPlanned(planned, now);
+                case TaskPlanned planned -> onPlanned(planned, Instant.ofEpochMilli(record.timestamp()), now);
                 case null -> log.debug("Ignoring a tombstone for key {}", record.key());
                 default -> log.warn("Ignoring an unexpected {} for key {}",
                         record.value().getClass().getSimpleName(), record.key());
@@ -146,6 +152,7 @@ final class TaskAggregator extends ContextualProcessor<String, Event, String, Ev
     /** Partitions taken away or the stream closing: the tasks go on elsewhere (or after a restart). */
     @Override
     public void close() {
+        beingPlanned.clear();
         spans.handOver();
     }
 
@@ -163,13 +170,24 @@ final class TaskAggregator extends ContextualProcessor<String, Event, String, Ev
         submitPlanning(state);
     }
 
-    /** Planning runs elsewhere, in the task's trace; the plan comes back on agent-plans ({@link #onPlanned}). */
+    /**
+     * Planning runs elsewhere, in the task's trace; the plan comes back on agent-plans ({@link #onPlanned}). Stage 1's
+     * span opens now, since its subtasks leave with the plan, carrying its context.
+     */
     private void submitPlanning(TaskState state) {
+        TraceContext task = spans.task(state);
+        FirstStageSubtasks firstStage = new FirstStageSubtasks(state, settings, spans.stage(state, 1, List.of()));
+        beingPlanned.put(state.taskId(), firstStage);
         planning.submit(new PlanningStage.Request(state.taskId(), state.conversationId(), state.request(),
-                state.context(), state.deadline(), spans.task(state)));
+                state.context(), state.deadline(), task, firstStage));
     }
 
-    private void onPlanned(TaskPlanned planned, Instant now) {
+    /**
+     * The planning stage sent stage 1's subtasks right after this plan, with a deadline computed from the instant
+     * the plan's record carries; the same instant gives the stage's deadline here, whenever the plan is read.
+     */
+    private void onPlanned(TaskPlanned planned, Instant sentAt, Instant now) {
+        beingPlanned.remove(planned.taskId());
         TaskState state = tasks.get(planned.taskId());
         if (state == null || !state.isPlanning()) {
             log.debug("Ignoring a plan for taskId={} that is not waiting for one", planned.taskId());
@@ -187,11 +205,19 @@ final class TaskAggregator extends ContextualProcessor<String, Event, String, Ev
                     spans.task(state));
         }
         TaskState open = state.planned(plan.stages());
+        spans.stageAgents(open, open.agentsInStage(1));
         if (plan.stages().isEmpty()) {
             complete(open, now);
             return;
         }
-        save(startStage(open, 1, now));
+        Instant plannedAt = sentAt.isBefore(state.requestedAt()) ? state.requestedAt()
+                : sentAt.isAfter(now) ? now : sentAt;
+        TaskState running = open.withStage(1, open.stageDeadlineFrom(1, plannedAt, settings.stageOneShare()));
+        for (AgentOutcome early : running.outcomes().values()) {
+            metrics.outcome(early);
+            spans.event(running, early.agent() + " " + early.status().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        advance(running, now);
     }
 
     private void onCancelled(AgentTaskCancelled cancelled, Instant now) {
@@ -199,6 +225,10 @@ final class TaskAggregator extends ContextualProcessor<String, Event, String, Ev
         if (state == null) {
             save(TaskState.cancelledBeforeRequest(cancelled.taskId(), cancelled.conversationId(), now));
         } else if (state.isOpen()) {
+            FirstStageSubtasks firstStage = beingPlanned.remove(state.taskId());
+            if (firstStage != null) {
+                firstStage.cancel();
+            }
             save(state.closed(TaskState.Status.CANCELLED, now));
             spans.closed(state, "cancelled");
             metrics.cancelled();
@@ -213,20 +243,37 @@ final class TaskAggregator extends ContextualProcessor<String, Event, String, Ev
             log.debug("Ignoring a late reply from {} for taskId={}", reply.agent(), reply.taskId());
             return;
         }
+        if (state.isPlanning()) {
+            keepUntilPlanned(state, reply);
+            return;
+        }
         if (!state.planned(reply.agent()) || state.outcomes().containsKey(reply.agent())) {
             log.debug("Ignoring a duplicate or unplanned reply from {} for taskId={}", reply.agent(), reply.taskId());
             return;
         }
-        int stage = state.stageOf(reply.agent());
-        AgentOutcome outcome = switch (reply) {
+        AgentOutcome outcome = outcomeOf(reply, state.stageOf(reply.agent()));
+        metrics.outcome(outcome);
+        spans.event(state, reply.agent() + " " + outcome.status().name().toLowerCase(java.util.Locale.ROOT));
+        advance(state.withOutcome(outcome), now);
+    }
+
+    /** A stage-1 agent answered before the plan was read back: its outcome waits in the state for the plan. */
+    private void keepUntilPlanned(TaskState state, AgentReply reply) {
+        if (state.outcomes().containsKey(reply.agent())) {
+            log.debug("Ignoring a duplicate reply from {} for taskId={}", reply.agent(), reply.taskId());
+            return;
+        }
+        log.debug("Keeping the reply from {} for taskId={} until its plan arrives", reply.agent(), reply.taskId());
+        save(state.withOutcome(outcomeOf(reply, 0)));
+    }
+
+    private AgentOutcome outcomeOf(AgentReply reply, int stage) {
+        return switch (reply) {
             case SubtaskCompleted completed -> settings.answerCaps().arrived(AgentOutcome.answered(reply.agent(),
                     completed.answer(), completed.durationMs(), stage), completed.wasTruncated());
             case SubtaskFailed failed -> settings.answerCaps().arrived(AgentOutcome.failed(reply.agent(),
                     failed.reason(), failed.durationMs(), stage), false);
         };
-        metrics.outcome(outcome);
-        spans.event(state, reply.agent() + " " + outcome.status().name().toLowerCase(java.util.Locale.ROOT));
-        advance(state.withOutcome(outcome), now);
     }
 
     /**
@@ -239,6 +286,7 @@ final class TaskAggregator extends ContextualProcessor<String, Event, String, Ev
             // may still wait on agent-replies; read them before judging anyone late.
             return;
         }
+        planWaitingTasks();
         Map<String, TaskState> due = new LinkedHashMap<>();
         while (!deadlines.isEmpty() && !now.isBefore(deadlines.peek().at())) {
             String taskId = deadlines.poll().taskId();
@@ -252,6 +300,20 @@ final class TaskAggregator extends ContextualProcessor<String, Event, String, Ev
                 expire(state, now);
             }
         }
+    }
+
+    private void planWaitingTasks() {
+        for (String taskId : planAfterCatchUp) {
+            TaskState state = tasks.get(taskId);
+            if (state != null && state.isPlanning()) {
+                try (TaskMdc mdc = TaskMdc.open(state.taskId(), state.conversationId())) {
+                    log.info("Planning again a task taken over before its plan came back: taskId={} conversationId={}",
+                            state.taskId(), state.conversationId());
+                    submitPlanning(state);
+                }
+            }
+        }
+        planAfterCatchUp.clear();
     }
 
     private void expire(TaskState state, Instant now) {
@@ -296,15 +358,13 @@ final class TaskAggregator extends ContextualProcessor<String, Event, String, Ev
         }
     }
 
+    /** A later stage: stage 1 left with the plan. */
     private TaskState startStage(TaskState state, int number, Instant now) {
-        Instant until = number < state.stages().size()
-                ? now.plus(Duration.between(now, state.deadline()).multipliedBy(settings.stageOneShare()).dividedBy(100))
-                : state.deadline();
+        Instant until = state.stageDeadlineFrom(number, now, settings.stageOneShare());
         TraceContext stage = spans.stage(state, number, state.agentsInStage(number));
         for (String agent : state.agentsInStage(number)) {
-            forward(state.taskId(), SubtaskRequested.of(state.taskId(), state.conversationId(), agent,
-                    state.request(), state.context(), settings.answerCaps().priorAnswersWithinTotal(
-                            state.priorAnswers()), number, until, state.user()), now, stage);
+            forward(state.taskId(), state.subtaskFor(agent, number, until,
+                    settings.answerCaps().priorAnswersWithinTotal(state.priorAnswers())), now, stage);
         }
         return state.withStage(number, until);
     }
@@ -321,6 +381,7 @@ final class TaskAggregator extends ContextualProcessor<String, Event, String, Ev
         AgentTaskCompleted result = AgentTaskCompleted.of(state.taskId(), state.conversationId(), state.replyTo(),
                 state.replyPartition(), settings.answerCaps().withinTotal(outcomes), took);
         forward(state.taskId(), result, now, spans.task(state));
+        beingPlanned.remove(state.taskId());
         save(state.closed(TaskState.Status.COMPLETED, now));
         spans.closed(state, result.partial() ? "partial" : "complete");
         metrics.completed(result, Duration.ofMillis(took));

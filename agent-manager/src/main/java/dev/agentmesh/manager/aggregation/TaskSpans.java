@@ -69,6 +69,14 @@ final class TaskSpans {
         return spans.stage.context();
     }
 
+    /** The agents of the running stage, once the plan names them. */
+    void stageAgents(TaskState state, List<String> agents) {
+        Open spans = spans(state);
+        if (spans.stage != null) {
+            spans.stage.tagOfStrings("agents", agents);
+        }
+    }
+
     /** Something that happened to the task, on the running stage's span (the task's while it plans). */
     void event(TaskState state, String what) {
         Open spans = spans(state);

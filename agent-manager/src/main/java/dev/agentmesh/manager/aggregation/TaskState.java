@@ -4,6 +4,7 @@ import dev.agentmesh.events.AgentOutcome;
 import dev.agentmesh.events.AgentTaskRequested;
 import dev.agentmesh.events.ContextEntry;
 import dev.agentmesh.events.PriorAnswer;
+import dev.agentmesh.events.SubtaskRequested;
 import dev.agentmesh.events.UserContext;
 
 import java.time.Instant;
@@ -50,9 +51,38 @@ record TaskState(String taskId, String conversationId, String request, List<Cont
         return status == Status.PLANNING;
     }
 
+    /**
+     * The plan came back. Replies that arrived before it (the planning stage sends stage 1's subtasks right after
+     * the plan, so an agent can answer before the plan is read back) are kept for the agents the plan has in
+     * stage 1, where they belong; any other is dropped.
+     */
     TaskState planned(List<List<String>> plannedStages) {
+        List<String> first = plannedStages.isEmpty() ? List.of() : plannedStages.getFirst();
+        Map<String, AgentOutcome> kept = new LinkedHashMap<>();
+        outcomes.forEach((agent, outcome) -> {
+            if (first.contains(agent)) {
+                kept.put(agent, new AgentOutcome(agent, outcome.status(), outcome.answer(), outcome.reason(),
+                        outcome.durationMs(), 1, outcome.truncated()));
+            }
+        });
         return new TaskState(taskId, conversationId, request, context, replyTo, requestedAt, deadline, plannedStages,
-                0, stageDeadline, outcomes, Status.OPEN, closedAt, user, trace, replyPartition);
+                0, stageDeadline, kept, Status.OPEN, closedAt, user, trace, replyPartition);
+    }
+
+    /**
+     * When stage {@code number}, started at {@code from}, gives up on its missing agents: the last stage at the
+     * task's deadline, an earlier one after {@code share}% of the time left.
+     */
+    Instant stageDeadlineFrom(int number, Instant from, int share) {
+        if (number >= stages.size()) {
+            return deadline;
+        }
+        return from.plus(java.time.Duration.between(from, deadline).multipliedBy(share).dividedBy(100));
+    }
+
+    /** What one agent of stage {@code number} is asked. */
+    SubtaskRequested subtaskFor(String agent, int number, Instant until, List<PriorAnswer> prior) {
+        return SubtaskRequested.of(taskId, conversationId, agent, request, context, prior, number, until, user);
     }
 
     static TaskState cancelledBeforeRequest(String taskId, String conversationId, Instant now) {

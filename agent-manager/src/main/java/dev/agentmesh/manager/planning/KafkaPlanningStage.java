@@ -1,10 +1,12 @@
 package dev.agentmesh.manager.planning;
 
 import dev.agentmesh.events.Event;
+import dev.agentmesh.events.SubtaskRequested;
 import dev.agentmesh.events.TaskPlanned;
 import dev.agentmesh.events.Topics;
 import dev.agentmesh.manager.registry.AgentDirectory;
 import dev.agentmesh.manager.registry.LiveAgent;
+import dev.agentmesh.kafka.TraceHeaders;
 import dev.agentmesh.kafka.logging.TaskMdc;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -13,6 +15,7 @@ import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.tracing.CurrentTraceContext;
 import io.micrometer.tracing.Tracer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -33,7 +36,8 @@ import java.util.concurrent.TimeoutException;
  * model's timeout; when it takes longer or fails, the local planner decides, and the plan says so. Planning time
  * is a timer ({@code manager.planning.duration}, by planner and outcome) and an observation
  * ({@code manager.planning}), which becomes a span ({@code plan task}, tagged with the planner that made the plan) in
- * the task's trace; the plan's record is in that trace too.
+ * the task's trace; the plan's record is in that trace too. Right after the plan it sends the first stage's
+ * subtasks ({@link PlanningStage.FirstStage}), in the first stage's span.
  */
 final class KafkaPlanningStage implements PlanningStage {
 
@@ -52,6 +56,7 @@ final class KafkaPlanningStage implements PlanningStage {
     private final MeterRegistry meters;
     private final ObservationRegistry observations;
     private final Tracer tracer;
+    private final TraceHeaders tracing;
     private final Clock clock;
 
     /**
@@ -68,7 +73,7 @@ final class KafkaPlanningStage implements PlanningStage {
 
     KafkaPlanningStage(Planner preferred, Planner local, AgentDirectory directory, KafkaTemplate<String, Event> template,
                        ExecutorService workers, ExecutorService localWorkers, Budget budget, MeterRegistry meters,
-                       ObservationRegistry observations, Tracer tracer, Clock clock) {
+                       ObservationRegistry observations, TraceHeaders tracing, Clock clock) {
         this.preferred = preferred;
         this.local = local;
         this.directory = directory;
@@ -78,7 +83,8 @@ final class KafkaPlanningStage implements PlanningStage {
         this.budget = budget;
         this.meters = meters;
         this.observations = observations;
-        this.tracer = tracer;
+        this.tracer = tracing.tracer();
+        this.tracing = tracing;
         this.clock = clock;
     }
 
@@ -162,11 +168,19 @@ final class KafkaPlanningStage implements PlanningStage {
         }
     }
 
+    /**
+     * The plan, then at once its first stage's subtasks, from the same producer: no round trip through agent-plans
+     * and the stream thread before the agents start. The plan's timestamp is the instant the subtasks' deadline was
+     * computed from. A subtask that cannot be sent is logged; the aggregation times its agent out at the stage's
+     * deadline, as for an agent that does not answer.
+     */
     private void publish(Request request, Plan plan) {
+        Instant plannedAt = Instant.ofEpochMilli(clock.millis());
         TaskPlanned planned = TaskPlanned.of(request.taskId(), request.conversationId(), request.request(),
                 plan.stages(), plan.planner(), plan.rationale());
         // sent in the task's trace (the scope submit opened): the template's observation writes its headers
-        ProducerRecord<String, Event> record = new ProducerRecord<>(Topics.AGENT_PLANS, request.taskId(), planned);
+        ProducerRecord<String, Event> record = new ProducerRecord<>(Topics.AGENT_PLANS, null,
+                plannedAt.toEpochMilli(), request.taskId(), planned);
         template.send(record).whenComplete((result, error) -> {
             if (error != null) {
                 // The task stays in PLANNING: the deadline check publishes its (empty) result.
@@ -174,5 +188,28 @@ final class KafkaPlanningStage implements PlanningStage {
                         request.conversationId(), error.getMessage());
             }
         });
+        for (SubtaskRequested subtask : request.firstStage().subtasks(plan, plannedAt)) {
+            send(request, subtask);
+        }
+    }
+
+    /**
+     * Straight to the template's producer, with the first stage's span in the headers: the template's own
+     * observation would make the agents' spans children of a send span instead of the stage's.
+     */
+    private void send(Request request, SubtaskRequested subtask) {
+        RecordHeaders headers = new RecordHeaders();
+        if (request.firstStage().trace() != null) {
+            tracing.write(request.firstStage().trace(), headers);
+        }
+        // stamped by the producer when sent, as every other record: only the plan carries the planning instant
+        ProducerRecord<String, Event> record = new ProducerRecord<>(Topics.requestsFor(subtask.agent()), null,
+                null, request.taskId(), subtask, headers);
+        template.execute(producer -> producer.send(record, (metadata, error) -> {
+            if (error != null) {
+                log.error("Could not send the subtask for {}: taskId={} conversationId={}: {}", subtask.agent(),
+                        request.taskId(), request.conversationId(), error.getMessage());
+            }
+        }));
     }
 }

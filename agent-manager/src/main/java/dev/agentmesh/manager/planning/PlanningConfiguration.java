@@ -1,6 +1,7 @@
 package dev.agentmesh.manager.planning;
 
 import dev.agentmesh.events.Event;
+import dev.agentmesh.kafka.TraceHeaders;
 import dev.agentmesh.manager.ManagerProperties;
 import dev.agentmesh.manager.registry.AgentDirectory;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -70,12 +71,11 @@ class PlanningConfiguration {
                                 KafkaTemplate<String, Event> eventTemplate, ExecutorService planningWorkers,
                                 ExecutorService localPlanningWorkers,
                                 ManagerProperties properties, MeterRegistry meters,
-                                ObjectProvider<ObservationRegistry> observations,
-                                ObjectProvider<io.micrometer.tracing.Tracer> tracer) {
+                                ObjectProvider<ObservationRegistry> observations, TraceHeaders tracing) {
         return new KafkaPlanningStage(planner, localPlanner, directory, eventTemplate, planningWorkers,
                 localPlanningWorkers, new KafkaPlanningStage.Budget(properties.planning().modelShare(), properties.llm().timeout()), meters,
                 observations.getIfAvailable(() -> ObservationRegistry.NOOP),
-                tracer.getIfAvailable(() -> io.micrometer.tracing.Tracer.NOOP), Clock.systemUTC());
+                tracing, Clock.systemUTC());
     }
 
     @Bean

@@ -53,12 +53,15 @@ class TaskAggregatorTests {
     private final AtomicReference<List<List<String>>> nextPlan = new AtomicReference<>();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final RecordedSpans recorded = new RecordedSpans();
+    private final TraceHeaders tracing = new TraceHeaders(recorded.tracer(), recorded.propagator());
     private TopologyTestDriver driver;
     private TestInputTopic<String, Event> tasks;
     private TestInputTopic<String, Event> replies;
     private TestInputTopic<String, Event> plans;
     /** What the aggregator handed to the planning stage; the test answers with {@link #nextPlan} on agent-plans. */
     private final List<PlanningStage.Request> planningRequests = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Stage 1's subtasks, which the planning stage sends itself, right after the plan. */
+    private final List<TestRecord<String, Event>> sentWithPlans = new java.util.ArrayList<>();
 
     @BeforeEach
     void startTopology() {
@@ -66,7 +69,7 @@ class TaskAggregatorTests {
                 Duration.ofMinutes(10));
         StreamsBuilder builder = new StreamsBuilder();
         AggregationConfiguration.define(builder, () -> new TaskAggregator(planningRequests::add, settings,
-                new ManagerMetrics(meters), clock, new TraceHeaders(recorded.tracer(), recorded.propagator())));
+                new ManagerMetrics(meters), clock, tracing));
         Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, "aggregator-tests");
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -110,10 +113,10 @@ class TaskAggregatorTests {
                 clock.instant().plusSeconds(8), "gateway-1"), traced("00-" + traceId + "-" + gatewaySpan + "-01")));
         // planning runs in the task's trace (KafkaPlanningStage opens the context it is given)
         TraceContext planningParent = planningRequests.getLast().trace();
-        plans.pipeInput("t9", TaskPlanned.of("t9", "c1", "question", List.of(List.of("weather", "news"),
+        planned(TaskPlanned.of("t9", "c1", "question", List.of(List.of("weather", "news"),
                 List.of("chat")), "test", "fixed"));
-        var weather = readRecord(Topics.requestsFor("weather"));
-        var news = readRecord(Topics.requestsFor("news"));
+        var weather = sentWithPlan("weather");
+        var news = sentWithPlan("news");
         replies.pipeInput(new TestRecord<>("t9", SubtaskCompleted.of("t9", "c1", "weather", "Sunny", 40),
                 traced("00-" + traceId + "-00f067aa0ba902b7-01")));
         replies.pipeInput("t9", SubtaskFailed.of("t9", "c1", "news", "feeds down", 30));
@@ -206,7 +209,7 @@ class TaskAggregatorTests {
 
         tasks.pipeInput("u1", AgentTaskRequested.of("u1", "c1", "Do I need an umbrella?", List.of(),
                 clock.instant().plusSeconds(8), "gateway-a", ana));
-        plans.pipeInput("u1", TaskPlanned.of("u1", "c1", "Do I need an umbrella?", nextPlan.get(), "test",
+        planned(TaskPlanned.of("u1", "c1", "Do I need an umbrella?", nextPlan.get(), "test",
                 "fixed by the test"));
         assertThat(single(subtasks("weather")).user()).isEqualTo(ana);
         // stage two starts from the state read back from the store
@@ -305,11 +308,101 @@ class TaskAggregatorTests {
 
         assertThat(planningRequests).singleElement().satisfies(r -> assertThat(r.taskId()).isEqualTo("p1"));
         assertThat(subtasks("weather")).isEmpty();
-        plans.pipeInput("p1", TaskPlanned.of("p1", "c1", "question", List.of(List.of("weather")), "llm", "first"));
-        plans.pipeInput("p1", TaskPlanned.of("p1", "c1", "question", List.of(List.of("news")), "local", "second"));
+        planned(TaskPlanned.of("p1", "c1", "question", List.of(List.of("weather")), "llm", "first"));
+        // a second planning (after a restart) sent its own plan and subtasks; the first plan read is the task's
+        planned(TaskPlanned.of("p1", "c1", "question", List.of(List.of("news")), "local", "second"));
+        replies.pipeInput("p1", SubtaskCompleted.of("p1", "c1", "news", "not asked by the plan", 20));
+        assertThat(results()).isEmpty();
+        replies.pipeInput("p1", SubtaskCompleted.of("p1", "c1", "weather", "Sunny", 20));
 
-        assertThat(subtasks("weather")).hasSize(1);
-        assertThat(subtasks("news")).isEmpty();
+        assertThat(single(results()).outcomes()).extracting(AgentOutcome::agent).containsExactly("weather");
+    }
+
+    @Test
+    void theFirstStagesSubtasksLeaveWithThePlanNotAfterTheAggregatorReadsIt() {
+        plan(List.of(List.of("weather", "news"), List.of("chat")));
+
+        tasks.pipeInput("f1", AgentTaskRequested.of("f1", "c1", "question", List.of(), clock.instant().plusSeconds(8),
+                "gateway-1"));
+        plans.pipeInput(new TestRecord<>("f1", TaskPlanned.of("f1", "c1", "question", nextPlan.get(), "test", "r"),
+                null, clock.instant()));
+
+        assertThat(output(Topics.requestsFor("weather"))).as("the aggregator does not send stage 1 again").isEmpty();
+        assertThat(output(Topics.requestsFor("news"))).isEmpty();
+        replies.pipeInput("f1", SubtaskCompleted.of("f1", "c1", "weather", "Sunny", 20));
+        replies.pipeInput("f1", SubtaskCompleted.of("f1", "c1", "news", "Calm", 20));
+        assertThat(single(subtasks("chat")).stage()).as("later stages are the aggregator's").isEqualTo(2);
+    }
+
+    @Test
+    void keepsRepliesThatArriveBeforeTheirPlanAndCountsThemWhenItArrives() {
+        plan(List.of(List.of("weather", "news")));
+        tasks.pipeInput("e1", AgentTaskRequested.of("e1", "c1", "question", List.of(), clock.instant().plusSeconds(8),
+                "gateway-1"));
+
+        replies.pipeInput("e1", SubtaskCompleted.of("e1", "c1", "weather", "Sunny", 20));
+        replies.pipeInput("e1", SubtaskCompleted.of("e1", "c1", "weather", "Sunny again", 21));
+        assertThat(results()).isEmpty();
+        planned(TaskPlanned.of("e1", "c1", "question", nextPlan.get(), "test", "r"));
+        assertThat(results()).as("news has not answered yet").isEmpty();
+        replies.pipeInput("e1", SubtaskCompleted.of("e1", "c1", "news", "Calm", 30));
+
+        AgentTaskCompleted result = single(results());
+        assertThat(result.partial()).isFalse();
+        assertThat(result.outcomes()).extracting(AgentOutcome::agent, AgentOutcome::answer, AgentOutcome::stage)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("weather", "Sunny", 1),
+                        org.assertj.core.groups.Tuple.tuple("news", "Calm", 1));
+        assertThat(meters.get("manager.agent.outcomes").tag("agent", "weather").counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void publishesAtOnceWhenEveryFirstStageAgentAnsweredBeforeThePlanAndDropsRepliesThePlanDoesNotHave() {
+        plan(List.of(List.of("weather"), List.of("chat")));
+        tasks.pipeInput("e2", AgentTaskRequested.of("e2", "c1", "question", List.of(), clock.instant().plusSeconds(8),
+                "gateway-1"));
+        replies.pipeInput("e2", SubtaskFailed.of("e2", "c1", "weather", "provider down", 20));
+        replies.pipeInput("e2", SubtaskCompleted.of("e2", "c1", "news", "not in the plan", 20));
+
+        planned(TaskPlanned.of("e2", "c1", "question", nextPlan.get(), "test", "r"));
+
+        SubtaskRequested chat = single(subtasks("chat"));
+        assertThat(chat.priorAnswers()).as("a failed agent gives no answer to build on").isEmpty();
+        replies.pipeInput("e2", SubtaskCompleted.of("e2", "c1", "chat", "Sorry", 20));
+        assertThat(single(results()).outcomes()).extracting(AgentOutcome::agent, AgentOutcome::status)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("weather", AgentOutcome.Status.FAILED),
+                        org.assertj.core.groups.Tuple.tuple("chat", AgentOutcome.Status.ANSWERED));
+    }
+
+    @Test
+    void stageOneEndsAtTheDeadlineItsSubtasksCarryHoweverLateThePlanIsRead() {
+        plan(List.of(List.of("weather", "news"), List.of("chat")));
+        tasks.pipeInput("d1", AgentTaskRequested.of("d1", "c1", "question", List.of(), START.plusSeconds(10),
+                "gateway-1"));
+        Instant madeAt = START.plusSeconds(1);
+        advance(Duration.ofSeconds(2)); // the plan, made at 1 s, is read at 2 s
+
+        planned(TaskPlanned.of("d1", "c1", "question", nextPlan.get(), "test", "r"), madeAt);
+        Instant carried = single(subtasks("weather")).deadline();
+        assertThat(carried).as("60 % of the 9 s left when the plan was made").isEqualTo(START.plusMillis(6_400));
+        replies.pipeInput("d1", SubtaskCompleted.of("d1", "c1", "weather", "Sunny", 20));
+        advance(Duration.ofMillis(4_350)); // 6.35 s
+        assertThat(subtasks("chat")).isEmpty();
+        advance(Duration.ofMillis(100)); // 6.45 s
+
+        assertThat(single(subtasks("chat")).priorAnswers()).containsExactly(new PriorAnswer("weather", "Sunny"));
+    }
+
+    @Test
+    void aTaskCancelledWhileBeingPlannedSendsNoSubtasksWithItsPlan() {
+        tasks.pipeInput("x1", AgentTaskRequested.of("x1", "c1", "question", List.of(), clock.instant().plusSeconds(8),
+                "gateway-1"));
+        PlanningStage.FirstStage firstStage = planningRequests.getLast().firstStage();
+        var plan = new dev.agentmesh.manager.planning.Plan(List.of(List.of("weather")), "test", "r");
+        assertThat(firstStage.subtasks(plan, clock.instant())).hasSize(1);
+
+        tasks.pipeInput("x1", AgentTaskCancelled.of("x1", "c1", "barge-in"));
+
+        assertThat(firstStage.subtasks(plan, clock.instant())).isEmpty();
     }
 
     @Test
@@ -327,7 +420,7 @@ class TaskAggregatorTests {
         tasks.pipeInput("p3", AgentTaskRequested.of("p3", "c1", "question", List.of(), clock.instant().plusSeconds(8),
                 "gateway-1"));
         tasks.pipeInput("p3", AgentTaskCancelled.of("p3", "c1", "barge-in"));
-        plans.pipeInput("p3", TaskPlanned.of("p3", "c1", "question", List.of(List.of("weather")), "local", "late"));
+        planned(TaskPlanned.of("p3", "c1", "question", List.of(List.of("weather")), "local", "late"));
 
         assertThat(subtasks("weather")).isEmpty();
         assertThat(results()).isEmpty();
@@ -351,7 +444,7 @@ class TaskAggregatorTests {
 
         tasks.pipeInput("t5", AgentTaskRequested.of("t5", "c1", "question", List.of(), clock.instant().plusSeconds(8),
                 "gateway-2", null, 4));
-        plans.pipeInput("t5", TaskPlanned.of("t5", "c1", "question", nextPlan.get(), "test", "fixed"));
+        planned(TaskPlanned.of("t5", "c1", "question", nextPlan.get(), "test", "fixed"));
         replies.pipeInput("t5", SubtaskCompleted.of("t5", "c1", "weather", "Sunny", 40));
 
         var toGateway = driver.createOutputTopic(Topics.AGENT_RESULTS, Serdes.String().deserializer(),
@@ -401,9 +494,33 @@ class TaskAggregatorTests {
         tasks.pipeInput(taskId, AgentTaskRequested.of(taskId, "c1", "question", List.of(), clock.instant().plus(within),
                 "gateway-1"));
         if (planningRequests.size() > before) {
-            plans.pipeInput(taskId, TaskPlanned.of(taskId, "c1", "question", nextPlan.get(), "test",
-                    "fixed by the test"));
+            planned(TaskPlanned.of(taskId, "c1", "question", nextPlan.get(), "test", "fixed by the test"));
         }
+    }
+
+    /**
+     * What the planning stage does with a plan made now: the plan on agent-plans, stamped with the instant it was
+     * made, and stage 1's subtasks as the request describes them, sent by the stage itself.
+     */
+    private void planned(TaskPlanned plan) {
+        planned(plan, clock.instant());
+    }
+
+    private void planned(TaskPlanned plan, Instant madeAt) {
+        PlanningStage.Request request = planningRequests.stream().filter(r -> r.taskId().equals(plan.taskId()))
+                .reduce((first, last) -> last).orElseThrow();
+        for (SubtaskRequested subtask : request.firstStage().subtasks(new dev.agentmesh.manager.planning.Plan(
+                plan.stages(), plan.planner(), plan.rationale()), madeAt)) {
+            Headers headers = new RecordHeaders();
+            tracing.write(request.firstStage().trace(), headers);
+            sentWithPlans.add(new TestRecord<>(Topics.requestsFor(subtask.agent()), subtask, headers, madeAt));
+        }
+        plans.pipeInput(new TestRecord<>(plan.taskId(), plan, null, madeAt));
+    }
+
+    /** The one stage-1 subtask sent to this agent (the record's key is its topic here). */
+    private TestRecord<String, Event> sentWithPlan(String agent) {
+        return single(sentWithPlans.stream().filter(r -> r.key().equals(Topics.requestsFor(agent))).toList());
     }
 
     private void advance(Duration by) {
@@ -411,8 +528,14 @@ class TaskAggregatorTests {
         driver.advanceWallClockTime(by);
     }
 
+    /** Every subtask this agent was sent: stage 1's by the planning stage, later ones by the aggregator. */
     private List<SubtaskRequested> subtasks(String agent) {
-        return output(Topics.requestsFor(agent)).stream().map(SubtaskRequested.class::cast).toList();
+        List<SubtaskRequested> all = new java.util.ArrayList<>(sentWithPlans.stream()
+                .filter(r -> r.key().equals(Topics.requestsFor(agent))).map(r -> (SubtaskRequested) r.value())
+                .toList());
+        sentWithPlans.removeIf(r -> r.key().equals(Topics.requestsFor(agent)));
+        output(Topics.requestsFor(agent)).stream().map(SubtaskRequested.class::cast).forEach(all::add);
+        return all;
     }
 
     private List<AgentTaskCompleted> results() {
