@@ -133,8 +133,8 @@ service_jvm_flags() {
 
 # Start-up (issue 13): a Spring Boot exec jar loads its classes from nested jars, which costs CPU and rules out the
 # JVM's class data sharing. So each jar is extracted once (Spring Boot's `-Djarmode=tools extract`) into
-# $APPS/<module>/, and after a service's first start a training run (spring.context.exit=onRefresh: the context
-# is built, then the JVM exits) writes an archive of the classes it loaded, which later starts map instead of
+# $APPS/<module>/, and after a service's first start a training run (train_archives below: the service starts on a
+# training broker, gets ready, stops) writes an archive of the classes it loaded, which later starts map instead of
 # loading and linking them again: on Java 25+ an AOT cache (-XX:AOTCacheOutput/-XX:AOTCache, with the classes
 # linked and method profiles), on 21-24 a dynamic CDS archive (-XX:ArchiveClassesAtExit/-XX:SharedArchiveFile).
 # $APPS/<module>/stamp holds the jar's size and modification time and the JDK: when either changes, the jar is

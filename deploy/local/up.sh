@@ -164,7 +164,7 @@ printf 'Up in %.1f s (Kafka %.1f s, then the services: %s).\n' "$(ms_to_s "$up_m
   "$(awk -F'\t' 'NR > 2 && $1 != "total" && $1 != "agents-live" { printf "%s%s %.1f s", sep, $1, $2 / 1000; sep = ", " }
   $1 == "agents-live" { live = $2 / 1000 } END { printf ", all agents planned with %.1f s", live }' "$RUN/startup.tsv")"
 if [ -f "$PIDS/training.pid" ]; then
-  echo "First start of this build: archives for a faster next start are being made in the background (a minute or two)."
+  echo "First start of this build: archives for a faster next start are being made in the background (a few minutes: a training system starts and stops at low priority)."
 fi
 echo "Logs: deploy/local/run/logs/   Stop: deploy/local/down.sh"
 echo
