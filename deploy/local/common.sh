@@ -220,7 +220,7 @@ wait_trace_viewer() {
 # renamed when complete, so a stopped training leaves none behind.
 train_archives() {
   local dir="$RUN/training" module entry name port jar stamp flags archive make_broker=false broker_pid
-  local modules=() pids=() ports=() stamps=() waited
+  local modules=() pids=() ports=() stamps=() waited pid i
   for module in "$@"; do
     if [ "$module" = kafka ]; then
       broker_archived || make_broker=true
