@@ -346,8 +346,8 @@ ready() {
 }
 
 # ready_ports <name:port:module>…: the ports, one a line, of those services whose readiness probe answers UP. One
-# curl asks them all at once: up.sh polls every 0.2 s while the services start, and a curl per service and poll cost
-# about 3 CPU seconds of a start, CPU the services starting on the same cores need.
+# curl asks them all at once: up.sh polls every 0.2 s while the services start, and a curl per service and round
+# took about five times the CPU per round (5 ms a curl on a quiet machine), CPU the services starting need.
 ready_ports() {
   local entry name port url=() trust=() code address
   for entry in "$@"; do
