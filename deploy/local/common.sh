@@ -50,7 +50,7 @@ cpu_ms() { awk -v tck="$(getconf CLK_TCK)" '{ printf "%d", ($14 + $15) * 1000 / 
 # port_in_use <port>: whether something on this machine accepts connections on 127.0.0.1:<port>.
 port_in_use() { (exec 3<> "/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-running() { [ -f "$PIDS/$1.pid" ] && kill -0 "$(cat "$PIDS/$1.pid")" 2>/dev/null; }
+running() { local pid; [ -f "$PIDS/$1.pid" ] && read -r pid < "$PIDS/$1.pid" && kill -0 "$pid" 2>/dev/null; }
 
 # broker_properties <port> <controller port> <data dir>: settings of a single-node KRaft broker for development.
 broker_properties() {
@@ -108,34 +108,6 @@ start_kafka() {
   return 1
 }
 
-# train_broker: the broker's archive, from a broker of its own (ports 20000 above the real ones, its own storage)
-# that starts, gets ready and stops; the archive is written as it exits.
-train_broker() {
-  local dir="$RUN/broker-training" stamp pid
-  broker_archived && return 0
-  stamp=$(broker_stamp)
-  rm -rf "$dir" "$RUN/broker-archive" "$RUN/broker-archive".*
-  mkdir -p "$dir"
-  broker_properties $(( KAFKA_PORT + 20000 )) $(( KAFKA_CONTROLLER_PORT + 20000 )) "$dir/data" > "$dir/server.properties"
-  format_storage "$dir/server.properties" "$dir/format.log" > /dev/null || { rm -rf "$dir"; return 0; }
-  # shellcheck disable=SC2046 # one flag
-  nice -n 10 "$JAVA_HOME/bin/java" "${KAFKA_JVM[@]}" $(archive_flag_make "$RUN/broker-archive.tmp") \
-    -cp "$BROKER_LIB/*" kafka.Kafka "$dir/server.properties" > "$LOGS/kafka-training.log" 2>&1 &
-  pid=$!
-  for _ in $(seq 1 3000); do
-    grep -q 'Kafka Server started' "$LOGS/kafka-training.log" 2>/dev/null && break
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  kill "$pid" 2>/dev/null
-  wait "$pid"
-  if [ -s "$RUN/broker-archive.tmp" ]; then
-    mv "$RUN/broker-archive.tmp" "$RUN/broker-archive"
-    echo "$stamp" > "$RUN/broker-archive.stamp"
-  fi
-  rm -rf "$dir" "$RUN/broker-archive.tmp"*
-}
-
 # JVM flags per service, chosen for what the service does (issue 13; measured by benchmarks/run.sh --local):
 # - Every service runs C1 only (-XX:TieredStopAtLevel=1). The local run is a development system: a few turns, then
 #   a stop. Measured side by side on this 2-core machine, which also runs the broker and six other JVMs, C1 alone
@@ -161,8 +133,8 @@ service_jvm_flags() {
 
 # Start-up (issue 13): a Spring Boot exec jar loads its classes from nested jars, which costs CPU and rules out the
 # JVM's class data sharing. So each jar is extracted once (Spring Boot's `-Djarmode=tools extract`) into
-# $APPS/<module>/, and after a service's first start a training run (spring.context.exit=onRefresh: the context
-# is built, then the JVM exits) writes an archive of the classes it loaded, which later starts map instead of
+# $APPS/<module>/, and after a service's first start a training run (train_archives below: the service starts on a
+# training broker, gets ready, stops) writes an archive of the classes it loaded, which later starts map instead of
 # loading and linking them again: on Java 25+ an AOT cache (-XX:AOTCacheOutput/-XX:AOTCache, with the classes
 # linked and method profiles), on 21-24 a dynamic CDS archive (-XX:ArchiveClassesAtExit/-XX:SharedArchiveFile).
 # $APPS/<module>/stamp holds the jar's size and modification time and the JDK: when either changes, the jar is
@@ -237,34 +209,106 @@ wait_trace_viewer() {
   return 1
 }
 
-# train_archives <module…>: one training run per module that has no archive yet, one after another at low priority
-# (the system is already serving), each on port 0 with the environment and flags its service gets. An archive is
-# written under a temporary name and renamed when complete, so a stopped training leaves none behind.
+# train_archives <module…>: the start-up archives (see above) of the modules that have none yet, and of the broker
+# ("kafka") when it has none: a training system of its own starts and reaches what a real start reaches (every
+# readiness probe answers, the manager has learned every agent's card), then stops, and each JVM writes its archive
+# as it exits. An archive made from a run that stops at the context refresh (spring.context.exit=onRefresh) misses
+# everything a start loads after it: the Kafka clients connecting, the web server starting, the listener containers,
+# the first health checks. The training system runs at low priority (the real one is already serving) on ports
+# 20000 above the real ones, on a broker of its own with its own storage, so it never touches the real system's
+# topics or groups; each JVM gets the flags its service gets. An archive is written under a temporary name and
+# renamed when complete, so a stopped training leaves none behind.
 train_archives() {
-  local module jar archive flags stamp
+  local dir="$RUN/training" module entry name port jar stamp flags archive make_broker=false broker_pid
+  local modules=() pids=() ports=() stamps=() waited pid i
   for module in "$@"; do
     if [ "$module" = kafka ]; then
-      train_broker
+      broker_archived || make_broker=true
       continue
     fi
-    archive="$APPS/$module/archive"
-    [ -f "$archive" ] && continue
+    [ -f "$APPS/$module/archive" ] && continue
     # The extraction the services run from, never extracted anew here (they may be running from it).
-    jar=$(ls "$APPS/$module"/"$module"-*-exec.jar 2>/dev/null | head -1)
-    [ -n "$jar" ] || continue
-    stamp=$(cat "$APPS/$module/stamp")
-    flags=$(unset LOCAL_JVM_FLAGS; service_jvm_flags "$module")   # the archive is for the shipped flags
-    rm -f "$archive.tmp"*
-    # shellcheck disable=SC2086
-    PORT=0 timeout --foreground 600 nice -n 10 "$JAVA_HOME/bin/java" -Xms64m -Xmx384m $flags $(archive_flag_make "$archive.tmp") \
-      -Dspring.context.exit=onRefresh -jar "$jar" > "$LOGS/$module-training.log" 2>&1
-    # Kept only when complete and made from the jar that is still extracted there.
-    if [ -s "$archive.tmp" ] && [ "$(cat "$APPS/$module/stamp" 2>/dev/null)" = "$stamp" ]; then
-      mv "$archive.tmp" "$archive"
-    else
-      rm -f "$archive.tmp"*
-    fi
+    ls "$APPS/$module"/"$module"-*-exec.jar >/dev/null 2>&1 && modules+=("$module")
   done
+  $make_broker || [ ${#modules[@]} -gt 0 ] || return 0
+  rm -rf "$dir" "$RUN/broker-archive.tmp"* "$APPS"/*/archive.tmp*
+  mkdir -p "$dir"
+  local kafka_port=$(( KAFKA_PORT + 20000 )) broker_stamp_now broker_flags=()
+  broker_properties "$kafka_port" $(( KAFKA_CONTROLLER_PORT + 20000 )) "$dir/kafka-data" > "$dir/server.properties"
+  format_storage "$dir/server.properties" "$dir/format.log" > /dev/null || { rm -rf "$dir"; return 0; }
+  broker_stamp_now=$(broker_stamp)
+  if $make_broker; then
+    rm -f "$RUN/broker-archive" "$RUN/broker-archive.stamp"
+    broker_flags=("$(archive_flag_make "$RUN/broker-archive.tmp")")
+  elif broker_archived; then
+    broker_flags=("$(archive_flag_use "$RUN/broker-archive")")
+  fi
+  nice -n 10 "$JAVA_HOME/bin/java" "${KAFKA_JVM[@]}" "${broker_flags[@]}" -cp "$BROKER_LIB/*" kafka.Kafka \
+    "$dir/server.properties" > "$LOGS/kafka-training.log" 2>&1 &
+  broker_pid=$!
+  for _ in $(seq 1 3000); do
+    grep -q 'Kafka Server started' "$LOGS/kafka-training.log" 2>/dev/null && break
+    kill -0 "$broker_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$broker_pid" 2>/dev/null; then
+    [ -n "${MANAGER_CARD_EMBEDDINGS:-}" ] && [ -f "$MANAGER_CARD_EMBEDDINGS" ] \
+      && cp "$MANAGER_CARD_EMBEDDINGS" "$dir/manager-card-embeddings.bin"
+    for module in "${modules[@]}"; do
+      for entry in "${SERVICES[@]}"; do
+        IFS=: read -r name port _ <<< "$entry"
+        [ "${entry##*:}" = "$module" ] && break
+      done
+      port=$(( port + PORT_OFFSET + 20000 ))
+      jar=$(ls "$APPS/$module"/"$module"-*-exec.jar | head -1)
+      stamps+=("$(cat "$APPS/$module/stamp")")
+      flags=$(unset LOCAL_JVM_FLAGS; service_jvm_flags "$module")   # the archive is for the shipped flags
+      # shellcheck disable=SC2086 # flags are words
+      env -u MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_OTLP_ENDPOINT -u SPRING_PROFILES_ACTIVE PORT="$port" \
+        KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$kafka_port" MANAGER_CARD_EMBEDDINGS="$dir/manager-card-embeddings.bin" \
+        MANAGER_STATE_DIR="$dir/agent-manager-state" MEMORY_STATE_DIR="$dir/memory-store-state" \
+        MEMORY_STORE_URL="http://127.0.0.1:$(( 8087 + PORT_OFFSET + 20000 ))" \
+        REALTIME_UPSTREAM_URL="ws://127.0.0.1:$(( 8090 + PORT_OFFSET + 20000 ))/v1/realtime" \
+        nice -n 10 "$JAVA_HOME/bin/java" -Xms64m -Xmx384m $flags $(archive_flag_make "$APPS/$module/archive.tmp") \
+        -jar "$jar" > "$LOGS/$module-training.log" 2>&1 &
+      pids+=($!)
+      ports+=("$port")
+    done
+    # Until every training service is ready, and the manager (when it trains) has learned the training agents' cards.
+    waited=0
+    for i in "${!modules[@]}"; do
+      until ready "training" "${ports[$i]}"; do
+        kill -0 "${pids[$i]}" 2>/dev/null && [ "$waited" -lt 3000 ] || break
+        sleep 0.2; waited=$(( waited + 1 ))
+      done
+    done
+    if [[ " ${modules[*]} " == *" agent-manager "* ]]; then
+      for module in "${modules[@]}"; do
+        [[ "$module" == *-agent ]] || continue
+        until grep -q "Agent '${module%-agent}' is live" "$LOGS/agent-manager-training.log" 2>/dev/null; do
+          [ "$waited" -lt 3000 ] || break
+          sleep 0.2; waited=$(( waited + 1 ))
+        done
+      done
+    fi
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
+    for i in "${!modules[@]}"; do
+      wait "${pids[$i]}"
+      module=${modules[$i]} archive="$APPS/${modules[$i]}/archive"
+      # Kept only when complete and made from the jar that is still extracted there.
+      if [ -s "$archive.tmp" ] && [ "$(cat "$APPS/$module/stamp" 2>/dev/null)" = "${stamps[$i]}" ]; then
+        mv "$archive.tmp" "$archive"
+      fi
+      rm -f "$archive.tmp"*
+    done
+  fi
+  kill "$broker_pid" 2>/dev/null
+  wait "$broker_pid"
+  if $make_broker && [ -s "$RUN/broker-archive.tmp" ]; then
+    mv "$RUN/broker-archive.tmp" "$RUN/broker-archive"
+    echo "$broker_stamp_now" > "$RUN/broker-archive.stamp"
+  fi
+  rm -rf "$dir" "$RUN/broker-archive.tmp"*
 }
 
 # start_training <module…>: train_archives (the broker's first, when it has none) in the background, in its own process group ($PIDS/training.pid)
@@ -288,7 +332,7 @@ stop_training() {
   kill -- "-$pid" 2>/dev/null
   for _ in $(seq 1 50); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 0.1; done
   kill -9 -- "-$pid" 2>/dev/null
-  rm -rf "$PIDS/training.pid" "$APPS"/*/archive.tmp* "$RUN/broker-archive.tmp"* "$RUN/broker-training"
+  rm -rf "$PIDS/training.pid" "$APPS"/*/archive.tmp* "$RUN/broker-archive.tmp"* "$RUN/training"
 }
 
 # ready <name> <port>: whether the service's readiness probe answers UP. A gateway serving TLS (GATEWAY_TLS=dev)
@@ -299,6 +343,27 @@ ready() {
     url="https://127.0.0.1:$port" trust=(--cacert "$GATEWAY_TLS_CA")
   fi
   curl -fs --max-time 2 "${trust[@]}" "$url/actuator/health/readiness" >/dev/null 2>&1
+}
+
+# ready_ports <name:port:module>…: the ports, one a line, of those services whose readiness probe answers UP. One
+# curl asks them all at once: up.sh polls every 0.2 s while the services start, and a curl per service and round
+# took about five times the CPU per round (5 ms a curl on a quiet machine), CPU the services starting need.
+ready_ports() {
+  local entry name port url=() trust=() code address
+  for entry in "$@"; do
+    IFS=: read -r name port _ <<< "$entry"
+    if [ "$name" = gateway ] && [ -n "${GATEWAY_TLS_CA:-}" ]; then
+      url+=(-o /dev/null "https://127.0.0.1:$port/actuator/health/readiness") trust=(--cacert "$GATEWAY_TLS_CA")
+    else
+      url+=(-o /dev/null "http://127.0.0.1:$port/actuator/health/readiness")
+    fi
+  done
+  curl -s --parallel --max-time 2 "${trust[@]}" -w '%{http_code} %{url}\n' "${url[@]}" 2>/dev/null \
+    | while read -r code address; do
+        [ "$code" = 200 ] || continue
+        address=${address##*:}
+        echo "${address%%/*}"
+      done
 }
 
 # wait_ready <name> <port> [seconds]: until the service is ready; fails when its process exits.

@@ -114,16 +114,17 @@ printf 'kafka\t%d\t%d\t-\n' $(( kafka_ready - kafka_from )) "$(cpu_ms "$(cat "$P
 waiting=("${STARTED[@]}")
 while [ ${#waiting[@]} -gt 0 ]; do
   still=()
+  ready_now=" $(ready_ports "${waiting[@]}" | tr '\n' ' ') " round=$(now_ms)
   for entry in "${waiting[@]}"; do
     IFS=: read -r name port module <<< "$entry"
-    if ready "$name" "$port"; then
+    if [[ "$ready_now" == *" $port "* ]]; then
       archive=no
       [ -f "$APPS/$module/archive" ] && [ "${LOCAL_ARCHIVES:-on}" = on ] && archive=yes
-      printf '%s\t%d\t%d\t%s\n' "$name" $(( $(now_ms) - services_from )) "$(cpu_ms "$(cat "$PIDS/$name.pid")")" \
+      printf '%s\t%d\t%d\t%s\n' "$name" $(( round - services_from )) "$(cpu_ms "$(cat "$PIDS/$name.pid")")" \
         "$archive" >> "$RUN/startup.tsv"
     elif ! running "$name"; then
       echo "$name exited:"; tail -30 "$LOGS/$name.log"; exit 1
-    elif [ $(( $(now_ms) - services_from )) -gt $(( ${LOCAL_READY_TIMEOUT:-300} * 1000 )) ]; then
+    elif [ $(( round - services_from )) -gt $(( ${LOCAL_READY_TIMEOUT:-300} * 1000 )) ]; then
       echo "$name not ready after ${LOCAL_READY_TIMEOUT:-300} s"; exit 1
     else
       still+=("$entry")
@@ -163,7 +164,7 @@ printf 'Up in %.1f s (Kafka %.1f s, then the services: %s).\n' "$(ms_to_s "$up_m
   "$(awk -F'\t' 'NR > 2 && $1 != "total" && $1 != "agents-live" { printf "%s%s %.1f s", sep, $1, $2 / 1000; sep = ", " }
   $1 == "agents-live" { live = $2 / 1000 } END { printf ", all agents planned with %.1f s", live }' "$RUN/startup.tsv")"
 if [ -f "$PIDS/training.pid" ]; then
-  echo "First start of this build: archives for a faster next start are being made in the background (a minute or two)."
+  echo "First start of this build: archives for a faster next start are being made in the background (a few minutes: a training system starts and stops at low priority)."
 fi
 echo "Logs: deploy/local/run/logs/   Stop: deploy/local/down.sh"
 echo
