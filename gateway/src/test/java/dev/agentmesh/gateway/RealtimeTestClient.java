@@ -78,6 +78,13 @@ public final class RealtimeTestClient implements AutoCloseable {
         socket.sendText(event, true).join();
     }
 
+    /** One text message in several frames (a first frame and continuations), as large messages may arrive. */
+    public void sendInParts(String... parts) {
+        for (int i = 0; i < parts.length; i++) {
+            socket.sendText(parts[i], i == parts.length - 1).join();
+        }
+    }
+
     public void sendBinary(byte[] bytes) {
         socket.sendBinary(ByteBuffer.wrap(bytes), true).join();
     }

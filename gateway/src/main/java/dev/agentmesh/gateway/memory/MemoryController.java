@@ -1,11 +1,11 @@
 package dev.agentmesh.gateway.memory;
 
 import dev.agentmesh.gateway.access.ClientAuthenticator;
-import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -13,11 +13,11 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.util.UriComponentsBuilder;
 
-import java.net.InetSocketAddress;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
 import java.net.URI;
-import java.util.Collections;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -41,40 +41,45 @@ class MemoryController {
     }
 
     @GetMapping("/profile")
-    ResponseEntity<String> profile(HttpServletRequest request) {
+    Mono<ResponseEntity<String>> profile(ServerHttpRequest request) {
         return relay(request, "GET", "/profile", null);
     }
 
     @PutMapping(path = "/profile", consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<String> setProfile(HttpServletRequest request, @RequestBody String body) {
+    Mono<ResponseEntity<String>> setProfile(ServerHttpRequest request, @RequestBody String body) {
         return relay(request, "PUT", "/profile", body);
     }
 
     @DeleteMapping("/profile/{field}")
-    ResponseEntity<String> forgetFact(HttpServletRequest request, @PathVariable String field) {
+    Mono<ResponseEntity<String>> forgetFact(ServerHttpRequest request, @PathVariable String field) {
         return ID.matcher(field).matches() ? relay(request, "DELETE", "/profile/" + field, null)
-                : error(HttpStatus.BAD_REQUEST, "no such profile field");
+                : Mono.just(error(HttpStatus.BAD_REQUEST, "no such profile field"));
     }
 
     @GetMapping("/conversations")
-    ResponseEntity<String> conversations(HttpServletRequest request) {
+    Mono<ResponseEntity<String>> conversations(ServerHttpRequest request) {
         return relay(request, "GET", "/conversations", null);
     }
 
     @GetMapping("/conversations/{conversationId}")
-    ResponseEntity<String> conversation(HttpServletRequest request, @PathVariable String conversationId) {
+    Mono<ResponseEntity<String>> conversation(ServerHttpRequest request, @PathVariable String conversationId) {
         return ID.matcher(conversationId).matches()
                 ? relay(request, "GET", "/conversations/" + conversationId, null)
-                : error(HttpStatus.BAD_REQUEST, "not a conversation id");
+                : Mono.just(error(HttpStatus.BAD_REQUEST, "not a conversation id"));
     }
 
     /** Forget me: the profile and every stored conversation of this user. */
     @DeleteMapping
-    ResponseEntity<String> forget(HttpServletRequest request) {
+    Mono<ResponseEntity<String>> forget(ServerHttpRequest request) {
         return relay(request, "DELETE", "", null);
     }
 
-    private ResponseEntity<String> relay(HttpServletRequest request, String method, String path, String body) {
+    /** The memory store is asked with a blocking client: never on the event loop. */
+    private Mono<ResponseEntity<String>> relay(ServerHttpRequest request, String method, String path, String body) {
+        return Mono.fromCallable(() -> relayNow(request, method, path, body)).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    private ResponseEntity<String> relayNow(ServerHttpRequest request, String method, String path, String body) {
         Optional<String> user = user(request);
         if (user.isEmpty()) {
             return error(HttpStatus.UNAUTHORIZED, authenticator.required() ? "a valid credential is needed"
@@ -88,15 +93,10 @@ class MemoryController {
                 .body(reply.body() == null || reply.body().isEmpty() ? "{}" : reply.body());
     }
 
-    private Optional<String> user(HttpServletRequest request) {
-        HttpHeaders headers = new HttpHeaders();
-        for (String name : Collections.list(request.getHeaderNames())) {
-            headers.addAll(name, Collections.list(request.getHeaders(name)));
-        }
-        URI uri = UriComponentsBuilder.fromUriString(request.getRequestURL().toString())
-                .query(request.getQueryString()).build(true).toUri();
-        InetSocketAddress remote = new InetSocketAddress(request.getRemoteAddr(), request.getRemotePort());
-        return authenticator.authenticate(headers, uri, remote)
+    private Optional<String> user(ServerHttpRequest request) {
+        HttpHeaders headers = request.getHeaders();
+        URI uri = request.getURI();
+        return authenticator.authenticate(headers, uri, request.getRemoteAddress())
                 .flatMap(client -> authenticator.user(headers, uri, client));
     }
 

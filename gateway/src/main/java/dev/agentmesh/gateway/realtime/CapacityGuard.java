@@ -9,19 +9,11 @@ import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.http.server.ServerHttpRequest;
-import org.springframework.http.server.ServerHttpResponse;
 import org.springframework.stereotype.Component;
-import org.springframework.web.socket.WebSocketHandler;
-import org.springframework.web.socket.server.HandshakeInterceptor;
 
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +28,7 @@ import java.util.function.LongSupplier;
  * up for any reason, a starved one (its neighbours on the node take its CPU) included.
  */
 @Component
-class CapacityGuard implements HandshakeInterceptor, SmartLifecycle {
+class CapacityGuard implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(CapacityGuard.class);
     private static final Duration SAMPLE_EVERY = Duration.ofSeconds(1);
@@ -104,29 +96,19 @@ class CapacityGuard implements HandshakeInterceptor, SmartLifecycle {
         this.window = new double[(int) Math.max(1, capacity.cpuWindow().toMillis() / SAMPLE_EVERY.toMillis())];
     }
 
-    @Override
-    public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler handler,
-                                   Map<String, Object> attributes) throws IOException {
+    /**
+     * The 503 body for a realtime handshake while this instance is full (the handshake answers with it before any
+     * upgrade, with {@link #RETRY_AFTER_SECONDS}), or empty while it has room.
+     */
+    Optional<String> refusal() {
         update();
         if (!full) {
-            return true;
+            return Optional.empty();
         }
         metrics.refused("at_capacity");
         log.info("Refused a realtime session: at capacity ({})", reason);
-        byte[] body = RealtimeJson.error("server_error", "at_capacity", "This gateway is at capacity (" + reason
-                + "); connect again in a few seconds (a load balancer sends you to another instance).", null)
-                .getBytes(StandardCharsets.UTF_8);
-        response.setStatusCode(HttpStatus.SERVICE_UNAVAILABLE);
-        response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
-        response.getHeaders().setContentLength(body.length);
-        response.getHeaders().set("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
-        response.getBody().write(body);
-        return false;
-    }
-
-    @Override
-    public void afterHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler handler,
-                               Exception exception) {
+        return Optional.of(RealtimeJson.error("server_error", "at_capacity", "This gateway is at capacity (" + reason
+                + "); connect again in a few seconds (a load balancer sends you to another instance).", null));
     }
 
     /** True while new sessions are refused. */

@@ -93,6 +93,16 @@ final class NettyUpstreamConnector implements UpstreamConnector, DisposableBean 
 
     @Override
     public CompletableFuture<Socket> connect(Consumer<String> onText, Consumer<String> onLost) {
+        return connect(onText, onLost, null);
+    }
+
+    /**
+     * With {@code beside} (the client's socket), the upstream socket is registered on the same event loop: a frame in
+     * either direction is read, checked and written on one thread, with no queue hand-off and no wake-up. The
+     * upstream channel is of the client channel's own class, which fits that loop's transport.
+     */
+    @Override
+    public CompletableFuture<Socket> connect(Consumer<String> onText, Consumer<String> onLost, Channel beside) {
         HttpHeaders headers = new DefaultHttpHeaders();
         if (!upstream.offline()) {
             headers.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + upstream.apiKey());
@@ -112,7 +122,10 @@ final class NettyUpstreamConnector implements UpstreamConnector, DisposableBean 
                 .build();
         Relay relay = new Relay(onText, onLost);
         long connectMillis = upstream.connectTimeout().toMillis();
-        new Bootstrap().group(loops).channel(NioSocketChannel.class)
+        Bootstrap bootstrap = beside instanceof SocketChannel
+                ? new Bootstrap().group(beside.eventLoop()).channel(beside.getClass())
+                : new Bootstrap().group(loops).channel(NioSocketChannel.class);
+        bootstrap
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectMillis))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .handler(new ChannelInitializer<SocketChannel>() {

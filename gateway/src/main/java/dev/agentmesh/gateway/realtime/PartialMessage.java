@@ -1,16 +1,21 @@
 package dev.agentmesh.gateway.realtime;
 
+import io.netty.buffer.ByteBuf;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+
 /**
  * A client message arriving in parts: bounded by the largest message a client may send (bytes on the wire) and
- * by the gateway's {@link BufferBudget} (heap), from which it reserves as it grows and to which it gives back.
+ * by the gateway's {@link BufferBudget} (heap), from which it reserves as it grows and to which it gives back. The
+ * parts are kept as bytes (a part may end inside a UTF-8 sequence) and decoded once, whole.
  */
 final class PartialMessage {
 
     enum Outcome { ACCEPTED, TOO_LARGE, OVER_BUDGET, SKIPPED }
 
     private final BufferBudget budget;
-    private final StringBuilder text = new StringBuilder();
-    private long wireBytes;
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     private long reserved;
     private boolean skipping;
 
@@ -22,28 +27,33 @@ final class PartialMessage {
      * Adds a part. Past the gateway's budget the message is dropped: its later parts are skipped, and the caller
      * tells the client once.
      */
-    Outcome append(String part, long maxWireBytes) {
+    Outcome append(ByteBuf part, long maxWireBytes) {
         if (skipping) {
             return Outcome.SKIPPED;
         }
-        wireBytes += Utf8.length(part);
-        if (wireBytes > maxWireBytes) {
+        int size = part.readableBytes();
+        if (bytes.size() + (long) size > maxWireBytes) {
             return Outcome.TOO_LARGE;
         }
-        long heap = BufferBudget.heapBytes(part);
+        // the growing array may be up to twice what it holds
+        long heap = 2L * size;
         if (!budget.tryReserve(heap)) {
             discard();
             skipping = true;
             return Outcome.OVER_BUDGET;
         }
         reserved += heap;
-        text.append(part);
+        try {
+            part.getBytes(part.readerIndex(), bytes, size);
+        } catch (java.io.IOException cannot) {
+            throw new java.io.UncheckedIOException(cannot);
+        }
         return Outcome.ACCEPTED;
     }
 
     /** The whole message; its reservation ends here (the session relays it at once). */
     String take() {
-        String message = text.toString();
+        String message = bytes.toString(StandardCharsets.UTF_8);
         discard();
         return message;
     }
@@ -51,7 +61,6 @@ final class PartialMessage {
     void discard() {
         budget.release(reserved);
         reserved = 0;
-        text.setLength(0);
-        text.trimToSize();
+        bytes.reset();
     }
 }

@@ -1,68 +1,71 @@
 package dev.agentmesh.gateway.realtime;
 
 import dev.agentmesh.gateway.GatewayProperties;
-import dev.agentmesh.gateway.access.AccessInterceptor;
+import dev.agentmesh.gateway.access.HandshakeAccess;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.web.socket.config.annotation.EnableWebSocket;
-import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
-import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
-import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
+import org.springframework.core.Ordered;
+import org.springframework.http.client.ReactorResourceFactory;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.reactive.HandlerMapping;
+import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
+import org.springframework.web.reactive.config.WebFluxConfigurer;
+import org.springframework.web.reactive.socket.server.WebSocketService;
 
+import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 
-/** The realtime endpoint, its frame limits and the Origin allow-list for browsers. */
+/** The realtime endpoint, its frame limit and the Origin allow-list for browsers. */
 @Configuration(proxyBeanMethods = false)
-@EnableWebSocket
-class RealtimeConfiguration implements WebSocketConfigurer {
+class RealtimeConfiguration implements WebFluxConfigurer {
 
     private static final Logger log = LoggerFactory.getLogger(RealtimeConfiguration.class);
-    /**
-     * Per session: Tomcat holds text as chars (two bytes each); binary frames are refused anyway. 4 K chars hold a
-     * 60 ms append of 24 kHz audio whole (the web UI sends 40 ms); larger frames arrive in parts.
-     */
-    private static final int TEXT_BUFFER = 4 * 1024;
-    private static final int BINARY_BUFFER = 1024;
+    static final String PATH = "/v1/realtime";
 
-    private final RelayHandler handler;
-    private final GatewayProperties properties;
-    private final AccessInterceptor access;
-    private final CapacityGuard capacity;
+    private final RealtimeHandshake handshake;
 
-    RealtimeConfiguration(RelayHandler handler, GatewayProperties properties, AccessInterceptor access,
-                          CapacityGuard capacity) {
-        this.handler = handler;
-        this.properties = properties;
-        this.access = access;
-        this.capacity = capacity;
+    RealtimeConfiguration(GatewayProperties properties, CapacityGuard capacity, HandshakeAccess access) {
+        this.handshake = new RealtimeHandshake(capacity, access,
+                ClientFrames.frameLimit(properties.limits().maxMessageSize().toBytes()));
         GatewayProperties.Upstream upstream = properties.upstream();
-        log.info("Relaying /v1/realtime to {} ({}); client access: {}", upstream.endpoint(),
+        log.info("Relaying {} to {} ({}); client access: {}", PATH, upstream.endpoint(),
                 upstream.offline() ? "offline: no OPENAI_API_KEY" : "with the server's API key",
                 properties.access().mode().name().toLowerCase(java.util.Locale.ROOT));
     }
 
+    /**
+     * Ahead of the static resources and controllers. A browser's handshake from an Origin off the allow-list gets
+     * 403 (CORS rule of the mapping) before the capacity and credential checks of {@link RealtimeHandshake}.
+     */
+    @Bean
+    HandlerMapping realtimeMapping(RelayHandler handler, GatewayProperties properties) {
+        CorsConfiguration origins = new CorsConfiguration();
+        origins.setAllowedOriginPatterns(properties.limits().allowedOrigins());
+        origins.addAllowedMethod("GET");
+        SimpleUrlHandlerMapping mapping = new SimpleUrlHandlerMapping(Map.of(PATH, handler), Ordered.HIGHEST_PRECEDENCE);
+        mapping.setCorsConfigurations(Map.of(PATH, origins));
+        return mapping;
+    }
+
+    /** The handshake of every WebSocket endpoint: there is one, {@value #PATH}. */
     @Override
-    public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
-        registry.addHandler(handler, "/v1/realtime")
-                // a full gateway refuses before it spends anything on the client, its credential included
-                .addInterceptors(capacity, access)
-                .setAllowedOriginPatterns(properties.limits().allowedOrigins().toArray(String[]::new));
+    public WebSocketService getWebSocketService() {
+        return handshake;
     }
 
     /**
-     * Small container buffers: Tomcat allocates them per session up front, so a 16 MB buffer would cost every
-     * idle session tens of megabytes. Frames arrive in parts instead and {@link RelayHandler} assembles each
-     * message, bounded by {@code gateway.limits.max-message-size}.
+     * Event loops of this gateway's own, not Reactor Netty's global ones: a context that closes disposes of its
+     * resources, and with the global ones that would stop every other Netty server and client in the JVM (the
+     * tests run several gateways in one). The upstream sockets sit on these loops too (beside their clients').
      */
     @Bean
-    ServletServerContainerFactoryBean webSocketContainer() {
-        ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
-        container.setMaxTextMessageBufferSize(TEXT_BUFFER);
-        container.setMaxBinaryMessageBufferSize(BINARY_BUFFER);
-        return container;
+    static ReactorResourceFactory reactorResourceFactory() {
+        ReactorResourceFactory resources = new ReactorResourceFactory();
+        resources.setUseGlobalResources(false);
+        return resources;
     }
 
     /**

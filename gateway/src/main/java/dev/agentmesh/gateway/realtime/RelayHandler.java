@@ -4,7 +4,7 @@ import dev.agentmesh.events.AgentTaskCancelled;
 import dev.agentmesh.events.AgentTaskRequested;
 import dev.agentmesh.events.TurnRecorded;
 import dev.agentmesh.gateway.GatewayProperties;
-import dev.agentmesh.gateway.access.AccessInterceptor;
+import dev.agentmesh.gateway.access.HandshakeAccess;
 import dev.agentmesh.gateway.access.ClientRates;
 import dev.agentmesh.gateway.access.ClientSessions;
 import dev.agentmesh.gateway.tasks.AgentCatalog;
@@ -12,23 +12,21 @@ import dev.agentmesh.gateway.tasks.ReplyAddress;
 import dev.agentmesh.gateway.tasks.TaskListener;
 import dev.agentmesh.gateway.tasks.TaskPublisher;
 import dev.agentmesh.gateway.tasks.TaskRoutes;
-import jakarta.websocket.RemoteEndpoint;
-import jakarta.websocket.Session;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
-import org.springframework.web.socket.BinaryMessage;
-import org.springframework.web.socket.CloseStatus;
-import org.springframework.web.socket.SubProtocolCapable;
-import org.springframework.web.socket.TextMessage;
-import org.springframework.web.socket.WebSocketSession;
-import org.springframework.web.socket.adapter.NativeWebSocketSession;
-import org.springframework.web.socket.handler.AbstractWebSocketHandler;
+import io.netty.channel.Channel;
+import org.springframework.web.reactive.socket.WebSocketHandler;
+import org.springframework.web.reactive.socket.WebSocketSession;
 import org.springframework.web.util.UriComponentsBuilder;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.http.websocket.WebsocketInbound;
 
-import java.io.IOException;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -41,14 +39,9 @@ import java.util.concurrent.TimeUnit;
  * (subprotocol or header) stays here.
  */
 @Component
-class RelayHandler extends AbstractWebSocketHandler implements SubProtocolCapable {
+class RelayHandler implements WebSocketHandler {
 
     private static final Logger log = LoggerFactory.getLogger(RelayHandler.class);
-    private static final String SESSION = "relay-session";
-    private static final String SLOT = "relay-client-slot";
-    private static final String EXPIRY = "relay-expiry";
-    private static final String PARTIAL = "relay-partial-message";
-    private static final Duration CLIENT_SEND_TIMEOUT = Duration.ofSeconds(20);
 
     private final ReplyAddress replyAddress;
     private final GatewayProperties properties;
@@ -166,25 +159,64 @@ class RelayHandler extends AbstractWebSocketHandler implements SubProtocolCapabl
         return List.of("realtime");
     }
 
+    /**
+     * One client socket from its handshake to its end. Reactor Netty gives the socket's frames as they come (parts of
+     * a message unaggregated); the session is opened off the event loop (a resumed conversation is looked up in the
+     * memory store, which may block). Frames that arrived meanwhile wait in Reactor Netty and are handed over, in
+     * order, on the thread that opened the session; every later one on the socket's event loop.
+     */
     @Override
-    public void afterConnectionEstablished(WebSocketSession client) {
-        String clientId = (String) client.getAttributes().getOrDefault(AccessInterceptor.CLIENT, "unknown");
+    public Mono<Void> handle(WebSocketSession client) {
+        RealtimeUpgrade.Socket netty = (RealtimeUpgrade.Socket) client;
+        WebsocketInbound inbound = netty.inbound();
+        Channel[] channel = new Channel[1];
+        inbound.withConnection(open -> channel[0] = open.channel());
+        countDecoderBytes(channel[0]);
+        ClientSocket socket = new ClientSocket(channel[0], netty.outbound());
+        Map<String, Object> attributes = client.getAttributes();
+        URI uri = client.getHandshakeInfo().getUri();
+        return Mono.fromCallable(() -> java.util.Optional.ofNullable(open(socket, attributes, uri)))
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(opened -> {
+                    if (opened.isEmpty()) {
+                        return inbound.receiveFrames().then();
+                    }
+                    Opened session = opened.get();
+                    return inbound.receiveFrames().doOnNext(session.frames()::accept).then()
+                            .onErrorResume(error -> {
+                                log.debug("Client transport error: {}", error.toString());
+                                return Mono.empty();
+                            })
+                            .then(inbound.receiveCloseStatus().map(status -> status.code()).defaultIfEmpty(1006)
+                                    .onErrorReturn(1006))
+                            .doOnNext(code -> session.relay().close("the client closed the session (" + code + ")"))
+                            .then()
+                            .doFinally(signal -> closed(session));
+                })
+                .doFinally(signal -> capacity.sessionsChanged());
+    }
+
+    /** A session and what it holds besides. */
+    private record Opened(RelaySession relay, ClientFrames frames, String clientId, ScheduledFuture<?> expiry) {
+    }
+
+    /** The session for a new client socket, or null when it was refused (the client was told why). */
+    private Opened open(ClientSocket client, Map<String, Object> attributes, URI uri) {
+        String clientId = (String) attributes.getOrDefault(HandshakeAccess.CLIENT, "unknown");
         if (!rates.tryConnect(clientId)) {
             refuseSession(client, clientId, "connect_rate_exceeded", "This client opened as many realtime sessions "
                     + "this minute as it may (" + properties.limits().connectsPerMinute() + "); try again shortly.");
-            return;
+            return null;
         }
         if (!clients.tryOpen(clientId)) {
             refuseSession(client, clientId, "session_limit_reached", "This client already holds as many realtime "
                     + "sessions as it may (" + properties.access().maxSessionsPerClient() + ").");
-            return;
+            return null;
         }
-        client.getAttributes().put(SLOT, clientId);
-        boolean agentEvents = client.getUri() != null && "true".equals(UriComponentsBuilder.fromUri(client.getUri())
-                .build().getQueryParams().getFirst("agent_events"));
-        String user = (String) client.getAttributes().get(AccessInterceptor.USER);
-        String resume = client.getUri() == null ? null : UriComponentsBuilder.fromUri(client.getUri()).build()
-                .getQueryParams().getFirst("conversation_id");
+        var query = UriComponentsBuilder.fromUri(uri).build().getQueryParams();
+        boolean agentEvents = "true".equals(query.getFirst("agent_events"));
+        String user = (String) attributes.get(HandshakeAccess.USER);
+        String resume = query.getFirst("conversation_id");
         // only the user's own stored conversation resumes; any other id starts a new one
         java.util.Optional<java.util.List<dev.agentmesh.events.ContextEntry>> earlier =
                 resume != null && user != null && CONVERSATION_ID.matcher(resume).matches()
@@ -206,111 +238,77 @@ class RelayHandler extends AbstractWebSocketHandler implements SubProtocolCapabl
                         properties.upstream().transcriptionModel()), budgets, environment);
         if (!drain.admit(session)) {
             clients.closed(clientId);
-            client.getAttributes().remove(SLOT);
             refuseSession(client, clientId, "server_shutting_down", "This gateway is shutting down; connect again "
                     + "(the load balancer sends you to another instance).");
-            return;
+            return null;
         }
-        client.getAttributes().put(SESSION, session);
-
+        long limit = limits.maxMessageSize().toBytes();
+        noticeTooLarge(client.channel(), limit, session.conversationId());
         OutboundChannel toClient = new OutboundChannel("client-" + conversationId,
-                limits.clientQueue().toBytes(), budget, clientSender(client))
+                limits.clientQueue().toBytes(), budget, client)
                 .start(() -> session.close("the client connection failed"));
         // The session is wired completely before an upstream socket opens: its first event may arrive at once.
-        session.attach(toClient, code -> close(client, code), (onText, onLost) -> openUpstream(conversationId, onText,
-                onLost));
+        session.attach(toClient, client::close, (onText, onLost) -> openUpstream(conversationId, client.channel(),
+                onText, onLost));
         capacity.sessionsChanged();
         Duration lifetime = properties.access().maxSessionDuration();
         ScheduledFuture<?> expiry = scheduler.schedule(session::expire, lifetime.toMillis(), TimeUnit.MILLISECONDS);
-        client.getAttributes().put(EXPIRY, expiry);
+        return new Opened(session, new ClientFrames(session, budget, limit), clientId, expiry);
     }
 
-    /** Frames arrive in parts, so the container needs no message-sized buffer per session. */
-    @Override
-    public boolean supportsPartialMessages() {
-        return true;
+    /** The client socket ended: what the session held is given back. */
+    private void closed(Opened session) {
+        session.relay().close("the client socket ended");
+        drain.ended(session.relay());
+        session.expiry().cancel(false);
+        session.frames().discard();
+        clients.closed(session.clientId());
     }
 
-    @Override
-    protected void handleTextMessage(WebSocketSession client, TextMessage message) {
-        RelaySession session = session(client);
-        if (session == null) {
-            return;
-        }
-        PartialMessage partial = (PartialMessage) client.getAttributes().get(PARTIAL);
-        if (message.isLast() && partial == null) {
-            session.fromClient(message.getPayload());
-            return;
-        }
-        if (partial == null) {
-            partial = new PartialMessage(budget);
-            client.getAttributes().put(PARTIAL, partial);
-        }
-        long limit = properties.limits().maxMessageSize().toBytes();
-        switch (partial.append(message.getPayload(), limit)) {
-            case TOO_LARGE -> {
-                client.getAttributes().remove(PARTIAL);
-                partial.discard();
-                log.warn("Client message over {} bytes, closing: conversationId={}", limit, session.conversationId());
-                session.tooLarge(limit);
+    /**
+     * What Netty's frame decoder holds of a frame not yet complete counts against the buffer budget
+     * ({@link DecoderBudget}); past it, the client hears why and the socket is closed (1013, try again later).
+     */
+    private void countDecoderBytes(Channel channel) {
+        DecoderBudget decoderBudget = new DecoderBudget(budget, () -> {
+            metrics.refused("buffer_budget_exhausted");
+            log.warn("Gateway buffer budget spent while a client frame was arriving, closing the socket");
+            String error = RealtimeJson.error("server_error", "buffer_budget_exhausted", "The gateway is holding as "
+                    + "much client data as it may right now; the session is closed. Connect again shortly.", null);
+            channel.write(new io.netty.handler.codec.http.websocketx.TextWebSocketFrame(
+                    io.netty.buffer.ByteBufUtil.writeUtf8(channel.alloc(), error)));
+            channel.writeAndFlush(new io.netty.handler.codec.http.websocketx.CloseWebSocketFrame(
+                            io.netty.handler.codec.http.websocketx.WebSocketCloseStatus.TRY_AGAIN_LATER))
+                    .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+        });
+        Runnable install = () -> {
+            if (channel.pipeline().get("wsdecoder") != null && channel.pipeline().get(DecoderBudget.COUNTING) == null) {
+                decoderBudget.installAround(channel, "wsdecoder");
             }
-            case OVER_BUDGET -> {
-                log.warn("Gateway buffer budget spent, dropping a client message: conversationId={}",
-                        session.conversationId());
-                session.refusedForBudget();
-                if (message.isLast()) {
-                    client.getAttributes().remove(PARTIAL);
-                }
-            }
-            case SKIPPED -> {
-                if (message.isLast()) {
-                    client.getAttributes().remove(PARTIAL);
-                }
-            }
-            case ACCEPTED -> {
-                if (message.isLast()) {
-                    client.getAttributes().remove(PARTIAL);
-                    String text = partial.take();
-                    session.fromClient(text);
-                }
-            }
+        };
+        if (channel.eventLoop().inEventLoop()) {
+            install.run();
+        } else {
+            channel.eventLoop().execute(install);
         }
     }
 
-    @Override
-    protected void handleBinaryMessage(WebSocketSession client, BinaryMessage message) {
-        RelaySession session = session(client);
-        if (session != null && message.isLast()) {
-            session.binaryFromClient();
-        }
-    }
-
-    @Override
-    public void handleTransportError(WebSocketSession client, Throwable error) {
-        log.debug("Client transport error: {}", error.toString());
-    }
-
-    @Override
-    public void afterConnectionClosed(WebSocketSession client, CloseStatus status) {
-        RelaySession session = (RelaySession) client.getAttributes().get(SESSION);
-        if (session != null) {
-            session.close("the client closed the session (" + status.getCode() + ")");
-            drain.ended(session);
-        }
-        if (client.getAttributes().get(EXPIRY) instanceof ScheduledFuture<?> expiry) {
-            expiry.cancel(false);
-        }
-        if (client.getAttributes().remove(PARTIAL) instanceof PartialMessage partial) {
-            partial.discard();
-        }
-        if (client.getAttributes().remove(SLOT) instanceof String clientId) {
-            clients.closed(clientId);
-        }
-        capacity.sessionsChanged();
+    /** A single frame over the limit is refused by Netty's decoder; the client hears why first. */
+    private static void noticeTooLarge(Channel channel, long limit, String conversationId) {
+        String error = RealtimeJson.error("invalid_request_error", "message_too_large",
+                "A message may be at most " + limit + " bytes; the session is closed.", null);
+        channel.eventLoop().execute(() -> {
+            if (channel.pipeline().get("wsdecoder") != null && channel.pipeline().get(TooLargeNotice.NAME) == null) {
+                channel.pipeline().addBefore("wsdecoder", TooLargeNotice.NAME, new TooLargeNotice(error,
+                        () -> log.warn("Client frame over {} bytes, closing: conversationId={}", limit,
+                                conversationId)));
+            }
+        });
     }
 
     /** One upstream socket, written through its own channel, which waits until the socket is open. */
-    private RelaySession.Upstream openUpstream(String conversationId, java.util.function.Consumer<String> onText,
+    private RelaySession.Upstream openUpstream(String conversationId, Channel beside,
+                                               java.util.function.Consumer<String> onText,
                                                java.util.function.Consumer<String> onLost) {
         CompletableFuture<UpstreamConnector.Socket> upstream = new CompletableFuture<>();
         // what is offered before the socket opens waits in the channel; the first send starts once it is open
@@ -321,7 +319,7 @@ class RelayHandler extends AbstractWebSocketHandler implements SubProtocolCapabl
                     return open != null ? open.sendText(text) : upstream.thenCompose(socket -> socket.sendText(text));
                 })
                 .start(() -> onLost.accept("the connection broke"));
-        connector.connect(onText, onLost).whenComplete((socket, error) -> {
+        connector.connect(onText, onLost, beside).whenComplete((socket, error) -> {
             if (error != null) {
                 onLost.accept("cannot connect to " + connector.endpoint().getHost() + " ("
                         + rootCause(error).getClass().getSimpleName() + ")");
@@ -333,54 +331,11 @@ class RelayHandler extends AbstractWebSocketHandler implements SubProtocolCapabl
         return new RelaySession.Upstream(channel, () -> upstream.thenAccept(socket -> socket.close("session ended")));
     }
 
-    /**
-     * Sends to the client without blocking: the container's asynchronous send, bounded by {@link #CLIENT_SEND_TIMEOUT}
-     * (as its blocking send is), so that a peer that stops reading fails the channel instead of holding it forever.
-     */
-    private static OutboundChannel.Sender clientSender(WebSocketSession client) {
-        if (client instanceof NativeWebSocketSession nativeSession
-                && nativeSession.getNativeSession() instanceof Session socket) {
-            RemoteEndpoint.Async remote = socket.getAsyncRemote();
-            remote.setSendTimeout(CLIENT_SEND_TIMEOUT.toMillis());
-            return text -> {
-                CompletableFuture<Void> sent = new CompletableFuture<>();
-                remote.sendText(text, result -> {
-                    if (result.isOK()) {
-                        sent.complete(null);
-                    } else {
-                        sent.completeExceptionally(result.getException());
-                    }
-                });
-                return sent;
-            };
-        }
-        return text -> {
-            client.sendMessage(new TextMessage(text));
-            return CompletableFuture.completedFuture(null);
-        };
-    }
-
-    private void refuseSession(WebSocketSession client, String clientId, String code, String message) {
+    private void refuseSession(ClientSocket client, String clientId, String code, String message) {
         log.info("Refused a realtime session for client {}: {}", clientId, code);
         metrics.refused(code);
-        try {
-            client.sendMessage(new TextMessage(RealtimeJson.error("invalid_request_error", code, message, null)));
-        } catch (IOException | RuntimeException e) {
-            log.debug("Could not tell the client: {}", e.toString());
-        }
-        close(client, CloseStatus.POLICY_VIOLATION.getCode());
-    }
-
-    private static RelaySession session(WebSocketSession client) {
-        return (RelaySession) client.getAttributes().get(SESSION);
-    }
-
-    private static void close(WebSocketSession client, int code) {
-        try {
-            client.close(new CloseStatus(code));
-        } catch (IOException | RuntimeException e) {
-            log.debug("Closing the client socket failed: {}", e.toString());
-        }
+        client.send(RealtimeJson.error("invalid_request_error", code, message, null));
+        client.close(RelaySession.CLOSE_POLICY);
     }
 
     private static Throwable rootCause(Throwable error) {

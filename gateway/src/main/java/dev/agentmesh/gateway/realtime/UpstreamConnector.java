@@ -20,6 +20,12 @@ interface UpstreamConnector {
      */
     CompletableFuture<Socket> connect(Consumer<String> onText, Consumer<String> onLost);
 
+    /** The same, with the upstream socket near {@code beside} (the client's) where the client can place it. */
+    default CompletableFuture<Socket> connect(Consumer<String> onText, Consumer<String> onLost,
+                                              io.netty.channel.Channel beside) {
+        return connect(onText, onLost);
+    }
+
     /** One open upstream socket. Thread-safe. */
     interface Socket {
 

@@ -24,6 +24,7 @@ import static org.awaitility.Awaitility.await;
 
 /** Who may connect, and what one client may cost: credentials, Origins, sessions, event rate, size, duration. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "spring.main.web-application-type=reactive",
         "gateway.instance-id=access-it",
         "gateway.access.mode=token",
         "gateway.access.tokens=good-token-1,good-token-2",
@@ -150,6 +151,22 @@ class AccessIT {
                 assertThat(UPSTREAM.received("input_audio_buffer.clear")).anyMatch(e -> e.contains("after_flood"));
             });
         }
+    }
+
+    @Test
+    void anOversizedMessageInPartsClosesTheSessionWithMessageTooBig() throws Exception {
+        RealtimeTestClient client = RealtimeTestClient.connect(url(""), Map.of("Authorization", "Bearer good-token-2"));
+        client.awaitEvent("session.created");
+
+        String half = "A".repeat(600 * 1024);
+        try {
+            client.sendInParts("{\"type\":\"input_audio_buffer.append\",\"audio\":\"" + half, half, "\"}");
+        } catch (CompletionException closedWhileSending) {
+            // the gateway may close before the last part is written
+        }
+
+        assertThat(client.closeCode().get(10, TimeUnit.SECONDS)).isEqualTo(1009);
+        assertThat(client.received("error")).anyMatch(event -> event.contains("message_too_large"));
     }
 
     @Test

@@ -20,6 +20,7 @@ import static org.awaitility.Awaitility.await;
 
 /** Budgets on sessions themselves: how many a client may open per minute, and how long one may stay silent. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "spring.main.web-application-type=reactive",
         "gateway.instance-id=session-limits-it",
         "gateway.access.mode=token",
         "gateway.access.tokens=rate-token,idle-token",

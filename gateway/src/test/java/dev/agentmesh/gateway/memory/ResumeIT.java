@@ -31,7 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * from a memory store faked at the HTTP level in its real format; a user gets only their own conversation and
  * profile.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "gateway.instance-id=resume-it")
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "spring.main.web-application-type=reactive", "gateway.instance-id=resume-it"})
 @Import(KafkaTestConfig.class)
 class ResumeIT {
 

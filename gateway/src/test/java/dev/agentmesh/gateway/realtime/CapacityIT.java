@@ -36,6 +36,7 @@ import static org.awaitility.Awaitility.await;
  * unready until it has room; a session whose audio waits too long in the gateway is told so. Real sockets.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "spring.main.web-application-type=reactive",
         "gateway.instance-id=capacity-it",
         "gateway.capacity.max-sessions=2",
         // the test JVM's CPU is the broker's and the test's too, not the gateway's

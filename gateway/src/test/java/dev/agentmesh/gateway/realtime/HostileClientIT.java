@@ -35,6 +35,7 @@ import static org.awaitility.Awaitility.await;
  * while the session goes on.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "spring.main.web-application-type=reactive",
         "gateway.instance-id=hostile-it",
         "gateway.upstream.api-key=sk-test-server-key-hostile",
         // one token per test: budgets per client start fresh in every test

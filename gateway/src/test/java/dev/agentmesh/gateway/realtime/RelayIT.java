@@ -34,6 +34,7 @@ import static org.awaitility.Awaitility.await;
  * response sequencing, barge-in, late results, routing by instance, bad input.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "spring.main.web-application-type=reactive",
         "gateway.instance-id=relay-it",
         "gateway.reply-partition=2",
         "gateway.upstream.api-key=sk-test-server-key-4711",
@@ -297,6 +298,16 @@ class RelayIT {
 
         client.send("{\"type\":\"input_audio_buffer.clear\",\"event_id\":\"still_alive\"}");
         UPSTREAM.awaitReceived("input_audio_buffer.clear", event -> event.contains("still_alive"));
+    }
+
+    @Test
+    void aMessageSentInPartsIsRelayedWhole() {
+        client.sendInParts("{\"type\":\"conversation.item.create\",\"event_id\":\"in_parts\",\"item\":{\"type\":",
+                "\"message\",\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":\"Caf",
+                "é au lait\"}]}}");
+
+        String relayed = UPSTREAM.awaitReceived("conversation.item.create", event -> event.contains("in_parts"));
+        assertThat(relayed).contains("Café au lait");
     }
 
     @Test

@@ -42,6 +42,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * sent in it, and the result is delivered to the session in a span that continues the result's trace.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "spring.main.web-application-type=reactive",
         "gateway.instance-id=trace-it",
         "gateway.upstream.api-key=sk-test-server-key-4711",
         "management.tracing.sampling.probability=1.0",
