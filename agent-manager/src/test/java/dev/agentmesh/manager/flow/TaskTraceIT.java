@@ -119,9 +119,12 @@ class TaskTraceIT {
         assertThat(call.getParentSpanId()).as("the provider call is part of handling the subtask: " + tree)
                 .isEqualTo(handling.getSpanId());
         assertThat(call.getAttributes().get(AttributeKey.stringKey("http.url"))).contains("/v1/forecast");
-        assertThat(provider.getAllServeEvents()).singleElement().satisfies(served -> assertThat(
-                served.getRequest().getHeader("traceparent")).as("the provider hears the trace too")
-                .contains(turn.context().traceId()));
+        // only this task's call: the broker and the Streams application id are shared with the other flow ITs, and a
+        // task one of them left open may be taken over and answered through this test's agent
+        assertThat(provider.getAllServeEvents()).as("the provider hears the trace too, once")
+                .filteredOn(served -> String.valueOf(served.getRequest().getHeader("traceparent"))
+                        .contains(turn.context().traceId()))
+                .hasSize(1);
         assertThat(spans.childrenOf(handling)).as("the reply is sent while handling: " + tree)
                 .anySatisfy(child -> assertThat(child.getKind()).isEqualTo(SpanKind.PRODUCER));
         ConsumerRecord<String, byte[]> result = results.records().stream().filter(r -> r.key().equals(taskId))
