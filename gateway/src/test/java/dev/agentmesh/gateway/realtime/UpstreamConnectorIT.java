@@ -105,7 +105,7 @@ class UpstreamConnectorIT {
     @ParameterizedTest
     @EnumSource(GatewayProperties.Upstream.Client.class)
     void aCloseFromTheGatewayEndsTheUpstreamSession(GatewayProperties.Upstream.Client client) throws Exception {
-        int before = upstream.openSessions();
+        int before = settledOpenSessions();
         UpstreamConnector.Socket socket = open(client, upstream.url());
         await().atMost(Duration.ofSeconds(10)).until(() -> upstream.openSessions() == before + 1);
 
@@ -133,5 +133,17 @@ class UpstreamConnectorIT {
                 "", URI.create("wss://api.openai.com/v1/realtime"), URI.create("ws://127.0.0.1:8090/v1/realtime"),
                 Duration.ofSeconds(5), client);
         return UpstreamClientConfiguration.connector(settings);
+    }
+
+    /** The upstream's open sessions once the count holds still: sockets of the tests before may still be closing. */
+    private int settledOpenSessions() {
+        int[] last = {-1};
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(300)).until(() -> {
+            int now = upstream.openSessions();
+            boolean settled = now == last[0];
+            last[0] = now;
+            return settled;
+        });
+        return last[0];
     }
 }
