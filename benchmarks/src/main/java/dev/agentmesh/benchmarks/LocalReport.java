@@ -102,6 +102,11 @@ final class LocalReport {
                 + ", p99 " + fmt(shipped.overhead().p99()) + " (" + shipped.failures() + " failed of "
                 + (shipped.latency().count() + shipped.failures()) + ") | " + verdict(shipped.overhead().p50(), 10)
                 + " p50, " + verdict(shipped.overhead().p99(), 25) + " p99 |");
+        Samples bare = shipped.bareHop();
+        line("| (beside it, the machine's share) one bare Kafka hop on the same broker, once after each task; a task "
+                + "crosses four | p50 " + fmt(bare.p50()) + ", p99 " + fmt(bare.p99()) + "; four hops p50 "
+                + fmt(4 * bare.p50()) + "; overhead p50 ÷ bare hop p50 " + ratio(shipped.overhead().p50(), bare.p50())
+                + " | measured (no target) |");
         for (LocalSystemBenchmark.Workload w : List.of(shipped, results.shippedVaried())) {
             line("| local planning ≤ 10 ms (" + (w == shipped ? "the same question: its features are cached"
                     : "a new question each task") + ") | mean " + fmt(w.planning().meanMs()) + " over "
@@ -226,15 +231,19 @@ final class LocalReport {
         line("The same by the timestamps the records' producers gave them (one machine, one clock, whole "
                 + "milliseconds): the plan's is the instant the planning stage made it (stage 1's deadline is computed "
                 + "from it), a subtask's when it was sent, the result's when the manager published it. \"Agent side\" is the slower agent's subtask to its reply minus its "
-                + "own `durationMs`: the hop to the agent and the SDK around the agent (listener, worker, reply).");
+                + "own `durationMs`: the hop to the agent and the SDK around the agent (listener, worker, reply). \"Bare hop\" is "
+                + "one record sent and polled by the benchmark's own producer and consumer on the same broker, once right "
+                + "after each task (client clock, not whole milliseconds): what each of the four hops costs before any "
+                + "service code runs.");
         line("");
         line("| JVM flags | task sent → plan | plan → last subtask | agent side | last reply → result | "
-                + "result → client |");
-        line("|---|---|---|---|---|---|");
+                + "result → client | bare hop (no service, same broker) |");
+        line("|---|---|---|---|---|---|---|");
         for (LocalSystemBenchmark.Workload w : workloads()) {
             LocalSystemBenchmark.Hops h = w.hops();
             line("| " + w.label() + " | " + pair(h.toPlan()) + " | " + pair(h.planToSubtasks()) + " | "
-                    + pair(h.agentSide()) + " | " + pair(h.replyToResult()) + " | " + pair(h.resultToClient()) + " |");
+                    + pair(h.agentSide()) + " | " + pair(h.replyToResult()) + " | " + pair(h.resultToClient()) + " | "
+                    + pair(w.bareHop()) + " |");
         }
         line("");
     }

@@ -68,8 +68,8 @@ final class LocalSystemBenchmark {
      */
     record Workload(String label, String settings, Samples latency, Samples agents, Samples overhead,
                     Samples toPlan, Samples planToRequests, Samples requestsToReplies, Samples repliesToResult,
-                    Hops hops, Planning planning, int failures, String failureReasons, double loadBefore,
-                    double loadAfter) {
+                    Hops hops, Samples bareHop, Planning planning, int failures, String failureReasons,
+                    double loadBefore, double loadAfter) {
     }
 
     /**
@@ -225,11 +225,13 @@ final class LocalSystemBenchmark {
         List<String> observed = List.of(Topics.AGENT_PLANS, Topics.requestsFor("weather"), Topics.requestsFor("news"),
                 Topics.AGENT_REPLIES);
         double loadBefore = Machine.loadAverage();
-        try (TaskClient client = new TaskClient("127.0.0.1:" + kafkaPort, Map.of("linger.ms", 0), Map.of(), observed)) {
+        try (TaskClient client = new TaskClient("127.0.0.1:" + kafkaPort, Map.of("linger.ms", 0), Map.of(), observed);
+             BareHop bare = new BareHop("127.0.0.1:" + kafkaPort)) {
             awaitBothAgents(client);
             int asked = 0;
             for (int i = 0; i < sizes.warmupTasks(); i++) {
                 once(client, questions.get(asked++));
+                bare.once();
             }
             Planning before = planning();
             Samples.Recorder latency = new Samples.Recorder();
@@ -240,10 +242,12 @@ final class LocalSystemBenchmark {
             Samples.Recorder toReplies = new Samples.Recorder();
             Samples.Recorder toResult = new Samples.Recorder();
             HopRecorder hops = new HopRecorder();
+            Samples.Recorder bareHops = new Samples.Recorder();
             Map<String, Integer> reasons = new HashMap<>();
             int failures = 0;
             for (int i = 0; i < sizes.tasks(); i++) {
                 Outcome outcome = once(client, questions.get(asked++));
+                bareHops.add(bare.once()); // right after the task, with every service as quiet as before it
                 if (outcome.failure() != null) {
                     failures++;
                     reasons.merge(outcome.failure(), 1, Integer::sum);
@@ -273,7 +277,8 @@ final class LocalSystemBenchmark {
             Workload workload = new Workload(label, settings, Samples.of(latency.toArray(), failures),
                     Samples.of(agents.toArray(), 0), Samples.of(overhead.toArray(), failures),
                     Samples.of(toPlan.toArray(), 0), Samples.of(toRequests.toArray(), 0),
-                    Samples.of(toReplies.toArray(), 0), Samples.of(toResult.toArray(), 0), hops.samples(), planning,
+                    Samples.of(toReplies.toArray(), 0), Samples.of(toResult.toArray(), 0), hops.samples(),
+                    Samples.of(bareHops.toArray(), 0), planning,
                     failures,
                     reasons.entrySet().stream().map(e -> e.getKey() + " ×" + e.getValue())
                             .collect(Collectors.joining("; ")), loadBefore, Machine.loadAverage());
@@ -282,6 +287,7 @@ final class LocalSystemBenchmark {
                             + "the records' timestamps: {}", label, workload.latency(), workload.overhead(),
                     fmt1(planning.meanMs()), fmt1(planning.maxMs()), workload.toPlan(), workload.planToRequests(),
                     workload.requestsToReplies(), workload.repliesToResult(), workload.hops());
+            log.info("{}: a bare Kafka hop on the same broker, once after each task: {}", label, workload.bareHop());
             return workload;
         }
     }
