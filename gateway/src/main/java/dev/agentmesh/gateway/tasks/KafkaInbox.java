@@ -17,7 +17,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,8 +70,11 @@ public class KafkaInbox implements SmartLifecycle, HealthIndicator {
     @Autowired
     public KafkaInbox(KafkaProperties kafka, ReplyAddress address, TaskRoutes routes, AgentCatalog catalog,
                       MeterRegistry meters, TraceHeaders tracing) {
-        this(GrouplessReader.consumers(kafka, "gateway-inbox-" + address.instanceId(),
-                        Map.of(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10)), address, routes, catalog, meters,
+        // The consumer's default fetch.max.wait.ms (500 ms): a fetch the broker holds is answered the moment a record
+        // arrives, so a shorter wait gains no latency (a produce-to-poll hop measured the same at 500, 10 and 1 ms)
+        // and only has every gateway send the broker an empty fetch every few milliseconds.
+        this(GrouplessReader.consumers(kafka, "gateway-inbox-" + address.instanceId(), Map.of()), address, routes,
+                catalog, meters,
                 Duration.ofMillis(500), Duration.ofSeconds(MAX_BACKOFF_SECONDS), tracing);
     }
 
