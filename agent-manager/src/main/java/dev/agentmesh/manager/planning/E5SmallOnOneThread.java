@@ -16,7 +16,7 @@ import java.io.UncheckedIOException;
  * weights and tokenizer from its jar, its mean pooling and its splitting of long texts), but in an ONNX Runtime
  * session that computes on the calling thread alone. langchain4j's session takes ONNX Runtime's default, a pool
  * of a thread per core whose threads spin while they wait for work: on the manager's two shared cores that doubled
- * the CPU of embedding a request (about 35 ms of process CPU per development request against 16 on one thread,
+ * the CPU of planning a new request (34 ms of process CPU per development request against 18 on one thread,
  * {@code PlanningCostBenchmark}) and made no plan faster. A plan's few short texts are too small to share out.
  */
 final class E5SmallOnOneThread extends AbstractInProcessEmbeddingModel {
