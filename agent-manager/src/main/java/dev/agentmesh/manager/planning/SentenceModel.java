@@ -1,7 +1,6 @@
 package dev.agentmesh.manager.planning;
 
 import dev.langchain4j.model.embedding.EmbeddingModel;
-import dev.langchain4j.model.embedding.onnx.e5smallv2q.E5SmallV2QuantizedEmbeddingModel;
 
 import java.util.Objects;
 
@@ -21,10 +20,11 @@ record SentenceModel(EmbeddingModel model, String prefix) {
 
     /**
      * e5-small-v2, quantised, shipped in a Maven jar and run in process; chosen on the development part of the
-     * routing set over all-MiniLM-L6-v2 (the model before it) and bge-small-en-v1.5.
+     * routing set over all-MiniLM-L6-v2 (the model before it) and bge-small-en-v1.5. Run on the calling thread
+     * alone ({@link E5SmallOnOneThread}).
      */
     static SentenceModel e5Small() {
-        return new SentenceModel(new E5SmallV2QuantizedEmbeddingModel(), "query: ");
+        return new SentenceModel(new E5SmallOnOneThread(), "query: ");
     }
 
     /** Names the model and how it is called, for files of its embeddings ({@link CardEmbeddingFile}). */

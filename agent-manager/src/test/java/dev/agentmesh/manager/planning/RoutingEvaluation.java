@@ -197,6 +197,14 @@ final class RoutingEvaluation {
         }
     }
 
+    /** The development part: the shared dev set (when beside the clone), dev.jsonl and blind.jsonl; never held-out. */
+    static List<Example> developmentPart() {
+        List<Example> examples = new ArrayList<>(sharedDevSet());
+        examples.addAll(resource("/routing/dev.jsonl"));
+        examples.addAll(resource("/routing/blind.jsonl"));
+        return examples;
+    }
+
     private static LocalPlanner localPlanner;
 
     /** The local planner with application.yml's thresholds, loaded once per test JVM (the model takes a while). */
