@@ -267,6 +267,8 @@ train_archives() {
   if kill -0 "$broker_pid" 2>/dev/null; then
     [ -n "${MANAGER_CARD_EMBEDDINGS:-}" ] && [ -f "$MANAGER_CARD_EMBEDDINGS" ] \
       && cp "$MANAGER_CARD_EMBEDDINGS" "$dir/manager-card-embeddings.bin"
+    [ -n "${MANAGER_SKILL_MODELS:-}" ] && [ -f "$MANAGER_SKILL_MODELS" ] \
+      && cp "$MANAGER_SKILL_MODELS" "$dir/manager-skill-models.bin"
     for module in "${modules[@]}"; do
       for entry in "${SERVICES[@]}"; do
         IFS=: read -r name port _ <<< "$entry"
@@ -280,6 +282,7 @@ train_archives() {
       # shellcheck disable=SC2086 # flags are words
       env -u MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_OTLP_ENDPOINT -u SPRING_PROFILES_ACTIVE PORT="$port" \
         KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$kafka_port" MANAGER_CARD_EMBEDDINGS="$dir/manager-card-embeddings.bin" \
+        MANAGER_SKILL_MODELS="$dir/manager-skill-models.bin" \
         MANAGER_STATE_DIR="$dir/agent-manager-state" MEMORY_STATE_DIR="$dir/memory-store-state" \
         MEMORY_STORE_URL="http://127.0.0.1:$(( 8087 + PORT_OFFSET + 20000 ))" \
         REALTIME_UPSTREAM_URL="ws://127.0.0.1:$(( 8090 + PORT_OFFSET + 20000 ))/v1/realtime" \

@@ -56,15 +56,20 @@ public record ManagerProperties(
      * @param cardEmbeddings a file where the local planner keeps the embeddings of the agents' card texts between
      *                       starts, so a restart learns known cards without running the model over them again;
      *                       empty: none (the local run sets one under deploy/local/run/)
+     * @param skillModels a file where the local planner keeps the skill models it trained on sets of cards
+     *                    between starts, so a restart that meets a known set of cards does not train again; empty:
+     *                    none (the local run sets one under deploy/local/run/)
      */
     public record Planning(@DecimalMin("0") @DecimalMax("1") double skillThreshold,
                            @DecimalMin("0") @DecimalMax("1") double buildOnThreshold,
                            @DecimalMin("0") @DecimalMax("1") double mentionThreshold,
                            @Min(1) @Max(90) int modelShare,
-                           String cardEmbeddings) {
+                           String cardEmbeddings,
+                           String skillModels) {
 
         public Planning {
             cardEmbeddings = cardEmbeddings == null ? "" : cardEmbeddings.strip();
+            skillModels = skillModels == null ? "" : skillModels.strip();
             if (mentionThreshold > skillThreshold) {
                 throw new IllegalArgumentException("manager.planning.mention-threshold (" + mentionThreshold
                         + ") must not be above manager.planning.skill-threshold (" + skillThreshold + ")");

@@ -14,6 +14,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.web.client.RestClient;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,8 +35,10 @@ class PlanningConfiguration {
     LocalPlanner localPlanner(ManagerProperties properties) {
         SentenceModel model = SentenceModel.e5Small();
         String cardEmbeddings = properties.planning().cardEmbeddings();
-        SkillIndex index = cardEmbeddings.isEmpty() ? new SkillIndex(model)
-                : new SkillIndex(model, new CardEmbeddingFile(java.nio.file.Path.of(cardEmbeddings), model.id()));
+        String skillModels = properties.planning().skillModels();
+        SkillIndex index = new SkillIndex(model,
+                cardEmbeddings.isEmpty() ? null : new CardEmbeddingFile(Path.of(cardEmbeddings), model.id()),
+                skillModels.isEmpty() ? null : new SkillModelFile(Path.of(skillModels)));
         LocalPlanner planner = new LocalPlanner(index, new LocalPlanner.Thresholds(
                 properties.planning().skillThreshold(), properties.planning().buildOnThreshold(),
                 properties.planning().mentionThreshold()));

@@ -2,11 +2,17 @@ package dev.agentmesh.manager.planning;
 
 import dev.agentmesh.manager.planning.SkillIndex.IndexedSkill;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -31,6 +37,12 @@ final class SkillClassifier {
     private static final double LEARNING_RATE = 2.0;
     private static final double L2 = 1e-4;
     private static final int PAIRS_PER_AGENT_PAIR = 120;
+    /**
+     * Part of {@link #trainingKey}: raise it with any change to how {@link #train} turns its inputs into weights
+     * (the constants above are in the key already), so that models kept in a {@link SkillModelFile} from before
+     * are trained again.
+     */
+    private static final int TRAINING_VERSION = 1;
 
     private record Sample(Features features, IndexedSkill from, List<IndexedSkill> alsoFrom) {
     }
@@ -53,6 +65,83 @@ final class SkillClassifier {
             classifier.weights.put(skill, fit(skill, samples));
         }
         return classifier;
+    }
+
+    /**
+     * A classifier with weights trained before on these same skills (the same {@link #trainingKey}), in their
+     * order, as {@link #weightsOf} gave them.
+     *
+     * @throws IllegalArgumentException when there is not one weight vector of the right length per skill
+     */
+    static SkillClassifier of(List<IndexedSkill> skills, List<double[]> weights) {
+        if (weights.size() != skills.size()) {
+            throw new IllegalArgumentException(weights.size() + " weight vectors for " + skills.size() + " skills");
+        }
+        SkillClassifier classifier = new SkillClassifier();
+        for (int i = 0; i < skills.size(); i++) {
+            double[] w = weights.get(i);
+            int dense = skills.get(i).examples().getFirst().embedding().length;
+            if (w.length != dense + Features.GRAM_SPACE + 1) {
+                throw new IllegalArgumentException("weights of length " + w.length + " for skill "
+                        + skills.get(i).skill().id() + ", expected " + (dense + Features.GRAM_SPACE + 1));
+            }
+            classifier.weights.put(skills.get(i), w);
+        }
+        return classifier;
+    }
+
+    /** The weights of these skills' models, in the skills' order (for {@link #of}). */
+    List<double[]> weightsOf(List<IndexedSkill> skills) {
+        return skills.stream().map(skill -> {
+            double[] w = weights.get(skill);
+            if (w == null) {
+                throw new IllegalArgumentException("not trained for skill " + skill.skill().id());
+            }
+            return w;
+        }).toList();
+    }
+
+    /**
+     * A digest of everything {@link #train} reads for these skills, in their order: the training's constants and
+     * version, each skill's agent, id and whether it or its agent builds on other agents' answers, its texts, and
+     * the features of its examples (so another sentence model or another way of hashing words gives another key).
+     * Training is deterministic, so models trained for the same key have the same weights.
+     */
+    static String trainingKey(List<IndexedSkill> skills) {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
+        ByteBuffer buffer = ByteBuffer.allocate(8);
+        Consumer<String> text = value -> {
+            byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+            digest.update(buffer.clear().putInt(bytes.length).flip());
+            digest.update(bytes);
+        };
+        text.accept("version=" + TRAINING_VERSION + " epochs=" + EPOCHS + " rate=" + LEARNING_RATE + " l2=" + L2
+                + " pairs=" + PAIRS_PER_AGENT_PAIR + " grams=" + Features.GRAM_SPACE + " skills=" + skills.size());
+        for (IndexedSkill skill : skills) {
+            text.accept(skill.agent().name());
+            text.accept(skill.skill().id());
+            text.accept(skill.buildsOnOtherAgents() + "/" + skill.agent().card().buildsOnOtherAgents());
+            text.accept(String.valueOf(skill.texts().size()));
+            skill.texts().forEach(text);
+            text.accept(String.valueOf(skill.examples().size()));
+            for (Features example : skill.examples()) {
+                digest.update(buffer.clear().putInt(example.embedding().length).flip());
+                for (float value : example.embedding()) {
+                    digest.update(buffer.clear().putFloat(value).flip());
+                }
+                digest.update(buffer.clear().putInt(example.grams().length).flip());
+                for (int gram : example.grams()) {
+                    digest.update(buffer.clear().putInt(gram).flip());
+                }
+                digest.update(buffer.clear().putFloat(example.gramWeight()).flip());
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
     }
 
     /** The probability that a request with these features wants this skill. */

@@ -3,6 +3,8 @@ package dev.agentmesh.manager.planning;
 import dev.agentmesh.events.AgentCard;
 import dev.agentmesh.events.AgentSkill;
 import dev.agentmesh.manager.registry.LiveAgent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * heartbeat that repeats a card costs nothing, a new or changed card is embedded and trained on once.
  */
 final class SkillIndex {
+
+    private static final Logger log = LoggerFactory.getLogger(SkillIndex.class);
 
     /** One skill of one live agent, with the embeddings of what its card says it answers. */
     record IndexedSkill(LiveAgent agent, AgentSkill skill, List<String> texts, List<Features> examples) {
@@ -43,16 +47,33 @@ final class SkillIndex {
     private final Map<String, float[]> cardTexts = new ConcurrentHashMap<>();
     private final CardEmbeddingFile cardFile;
 
+    /** Trained skill models by training key, as kept in {@link #modelFile}, the most recently used last. */
+    private final Map<String, List<double[]>> keptModels = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, List<double[]>> eldest) {
+            return size() > CATALOGUES_KEPT;
+        }
+    };
+    private final SkillModelFile modelFile;
+    private int trainings;
+
     SkillIndex(SentenceModel model) {
-        this(model, null);
+        this(model, null, null);
     }
 
-    /** @param cardFile where card texts' embeddings are kept between starts; null: nowhere */
-    SkillIndex(SentenceModel model, CardEmbeddingFile cardFile) {
+    /**
+     * @param cardFile where card texts' embeddings are kept between starts; null: nowhere
+     * @param modelFile where the skill models trained on sets of cards are kept between starts; null: nowhere
+     */
+    SkillIndex(SentenceModel model, CardEmbeddingFile cardFile, SkillModelFile modelFile) {
         this.model = model;
         this.cardFile = cardFile;
+        this.modelFile = modelFile;
         if (cardFile != null) {
             cardTexts.putAll(cardFile.load());
+        }
+        if (modelFile != null) {
+            keptModels.putAll(modelFile.load());
         }
     }
 
@@ -95,9 +116,40 @@ final class SkillIndex {
         if (cardFile != null && cardTexts.size() > keptBefore) {
             cardFile.save(Map.copyOf(cardTexts));
         }
-        Catalogue trained = new Catalogue(cards, skills, SkillClassifier.train(skills, this::embed));
+        Catalogue trained = new Catalogue(cards, skills, classifierFor(skills));
         catalogues.put(cards, trained);
         return trained;
+    }
+
+    /** The models kept for exactly these skills when there are, else trained now (and kept, with a model file). */
+    private SkillClassifier classifierFor(List<IndexedSkill> skills) {
+        String key = modelFile == null ? null : SkillClassifier.trainingKey(skills);
+        List<double[]> kept = key == null ? null : keptModels.get(key);
+        if (kept != null) {
+            try {
+                SkillClassifier classifier = SkillClassifier.of(skills, kept);
+                log.info("Skill models of {} skills taken from the model file (trained before on the same cards)",
+                        skills.size());
+                return classifier;
+            } catch (IllegalArgumentException e) {
+                keptModels.remove(key);   // of another shape than its key promised: trained again below
+            }
+        }
+        trainings++;
+        long started = System.nanoTime();
+        SkillClassifier classifier = SkillClassifier.train(skills, this::embed);
+        log.info("Trained the skill models of {} skills in {} ms", skills.size(),
+                (System.nanoTime() - started) / 1_000_000);
+        if (key != null) {
+            keptModels.put(key, classifier.weightsOf(skills));
+            modelFile.save(new java.util.LinkedHashMap<>(keptModels));
+        }
+        return classifier;
+    }
+
+    /** How many times skill models were trained, not taken from the model file (for tests). */
+    synchronized int trainings() {
+        return trainings;
     }
 
     private List<IndexedSkill> skillsOf(List<LiveAgent> agents) {

@@ -2,17 +2,12 @@ package dev.agentmesh.manager.planning;
 
 import dev.agentmesh.events.AgentSkill;
 import dev.agentmesh.manager.registry.LiveAgent;
-import dev.langchain4j.data.embedding.Embedding;
-import dev.langchain4j.data.segment.TextSegment;
-import dev.langchain4j.model.embedding.EmbeddingModel;
-import dev.langchain4j.model.output.Response;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,13 +26,13 @@ class CardEmbeddingFileTests {
         // given a manager that learned the weather card with a card file
         Path file = dir.resolve("cards.bin");
         CountingModel first = new CountingModel();
-        new SkillIndex(new SentenceModel(first, "query: "), new CardEmbeddingFile(file, "counting")).catalogueOf(weather);
+        new SkillIndex(new SentenceModel(first, "query: "), new CardEmbeddingFile(file, "counting"), null).catalogueOf(weather);
         assertThat(first.texts).containsExactlyInAnyOrder("query: The weather to come", "query: Will it rain tomorrow?",
                 "query: How warm is it in Oslo?");
 
         // when the next start learns the same card
         CountingModel second = new CountingModel();
-        SkillIndex restarted = new SkillIndex(new SentenceModel(second, "query: "), new CardEmbeddingFile(file, "counting"));
+        SkillIndex restarted = new SkillIndex(new SentenceModel(second, "query: "), new CardEmbeddingFile(file, "counting"), null);
         SkillIndex.Catalogue catalogue = restarted.catalogueOf(weather);
 
         // then the model ran over none of its texts, and the examples have the same features as before
@@ -51,7 +46,7 @@ class CardEmbeddingFileTests {
     void requestsAreNeverWrittenToTheFile() throws Exception {
         Path file = dir.resolve("cards.bin");
         SkillIndex index = new SkillIndex(new SentenceModel(new CountingModel(), "query: "),
-                new CardEmbeddingFile(file, "counting"));
+                new CardEmbeddingFile(file, "counting"), null);
         index.embed("Is my flight to Lisbon on time, booking ABC123?");
         index.catalogueOf(weather);
 
@@ -64,7 +59,7 @@ class CardEmbeddingFileTests {
     void aCardTextAskedBeforeAsARequestStillReachesTheFile() {
         Path file = dir.resolve("cards.bin");
         SkillIndex index = new SkillIndex(new SentenceModel(new CountingModel(), "query: "),
-                new CardEmbeddingFile(file, "counting"));
+                new CardEmbeddingFile(file, "counting"), null);
         index.embed("Will it rain tomorrow?");
         index.catalogueOf(weather);
 
@@ -74,14 +69,14 @@ class CardEmbeddingFileTests {
     @Test
     void aFileOfAnotherModelOrAnUnreadableOneCountsAsEmpty() throws Exception {
         Path file = dir.resolve("cards.bin");
-        new SkillIndex(new SentenceModel(new CountingModel(), "query: "), new CardEmbeddingFile(file, "counting"))
+        new SkillIndex(new SentenceModel(new CountingModel(), "query: "), new CardEmbeddingFile(file, "counting"), null)
                 .catalogueOf(weather);
 
         assertThat(new CardEmbeddingFile(file, "another model").load()).isEmpty();
         Files.write(file, new byte[] {0, 0, 0, 1, 0});
         assertThat(new CardEmbeddingFile(file, "counting").load()).isEmpty();
         CountingModel model = new CountingModel();
-        new SkillIndex(new SentenceModel(model, "query: "), new CardEmbeddingFile(file, "counting")).catalogueOf(weather);
+        new SkillIndex(new SentenceModel(model, "query: "), new CardEmbeddingFile(file, "counting"), null).catalogueOf(weather);
         assertThat(model.texts).hasSize(3);
     }
 
@@ -102,25 +97,5 @@ class CardEmbeddingFileTests {
         assertThat(model.texts).hasSize(embedded);
         index.embed("Request number 0");
         assertThat(model.texts).hasSize(embedded + 1);
-    }
-
-    /** A deterministic stand-in for the sentence model that notes every text it embeds. */
-    private static final class CountingModel implements EmbeddingModel {
-
-        final List<String> texts = new ArrayList<>();
-
-        @Override
-        public Response<List<Embedding>> embedAll(List<TextSegment> segments) {
-            List<Embedding> embeddings = new ArrayList<>();
-            for (TextSegment segment : segments) {
-                texts.add(segment.text());
-                float[] vector = new float[8];
-                for (int i = 0; i < segment.text().length(); i++) {
-                    vector[i % vector.length] += segment.text().charAt(i);
-                }
-                embeddings.add(Embedding.from(vector));
-            }
-            return Response.from(embeddings);
-        }
     }
 }
