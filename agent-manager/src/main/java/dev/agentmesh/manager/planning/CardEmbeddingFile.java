@@ -4,13 +4,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -62,39 +59,19 @@ final class CardEmbeddingFile {
         }
     }
 
-    /**
-     * Replaces the file with these embeddings, written aside under a name of its own and then moved in place, so
-     * that two managers sharing the file (the local chaos run starts a second one) never mix their writes; a
-     * failure is only logged.
-     */
+    /** Replaces the file with these embeddings ({@link KeptFile}: whole or not at all; a failure is only logged). */
     void save(Map<String, float[]> embeddings) {
-        Path temporary = null;
-        try {
-            Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            temporary = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(temporary)))) {
-                out.writeInt(FORMAT);
-                out.writeUTF(model);
-                out.writeInt(embeddings.size());
-                for (Map.Entry<String, float[]> entry : embeddings.entrySet()) {
-                    out.writeUTF(entry.getKey());
-                    out.writeInt(entry.getValue().length);
-                    for (float value : entry.getValue()) {
-                        out.writeFloat(value);
-                    }
+        KeptFile.replace(file, "card embeddings", out -> {
+            out.writeInt(FORMAT);
+            out.writeUTF(model);
+            out.writeInt(embeddings.size());
+            for (Map.Entry<String, float[]> entry : embeddings.entrySet()) {
+                out.writeUTF(entry.getKey());
+                out.writeInt(entry.getValue().length);
+                for (float value : entry.getValue()) {
+                    out.writeFloat(value);
                 }
             }
-            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException | RuntimeException e) {
-            log.warn("Could not keep the card embeddings in {}: {}", file, e.toString());
-            if (temporary != null) {
-                try {
-                    Files.deleteIfExists(temporary);
-                } catch (IOException ignored) {
-                    // nothing more to do: the next save writes a new one
-                }
-            }
-        }
+        });
     }
 }

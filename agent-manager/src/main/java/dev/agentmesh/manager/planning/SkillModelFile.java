@@ -4,13 +4,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,47 +76,33 @@ final class SkillModelFile {
         return count;
     }
 
-    /**
-     * Replaces the file with these models, written aside under a name of its own and then moved in place (two
-     * managers may share the file); a failure is only logged.
-     */
+    /** Replaces the file with these models ({@link KeptFile}: whole or not at all; a failure is only logged). */
     void save(Map<String, List<double[]>> models) {
-        Path temporary = null;
-        try {
-            Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            temporary = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(temporary)))) {
-                out.writeInt(FORMAT);
-                out.writeInt(models.size());
-                for (Map.Entry<String, List<double[]>> model : models.entrySet()) {
-                    out.writeUTF(model.getKey());
-                    out.writeInt(model.getValue().size());
-                    for (double[] w : model.getValue()) {
-                        out.writeInt(w.length);
-                        int set = 0;
-                        for (double value : w) {
-                            set += value != 0 ? 1 : 0;
-                        }
-                        out.writeInt(set);
-                        for (int j = 0; j < w.length; j++) {
-                            if (w[j] != 0) {
-                                out.writeInt(j);
-                                out.writeDouble(w[j]);
-                            }
-                        }
-                    }
+        KeptFile.replace(file, "skill models", out -> {
+            out.writeInt(FORMAT);
+            out.writeInt(models.size());
+            for (Map.Entry<String, List<double[]>> model : models.entrySet()) {
+                out.writeUTF(model.getKey());
+                out.writeInt(model.getValue().size());
+                for (double[] w : model.getValue()) {
+                    writeSet(out, w);
                 }
             }
-            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException | RuntimeException e) {
-            log.warn("Could not keep the skill models in {}: {}", file, e.toString());
-            if (temporary != null) {
-                try {
-                    Files.deleteIfExists(temporary);
-                } catch (IOException ignored) {
-                    // nothing more to do: the next save writes a new one
-                }
+        });
+    }
+
+    /** The vector's length, then its entries that are not zero, as index and value. */
+    private static void writeSet(DataOutputStream out, double[] w) throws IOException {
+        out.writeInt(w.length);
+        int set = 0;
+        for (double value : w) {
+            set += value != 0 ? 1 : 0;
+        }
+        out.writeInt(set);
+        for (int j = 0; j < w.length; j++) {
+            if (w[j] != 0) {
+                out.writeInt(j);
+                out.writeDouble(w[j]);
             }
         }
     }
