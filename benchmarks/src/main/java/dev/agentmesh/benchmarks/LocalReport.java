@@ -110,7 +110,8 @@ final class LocalReport {
         for (LocalSystemBenchmark.Workload w : List.of(shipped, results.shippedVaried())) {
             line("| local planning ≤ 10 ms (" + (w == shipped ? "the same question: its features are cached"
                     : "a new question each task") + ") | mean " + fmt(w.planning().meanMs()) + " over "
-                    + w.planning().count() + " plans, max " + fmt(w.planning().maxMs())
+                    + w.planning().count() + " plans (the planner on its own thread: " + fmt(w.planning().ownMeanMs())
+                    + "; the rest is the wait for a planner thread), max " + fmt(w.planning().maxMs())
                     + " (Micrometer's max of the last minutes) | " + verdict(w.planning().meanMs(), 10) + " mean, "
                     + verdict(w.planning().maxMs(), 10) + " max |");
         }

@@ -58,8 +58,12 @@ final class LocalSystemBenchmark {
         }
     }
 
-    /** Manager planning time from its timer {@code manager_planning_duration_seconds} (local planner). */
-    record Planning(long count, double meanMs, double maxMs) {
+    /**
+     * Manager planning time from its timer {@code manager_planning_duration_seconds} (local planner), and the local
+     * planner's own time on its thread from {@code manager_planning_local_duration_seconds} (without the wait for
+     * a planner thread and the hand-offs).
+     */
+    record Planning(long count, double meanMs, double maxMs, long ownCount, double ownMeanMs) {
     }
 
     /**
@@ -271,9 +275,11 @@ final class LocalSystemBenchmark {
             }
             Planning after = planning();
             long count = after.count() - before.count();
+            long ownCount = after.ownCount() - before.ownCount();
             Planning planning = new Planning(count,
                     count > 0 ? (after.meanMs() * after.count() - before.meanMs() * before.count()) / count : Double.NaN,
-                    after.maxMs());
+                    after.maxMs(), ownCount, ownCount > 0 ? (after.ownMeanMs() * after.ownCount()
+                    - before.ownMeanMs() * before.ownCount()) / ownCount : Double.NaN);
             Workload workload = new Workload(label, settings, Samples.of(latency.toArray(), failures),
                     Samples.of(agents.toArray(), 0), Samples.of(overhead.toArray(), failures),
                     Samples.of(toPlan.toArray(), 0), Samples.of(toRequests.toArray(), 0),
@@ -282,10 +288,12 @@ final class LocalSystemBenchmark {
                     failures,
                     reasons.entrySet().stream().map(e -> e.getKey() + " ×" + e.getValue())
                             .collect(Collectors.joining("; ")), loadBefore, Machine.loadAverage());
-            log.info("{}: latency {}, mesh overhead {}, planning mean {} ms (max {}); by the client's arrivals: task → "
+            log.info("{}: latency {}, mesh overhead {}, planning mean {} ms (max {}; the planner on its thread {} ms); "
+                            + "by the client's arrivals: task → "
                             + "plan {}, plan → last subtask {}, last subtask → last reply {}, last reply → result {}; by "
                             + "the records' timestamps: {}", label, workload.latency(), workload.overhead(),
-                    fmt1(planning.meanMs()), fmt1(planning.maxMs()), workload.toPlan(), workload.planToRequests(),
+                    fmt1(planning.meanMs()), fmt1(planning.maxMs()), fmt1(planning.ownMeanMs()), workload.toPlan(),
+                    workload.planToRequests(),
                     workload.requestsToReplies(), workload.repliesToResult(), workload.hops());
             log.info("{}: a bare Kafka hop on the same broker, once after each task: {}", label, workload.bareHop());
             return workload;
@@ -401,7 +409,14 @@ final class LocalSystemBenchmark {
             long count = 0;
             double sum = 0;
             double max = 0;
+            long ownCount = 0;
+            double ownSum = 0;
             for (String line : response.body().lines().toList()) {
+                if (line.startsWith("manager_planning_local_duration_seconds_count")) {
+                    ownCount += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                } else if (line.startsWith("manager_planning_local_duration_seconds_sum")) {
+                    ownSum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
                 if (!line.startsWith("manager_planning_duration_seconds") || !line.contains("planner=\"local\"")) {
                     continue;
                 }
@@ -414,12 +429,13 @@ final class LocalSystemBenchmark {
                     max = Math.max(max, value);
                 }
             }
-            return new Planning(count, count > 0 ? sum * 1000 / count : Double.NaN, max * 1000);
+            return new Planning(count, count > 0 ? sum * 1000 / count : Double.NaN, max * 1000, ownCount,
+                    ownCount > 0 ? ownSum * 1000 / ownCount : Double.NaN);
         } catch (IOException e) {
-            return new Planning(0, Double.NaN, Double.NaN);
+            return new Planning(0, Double.NaN, Double.NaN, 0, Double.NaN);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Planning(0, Double.NaN, Double.NaN);
+            return new Planning(0, Double.NaN, Double.NaN, 0, Double.NaN);
         }
     }
 

@@ -130,6 +130,13 @@ class SlowPlanningIT {
         assertThat(plan.rationale()).contains("took longer than");
         assertThat(result.outcomes()).extracting(AgentOutcome::agent).contains("weather");
         assertThat(Duration.between(asked, Instant.now())).isLessThan(Duration.ofMillis(2_900));
+        // the local planner's own time, without the 1.5 s the model was waited for
+        MeterRegistry meters = manager.bean(MeterRegistry.class);
+        double planned = meters.get("manager.planning.duration").tag("outcome", "fallback").timer()
+                .max(TimeUnit.MILLISECONDS);
+        io.micrometer.core.instrument.Timer local = meters.get("manager.planning.local.duration").timer();
+        assertThat(local.count()).isPositive();
+        assertThat(local.max(TimeUnit.MILLISECONDS)).isLessThan(planned - 1_000);
     }
 
     private static void ask(String taskId, String request) {
