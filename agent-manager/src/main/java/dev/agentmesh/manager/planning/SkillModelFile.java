@@ -17,7 +17,7 @@ import java.util.Map;
 /**
  * The local planner's trained skill models, kept in a file between starts under their {@link
  * SkillClassifier#trainingKey}: a restarted manager that meets a set of cards it trained on before takes the
- * weights instead of training again (1,000 passes over some 600 examples per skill, about 1.5 CPU seconds for the
+ * weights instead of training again (1,000 passes over some 600 examples per skill, about 2 CPU seconds for the
  * shipped cards, between the agents' first heartbeats and the manager planning with them). The weights come from
  * card texts alone, which agents publish on the registry; requests never reach them. Only the weights training
  * moved from zero are written (the sentence embedding's and the hashed words seen in the cards), and a file that is
