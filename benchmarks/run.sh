@@ -29,7 +29,8 @@
 #          another, beside the in-process floor; writes section 6 of RESULTS.md and results/local-<date>.json. It
 #          starts and stops its own system (refuses while one runs) and takes about 10 minutes.
 #        benchmarks/run.sh --local --running [--quick]
-#          only the delegated tasks, against a system up.sh already started; prints the figures, writes nothing.
+#          only the delegated tasks, against a system up.sh already started; prints the figures, writes nothing,
+#          and leaves the services' exec jars as they are (the next up.sh stays a warm start).
 #        benchmarks/run.sh --local --floor [--quick]
 #          only the in-process floor of --local (one JVM, in-process broker, simulated agents); prints, writes nothing.
 set -euo pipefail
@@ -62,7 +63,13 @@ if [[ "$given" == *" --local "* ]] && [[ "$given" != *" --running "* ]] && [[ "$
   modules=benchmarks,$(for entry in "${SERVICES[@]}"; do printf '%s,' "${entry##*:}"; done)
   modules=${modules%,}
 fi
-./mvnw -B -ntp -q -Dmaven.test.skip=true install -pl "$modules" -am
+repackage=()
+if [[ "$given" == *" --local "* ]] && { [[ "$given" == *" --running "* ]] || [[ "$given" == *" --floor "* ]]; }; then
+  # The services' exec jars are not run here: left as they are, so that the next up.sh neither extracts them again
+  # nor makes new start-up archives (a rewritten jar is a new build to it).
+  repackage=(-Dspring-boot.repackage.skip=true)
+fi
+./mvnw -B -ntp -q -Dmaven.test.skip=true "${repackage[@]}" install -pl "$modules" -am
 
 pin=()
 if $relay; then
