@@ -67,11 +67,10 @@ final class LocalSystemBenchmark {
     }
 
     /**
-     * Sequential delegated tasks against one start. Segments are measured from the client's arrival times; hops
-     * from the records' own timestamps.
+     * Sequential delegated tasks against one start. Hops from the records' own timestamps, read back after the
+     * tasks ran ({@link TaskRecords}).
      */
     record Workload(String label, String settings, Samples latency, Samples agents, Samples overhead,
-                    Samples toPlan, Samples planToRequests, Samples requestsToReplies, Samples repliesToResult,
                     Hops hops, Samples bareHop, Planning planning, int failures, String failureReasons,
                     double loadBefore, double loadAfter) {
     }
@@ -224,13 +223,16 @@ final class LocalSystemBenchmark {
         }
     }
 
-    /** Waits until weather and news both answer, warms up, then measures tasks one after another. */
+    /**
+     * Waits until weather and news both answer, warms up, then measures tasks one after another. Nothing but the
+     * task's own result is read while the tasks run (as the gateway reads); the records between are read back
+     * afterwards for the hops.
+     */
     private Workload workload(String label, String settings, Requests questions) throws Exception {
-        List<String> observed = List.of(Topics.AGENT_PLANS, Topics.requestsFor("weather"), Topics.requestsFor("news"),
-                Topics.AGENT_REPLIES);
+        String bootstrap = "127.0.0.1:" + kafkaPort;
         double loadBefore = Machine.loadAverage();
-        try (TaskClient client = new TaskClient("127.0.0.1:" + kafkaPort, Map.of("linger.ms", 0), Map.of(), observed);
-             BareHop bare = new BareHop("127.0.0.1:" + kafkaPort)) {
+        try (TaskClient client = new TaskClient(bootstrap, Map.of("linger.ms", 0), Map.of());
+             BareHop bare = new BareHop(bootstrap)) {
             awaitBothAgents(client);
             int asked = 0;
             for (int i = 0; i < sizes.warmupTasks(); i++) {
@@ -238,15 +240,13 @@ final class LocalSystemBenchmark {
                 bare.once();
             }
             Planning before = planning();
+            TaskRecords records = TaskRecords.markEnd(bootstrap, List.of(Topics.AGENT_PLANS,
+                    Topics.requestsFor("weather"), Topics.requestsFor("news"), Topics.AGENT_REPLIES));
             Samples.Recorder latency = new Samples.Recorder();
             Samples.Recorder agents = new Samples.Recorder();
             Samples.Recorder overhead = new Samples.Recorder();
-            Samples.Recorder toPlan = new Samples.Recorder();
-            Samples.Recorder toRequests = new Samples.Recorder();
-            Samples.Recorder toReplies = new Samples.Recorder();
-            Samples.Recorder toResult = new Samples.Recorder();
-            HopRecorder hops = new HopRecorder();
             Samples.Recorder bareHops = new Samples.Recorder();
+            List<TaskClient.Received> measured = new ArrayList<>();
             Map<String, Integer> reasons = new HashMap<>();
             int failures = 0;
             for (int i = 0; i < sizes.tasks(); i++) {
@@ -263,15 +263,7 @@ final class LocalSystemBenchmark {
                 latency.add(total);
                 agents.add(own);
                 overhead.add(total - own);
-                long plan = last(received, Topics.AGENT_PLANS, outcome.sentAt());
-                long requests = Math.max(last(received, Topics.requestsFor("weather"), plan),
-                        last(received, Topics.requestsFor("news"), plan));
-                long replies = last(received, Topics.AGENT_REPLIES, requests);
-                toPlan.add(plan - outcome.sentAt());
-                toRequests.add(requests - plan);
-                toReplies.add(replies - requests);
-                toResult.add(received.atNanos() - replies);
-                hops.add(received);
+                measured.add(received);
             }
             Planning after = planning();
             long count = after.count() - before.count();
@@ -280,21 +272,19 @@ final class LocalSystemBenchmark {
                     count > 0 ? (after.meanMs() * after.count() - before.meanMs() * before.count()) / count : Double.NaN,
                     after.maxMs(), ownCount, ownCount > 0 ? (after.ownMeanMs() * after.ownCount()
                     - before.ownMeanMs() * before.ownCount()) / ownCount : Double.NaN);
+            Map<String, List<TaskRecords.Seen>> seen = records.read();
+            HopRecorder hops = new HopRecorder();
+            measured.forEach(received -> hops.add(received,
+                    seen.getOrDefault(received.result().taskId(), List.of())));
             Workload workload = new Workload(label, settings, Samples.of(latency.toArray(), failures),
-                    Samples.of(agents.toArray(), 0), Samples.of(overhead.toArray(), failures),
-                    Samples.of(toPlan.toArray(), 0), Samples.of(toRequests.toArray(), 0),
-                    Samples.of(toReplies.toArray(), 0), Samples.of(toResult.toArray(), 0), hops.samples(),
+                    Samples.of(agents.toArray(), 0), Samples.of(overhead.toArray(), failures), hops.samples(),
                     Samples.of(bareHops.toArray(), 0), planning,
                     failures,
                     reasons.entrySet().stream().map(e -> e.getKey() + " ×" + e.getValue())
                             .collect(Collectors.joining("; ")), loadBefore, Machine.loadAverage());
             log.info("{}: latency {}, mesh overhead {}, planning mean {} ms (max {}; the planner on its thread {} ms); "
-                            + "by the client's arrivals: task → "
-                            + "plan {}, plan → last subtask {}, last subtask → last reply {}, last reply → result {}; by "
-                            + "the records' timestamps: {}", label, workload.latency(), workload.overhead(),
-                    fmt1(planning.meanMs()), fmt1(planning.maxMs()), fmt1(planning.ownMeanMs()), workload.toPlan(),
-                    workload.planToRequests(),
-                    workload.requestsToReplies(), workload.repliesToResult(), workload.hops());
+                            + "by the records' timestamps: {}", label, workload.latency(), workload.overhead(),
+                    fmt1(planning.meanMs()), fmt1(planning.maxMs()), fmt1(planning.ownMeanMs()), workload.hops());
             log.info("{}: a bare Kafka hop on the same broker, once after each task: {}", label, workload.bareHop());
             return workload;
         }
@@ -308,22 +298,22 @@ final class LocalSystemBenchmark {
         private final Samples.Recorder replyToResult = new Samples.Recorder();
         private final Samples.Recorder resultToClient = new Samples.Recorder();
 
-        void add(TaskClient.Received received) {
-            java.util.Optional<TaskClient.Seen> plan = received.seen().stream()
-                    .filter(seen -> seen.topic().equals(Topics.AGENT_PLANS)).findFirst();
+        void add(TaskClient.Received received, List<TaskRecords.Seen> seen) {
+            java.util.Optional<TaskRecords.Seen> plan = seen.stream()
+                    .filter(record -> record.topic().equals(Topics.AGENT_PLANS)).findFirst();
             // the slower agent by its own clock: the one whose path can add to the task's latency
             java.util.Optional<AgentOutcome> slower = received.result().outcomes().stream()
                     .filter(outcome -> outcome.durationMs() != null)
                     .max(java.util.Comparator.comparingLong(AgentOutcome::durationMs));
-            long lastSubtask = created(received, seen -> seen.topic().endsWith("-requests"));
-            long lastReply = created(received, seen -> seen.topic().equals(Topics.AGENT_REPLIES));
+            long lastSubtask = created(seen, record -> record.topic().endsWith("-requests"));
+            long lastReply = created(seen, record -> record.topic().equals(Topics.AGENT_REPLIES));
             if (plan.isEmpty() || slower.isEmpty() || lastSubtask < 0 || lastReply < 0) {
                 return;
             }
             String agent = slower.get().agent();
-            long subtask = created(received, seen -> seen.topic().equals(Topics.requestsFor(agent)));
-            long reply = created(received, seen -> seen.topic().equals(Topics.AGENT_REPLIES)
-                    && agent.equals(seen.agent()));
+            long subtask = created(seen, record -> record.topic().equals(Topics.requestsFor(agent)));
+            long reply = created(seen, record -> record.topic().equals(Topics.AGENT_REPLIES)
+                    && agent.equals(record.agent()));
             toPlan.add(ms(plan.get().createdAtMillis() - received.sentAtMillis()));
             planToSubtasks.add(ms(lastSubtask - plan.get().createdAtMillis()));
             if (subtask >= 0 && reply >= 0) {
@@ -340,8 +330,8 @@ final class LocalSystemBenchmark {
         }
 
         /** The latest timestamp among the task's records that match; -1 when none does. */
-        private static long created(TaskClient.Received received, java.util.function.Predicate<TaskClient.Seen> which) {
-            return received.seen().stream().filter(which).mapToLong(TaskClient.Seen::createdAtMillis).max().orElse(-1);
+        private static long created(List<TaskRecords.Seen> seen, java.util.function.Predicate<TaskRecords.Seen> which) {
+            return seen.stream().filter(which).mapToLong(TaskRecords.Seen::createdAtMillis).max().orElse(-1);
         }
 
         private static long ms(long millis) {
@@ -392,12 +382,6 @@ final class LocalSystemBenchmark {
         }
         return "outcomes " + outcomes.stream().map(o -> o.agent() + "=" + o.status().name().toLowerCase())
                 .sorted().collect(Collectors.joining(","));
-    }
-
-    /** When the task's last record on {@code topic} arrived; {@code otherwise} when none did. */
-    private static long last(TaskClient.Received received, String topic, long otherwise) {
-        return received.seen().stream().filter(seen -> seen.topic().equals(topic)).mapToLong(TaskClient.Seen::atNanos)
-                .max().orElse(otherwise);
     }
 
     /** The manager's local planning timer, summed over its outcomes: count, mean over all time, current max. */

@@ -20,16 +20,13 @@ import org.apache.kafka.common.utils.Utils;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 
 /**
  * Does on Kafka what the gateway does for a delegated turn: publishes agent-task-requested on agent-tasks and
@@ -39,46 +36,26 @@ import java.util.stream.Stream;
 final class TaskClient implements AutoCloseable {
 
     /**
-     * A result as received: when (System.nanoTime) and what, and when this client saw the task's records on the
-     * observed topics (in arrival order; empty unless the client observes topics). The wall-clock fields (epoch
-     * milliseconds) place the records' own timestamps, which their producers set, beside the send and the receipt.
+     * A result as received: when (System.nanoTime) and what. The wall-clock fields (epoch milliseconds) place the
+     * records' own timestamps, which their producers set, beside the send and the receipt.
      *
      * @param sentAtMillis the wall clock just before the task was sent
      * @param resultCreatedAtMillis the result record's timestamp (when the manager published it)
      * @param atMillis the wall clock when the result was polled
      */
-    record Received(long atNanos, AgentTaskCompleted result, List<Seen> seen, long sentAtMillis,
-                    long resultCreatedAtMillis, long atMillis) {
-    }
-
-    /**
-     * One record of a task on an observed topic, as polled: topic, System.nanoTime, the record's own timestamp
-     * (epoch ms, set by its producer) and the agent it is for or from (null on agent-plans).
-     */
-    record Seen(String topic, long atNanos, long createdAtMillis, String agent) {
+    record Received(long atNanos, AgentTaskCompleted result, long sentAtMillis, long resultCreatedAtMillis,
+                    long atMillis) {
     }
 
     private final KafkaProducer<String, Event> producer;
     private final KafkaConsumer<String, Event> consumer;
     private final Map<String, CompletableFuture<Received>> pending = new ConcurrentHashMap<>();
-    private final Map<String, List<Seen>> seen = new ConcurrentHashMap<>();
     private final Map<String, Long> sentAtMillis = new ConcurrentHashMap<>();
-    private final Set<String> observed;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread poller;
     private final int partitions;
 
     TaskClient(String bootstrapServers, Map<String, Object> producerOverrides, Map<String, Object> consumerOverrides) {
-        this(bootstrapServers, producerOverrides, consumerOverrides, List.of());
-    }
-
-    /**
-     * A client that also reads {@code observedTopics} (keyed by task id, like agent-plans, agent-replies and the
-     * agents' request topics) from their end and notes when each of a waiting task's records arrives there.
-     */
-    TaskClient(String bootstrapServers, Map<String, Object> producerOverrides, Map<String, Object> consumerOverrides,
-               List<String> observedTopics) {
-        observed = Set.copyOf(observedTopics);
         Map<String, Object> producerProps = new HashMap<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
         producerProps.putAll(producerOverrides);
@@ -88,9 +65,7 @@ final class TaskClient implements AutoCloseable {
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false));
         consumerProps.putAll(consumerOverrides);
         consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new EventDeserializer());
-        List<TopicPartition> results = Stream.concat(Stream.of(Topics.AGENT_RESULTS),
-                        observedTopics.stream())
-                .flatMap(topic -> consumer.partitionsFor(topic).stream())
+        List<TopicPartition> results = consumer.partitionsFor(Topics.AGENT_RESULTS).stream()
                 .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
         consumer.assign(results);
         consumer.seekToEnd(results);
@@ -122,9 +97,6 @@ final class TaskClient implements AutoCloseable {
     CompletableFuture<Received> publish(String taskId, String request, Duration deadline, long[] sentAt) {
         CompletableFuture<Received> result = new CompletableFuture<>();
         pending.put(taskId, result);
-        if (!observed.isEmpty()) {
-            seen.put(taskId, java.util.Collections.synchronizedList(new ArrayList<>()));
-        }
         AgentTaskRequested task = AgentTaskRequested.of(taskId, "conv_bench_" + taskId, request, List.of(),
                 Instant.now().plus(deadline), "bench");
         sentAtMillis.put(taskId, System.currentTimeMillis());
@@ -141,7 +113,6 @@ final class TaskClient implements AutoCloseable {
     void forget(String taskId) {
         pending.remove(taskId);
         sentAtMillis.remove(taskId);
-        seen.remove(taskId);
     }
 
     private void poll() {
@@ -149,30 +120,16 @@ final class TaskClient implements AutoCloseable {
             for (ConsumerRecord<String, Event> record : consumer.poll(Duration.ofMillis(100))) {
                 long now = System.nanoTime();
                 long wallNow = System.currentTimeMillis();
-                if (observed.contains(record.topic())) {
-                    List<Seen> ofTask = record.key() == null ? null : seen.get(record.key());
-                    if (ofTask != null) {
-                        ofTask.add(new Seen(record.topic(), now, record.timestamp(), agentOf(record.value())));
-                    }
-                } else if (record.value() instanceof AgentTaskCompleted completed) {
+                if (record.value() instanceof AgentTaskCompleted completed) {
                     CompletableFuture<Received> waiting = pending.remove(completed.taskId());
-                    List<Seen> ofTask = seen.remove(completed.taskId());
                     Long sent = sentAtMillis.remove(completed.taskId());
                     if (waiting != null) {
-                        waiting.complete(new Received(now, completed, ofTask == null ? List.of() : List.copyOf(ofTask),
-                                sent == null ? 0 : sent, record.timestamp(), wallNow));
+                        waiting.complete(new Received(now, completed, sent == null ? 0 : sent, record.timestamp(),
+                                wallNow));
                     }
                 }
             }
         }
-    }
-
-    private static String agentOf(Event event) {
-        return switch (event) {
-            case dev.agentmesh.events.SubtaskRequested subtask -> subtask.agent();
-            case dev.agentmesh.events.AgentReply reply -> reply.agent();
-            case null, default -> null;
-        };
     }
 
     @Override
