@@ -65,8 +65,9 @@ class AggregationConfiguration {
 
     static KStream<String, Event> define(StreamsBuilder builder, Supplier<TaskAggregator> aggregator) {
         EventSerde events = new EventSerde();
+        // Cached: a task's states within one commit interval reach the changelog as one record, at the commit.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(TaskAggregator.STORE),
-                Serdes.String(), new TaskStateSerde()));
+                Serdes.String(), new TaskStateSerde()).withCachingEnabled());
         KStream<String, Event> input = builder.stream(List.of(Topics.AGENT_TASKS, Topics.AGENT_REPLIES,
                         Topics.AGENT_PLANS),
                 Consumed.with(Serdes.String(), events));

@@ -69,17 +69,19 @@ public class AgentAutoConfiguration {
     @Bean(destroyMethod = "close")
     SubtaskDispatcher subtaskDispatcher(Agent agent, SubtaskRunner subtaskRunner, AgentMetrics agentMetrics,
                                         KafkaTemplate<String, Object> deadLetterTemplate,
-                                        ObjectProvider<ObservationRegistry> observations, AgentProperties properties) {
+                                        ObjectProvider<ObservationRegistry> observations, AgentProperties properties,
+                                        MeshKafkaProperties mesh) {
         return new SubtaskDispatcher(subtaskRunner, EventKafkaAutoConfiguration.deadLetterRecoverer(deadLetterTemplate),
                 consumerGroup(agent.name()), agentMetrics, observations.getIfAvailable(() -> ObservationRegistry.NOOP),
-                properties.maxInFlight(), properties.drainTimeout());
+                properties.maxInFlight(), properties.drainTimeout(), mesh.ackTime());
     }
 
     /**
      * The request listener: hands each record to the dispatcher, which runs up to {@code agent.max-in-flight}
      * subtasks at once and acknowledges them in offset order (ack mode MANUAL); a poll brings at most that many
-     * records unless {@code spring.kafka.consumer.max-poll-records} says otherwise, and finished work is committed
-     * within {@code mesh.kafka.ack-time} also when no further record arrives (the poll timeout).
+     * records unless {@code spring.kafka.consumer.max-poll-records} says otherwise. Finished work is acknowledged
+     * every {@code mesh.kafka.ack-time} and committed at the container's next poll, within that time again when no
+     * further record arrives (the poll timeout).
      * <p>
      * Its consumers are the event consumers' (same configuration, same Kafka client metrics) except that they leave
      * the value undecoded: the dispatcher's worker decodes it, so a record that cannot be decoded is dead-lettered

@@ -13,17 +13,22 @@ import java.util.TreeMap;
 
 /**
  * Which request offsets may be committed while subtasks finish out of order. Per partition it keeps the records
- * taken and not yet finished, in offset order; a finished record is acknowledged only when every record before it
- * on its partition has finished too, so the committed offset never passes unfinished work. A crash therefore
+ * taken and not yet finished, in offset order; a finished record becomes acknowledgeable only when every record
+ * before it on its partition has finished too, so the committed offset never passes unfinished work. What became
+ * acknowledgeable is acknowledged at the next {@link #flush}, the highest record per partition only: the dispatcher
+ * flushes on a timer ({@code mesh.kafka.ack-time}) and before it gives partitions up, so under load a partition's
+ * offsets are committed once per interval instead of once per subtask (each commit is a request to the broker and a
+ * record in {@code __consumer_offsets}). A crash therefore
  * redelivers the unfinished subtask together with the finished ones after it; their second replies are harmless
  * because the manager keeps the first reply per task and agent.
  * <p>
  * Spring's container (ack mode MANUAL) commits the highest acknowledged offset of each partition at its next poll.
+ * A crash loses what was finished since the last flush too; it is delivered again with the unfinished work.
  * A partition that is revoked, or an instance that stops, is {@link #release released}: acknowledgements of work
  * that finishes afterwards are dropped, since the records are then another consumer's (or a later run's) to commit.
  * Every record the listener receives comes through here with its own acknowledgement, whether it was answered,
- * failed, expired or dead-lettered (one that cannot be decoded included), so each one's offset is committed as soon
- * as nothing before it on its partition is unfinished.
+ * failed, expired or dead-lettered (one that cannot be decoded included), so each one's offset is committed at the
+ * first flush after nothing before it on its partition is unfinished.
  */
 final class InOrderCommits {
 
@@ -49,6 +54,8 @@ final class InOrderCommits {
     private static final class Partition {
         private final TopicPartition id;
         private final TreeMap<Long, Ticket> open = new TreeMap<>();
+        /** The highest finished record with nothing unfinished before it, not yet acknowledged; null when none. */
+        private Acknowledgment acknowledgeable;
         private boolean closing;
 
         private Partition(TopicPartition id) {
@@ -83,11 +90,27 @@ final class InOrderCommits {
         ticket.done = true;
         Acknowledgment highest = current(ticket) ? advance(ticket.partition) : null;
         if (highest != null) {
-            // Under the lock, so no acknowledgement reaches the container after its partition was released.
-            // (It only queues the offset for the container's consumer thread.)
-            highest.acknowledge();
+            ticket.partition.acknowledgeable = highest;
         }
         notifyAll();
+    }
+
+    /** Acknowledges, per partition, the highest record that may be committed and was not acknowledged yet. */
+    synchronized void flush() {
+        flush(List.copyOf(partitions.keySet()));
+    }
+
+    /** {@link #flush()} for these partitions only (those being revoked). */
+    synchronized void flush(Collection<TopicPartition> of) {
+        for (TopicPartition tp : of) {
+            Partition partition = partitions.get(tp);
+            if (partition != null && partition.acknowledgeable != null) {
+                // Under the lock, so no acknowledgement reaches the container after its partition was released.
+                // (From a worker or the timer it only queues the offset for the container's consumer thread.)
+                partition.acknowledgeable.acknowledge();
+                partition.acknowledgeable = null;
+            }
+        }
     }
 
     /** Subtasks of these partitions that have not started will not start; see {@link #start}. */
@@ -106,7 +129,8 @@ final class InOrderCommits {
 
     /**
      * Waits until no subtask of these partitions is running, at most {@code timeout}; true when none is. Work that
-     * finishes meanwhile is acknowledged as usual, so the container commits it before it gives the partitions up.
+     * finishes meanwhile becomes acknowledgeable as usual; {@link #flush(Collection)} it before the container
+     * commits and gives the partitions up.
      */
     synchronized boolean awaitRunning(Collection<TopicPartition> revoked, Duration timeout) throws InterruptedException {
         long giveUp = System.nanoTime() + timeout.toNanos();

@@ -26,13 +26,16 @@ import java.util.Collection;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Takes subtasks off the listener thread and runs up to {@code agent.max-in-flight} of them at once, so a slow
  * subtask does not hold up the ones behind it on its partition. The listener only hands a record over and returns.
  * <ul>
- * <li>Offsets are committed in order ({@link InOrderCommits}): never past a subtask that has not finished.</li>
+ * <li>Offsets are committed in order ({@link InOrderCommits}): never past a subtask that has not finished, and
+ *     at most once per {@code mesh.kafka.ack-time} and partition (plus once when partitions are revoked).</li>
  * <li>When {@code max-in-flight} subtasks are taken and unfinished, the container's partitions are paused (nothing
  *     more is fetched); they resume when half of them are done. A poll brings at most {@code max-in-flight}
  *     records, so the few that arrive after the pause wait for a worker ({@code agent.subtask.queue.wait}).</li>
@@ -65,6 +68,7 @@ final class SubtaskDispatcher implements ConsumerAwareRebalanceListener {
     private final int pauseAt;
     private final int resumeAt;
     private final ExecutorService workers;
+    private final ScheduledExecutorService flusher;
     private final InOrderCommits commits = new InOrderCommits();
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile MessageListenerContainer container;
@@ -72,7 +76,8 @@ final class SubtaskDispatcher implements ConsumerAwareRebalanceListener {
     private boolean paused; // guarded by this
 
     SubtaskDispatcher(SubtaskRunner runner, ConsumerRecordRecoverer deadLetters, String group, AgentMetrics metrics,
-                      ObservationRegistry observations, int maxInFlight, Duration drainTimeout) {
+                      ObservationRegistry observations, int maxInFlight, Duration drainTimeout,
+                      Duration commitInterval) {
         this.runner = runner;
         this.deadLetters = deadLetters;
         this.group = group;
@@ -84,6 +89,10 @@ final class SubtaskDispatcher implements ConsumerAwareRebalanceListener {
         // Virtual threads: a worker mostly waits, for the agent's answer and for the broker's ack of the reply.
         this.workers = Executors.newFixedThreadPool(maxInFlight, Thread.ofVirtual().name("agent-subtask-", 0).factory());
         metrics.intake(inFlight::get, this::paused);
+        this.flusher = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("agent-commits").factory());
+        long interval = Math.max(1, commitInterval.toMillis());
+        flusher.scheduleWithFixedDelay(commits::flush, interval, interval, TimeUnit.MILLISECONDS);
     }
 
     /** The container whose partitions this dispatcher pauses; set once, before it starts. */
@@ -134,7 +143,7 @@ final class SubtaskDispatcher implements ConsumerAwareRebalanceListener {
             } catch (RuntimeException e) {
                 deadLetter(record, e);
             }
-            commits.finished(ticket);
+            commits.finished(ticket); // committed at the next flush
         } finally {
             inFlight.decrementAndGet();
             adjustIntake();
@@ -205,6 +214,7 @@ final class SubtaskDispatcher implements ConsumerAwareRebalanceListener {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            commits.flush(partitions); // on this thread: the container commits it right after this returns
             commits.release(partitions);
         }
     }
@@ -223,6 +233,7 @@ final class SubtaskDispatcher implements ConsumerAwareRebalanceListener {
      */
     void close() {
         stopping = true;
+        flusher.shutdownNow();
         commits.closeAll();
         commits.releaseAll();
         workers.shutdownNow();

@@ -10,7 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Offsets are acknowledged in order, never past a subtask that has not finished. */
+/** Offsets are acknowledged in order, never past a subtask that has not finished, and only when flushed. */
 class InOrderCommitsTests {
 
     private static final String TOPIC = "echo-requests";
@@ -28,13 +28,36 @@ class InOrderCommitsTests {
         commits.finished(fast);
         commits.finished(faster);
         commits.finished(otherPartition);
+        commits.flush();
 
         assertThat(acknowledged).containsExactly("1@5");
 
         commits.finished(slow);
+        commits.flush();
 
         // Only the highest of the three: the container commits offset 13, past all of them.
         assertThat(acknowledged).containsExactly("1@5", "0@12");
+    }
+
+    @Test
+    void acknowledgesNothingBeforeAFlushAndThenOnlyTheHighestOfWhatFinishedSinceThePreviousOne() {
+        InOrderCommits.Ticket first = take(0, 10);
+        InOrderCommits.Ticket second = take(0, 11);
+        InOrderCommits.Ticket third = take(0, 12);
+
+        commits.finished(first);
+        commits.finished(second);
+        assertThat(acknowledged).isEmpty();
+
+        commits.flush();
+        commits.flush(); // nothing new since
+        assertThat(acknowledged).containsExactly("0@11");
+
+        commits.finished(third);
+        commits.flush(List.of(partition(1)));
+        assertThat(acknowledged).containsExactly("0@11");
+        commits.flush(List.of(partition(0)));
+        assertThat(acknowledged).containsExactly("0@11", "0@12");
     }
 
     @Test
@@ -45,6 +68,7 @@ class InOrderCommitsTests {
         commits.close(List.of(partition(0)));
         commits.release(List.of(partition(0)));
         commits.finished(running);
+        commits.flush();
 
         assertThat(acknowledged).isEmpty();
     }
@@ -56,9 +80,11 @@ class InOrderCommitsTests {
         InOrderCommits.Ticket again = take(0, 10);
 
         commits.finished(before);
+        commits.flush();
         assertThat(acknowledged).isEmpty();
 
         commits.finished(again);
+        commits.flush();
         assertThat(acknowledged).containsExactly("0@10");
     }
 
@@ -73,6 +99,7 @@ class InOrderCommitsTests {
         assertThat(commits.start(queued)).isFalse();
         assertThat(commits.running(List.of(partition(0)))).isEqualTo(1);
         commits.finished(running);
+        commits.flush();
         assertThat(acknowledged).containsExactly("0@10");
     }
 
@@ -88,6 +115,7 @@ class InOrderCommitsTests {
             commits.finished(running);
         });
         assertThat(commits.awaitRunning(List.of(partition(0)), Duration.ofSeconds(10))).isTrue();
+        commits.flush(List.of(partition(0))); // as the dispatcher does before the container commits
         assertThat(acknowledged).containsExactly("0@10");
     }
 
