@@ -47,14 +47,14 @@ final class LocalSystemBenchmark {
     static final String TIERED = "";
 
     /** Sizes of one run. */
-    record Sizes(String mode, int warmupTasks, int tasks, int warmStarts, int inProcessTasks) {
+    record Sizes(String mode, int warmupTasks, int tasks, int warmStarts, int inProcessTasks, int warmingTasks) {
 
         static Sizes full() {
-            return new Sizes("full", 300, 300, 3, 300);
+            return new Sizes("full", 300, 300, 3, 300, 2400);
         }
 
         static Sizes quick() {
-            return new Sizes("quick", 30, 50, 1, 50);
+            return new Sizes("quick", 30, 50, 1, 50, 50);
         }
     }
 
@@ -92,7 +92,8 @@ final class LocalSystemBenchmark {
 
     record Results(Sizes sizes, LocalSystem.Start freshClone, LocalSystem.Start first, List<String> archived,
                    List<LocalSystem.Start> warm, LocalSystem.Start tieredStart, LocalSystem.Start noArchives,
-                   Workload shipped, Workload shippedVaried, Workload tiered, Samples inProcessFloor, FanOutBenchmark.Run inProcess) {
+                   Workload shipped, Workload shippedVaried, Workload warmed, Workload warmedVaried, Workload tiered,
+                   Samples inProcessFloor, FanOutBenchmark.Run inProcess) {
     }
 
     private final Path root;
@@ -137,14 +138,24 @@ final class LocalSystemBenchmark {
         List<LocalSystem.Start> warm = new ArrayList<>();
         Workload shipped = null;
         Workload shippedVaried = null;
+        Workload warmed = null;
+        Workload warmedVaried = null;
         for (int i = 1; i <= sizes.warmStarts(); i++) {
             LocalSystem.Start start = system.up("warm start " + i, "shipped flags, archives", Map.of());
             warm.add(start);
             log.info("warm start {}: {} s (load {})", i, fmt1(start.seconds()), fmt1(start.loadBefore()));
             if (i == sizes.warmStarts()) {
-                shipped = workload("shipped flags (common.sh)", "per service, see common.sh", Requests.SAME);
+                // Right after the start (each after its own warm-up), then the same again once the system has run
+                // a few thousand tasks: the services' and the broker's compilers are still at work for the first.
+                shipped = workload("shipped flags (common.sh)", "per service, see common.sh", Requests.SAME,
+                        sizes.warmupTasks(), 0);
                 shippedVaried = workload("shipped flags, a new question each task", "per service, see common.sh",
-                        Requests.VARIED);
+                        Requests.VARIED, sizes.warmupTasks(), 0);
+                warmed = workload("shipped flags, warmed (after " + warmedAfter() + " tasks)",
+                        "per service, see common.sh", Requests.SAME, sizes.warmingTasks(), 0);
+                // no warm-up of its own, so its questions are new to the planner too: those after shippedVaried's
+                warmedVaried = workload("shipped flags, warmed, a new question each task",
+                        "per service, see common.sh", Requests.VARIED, 0, sizes.warmupTasks() + sizes.tasks());
             }
             system.down();
         }
@@ -152,7 +163,7 @@ final class LocalSystemBenchmark {
         LocalSystem.Start tieredStart = system.up("C1 and C2", "no JVM flags (full tiered compiler) for every service, "
                 + "archives", Map.of("LOCAL_JVM_FLAGS", TIERED));
         Workload tiered = workload("C1 and C2 for every service (LOCAL_JVM_FLAGS empty)", "full tiered compiler",
-                Requests.SAME);
+                Requests.SAME, sizes.warmupTasks(), 0);
         system.down();
 
         LocalSystem.Start noArchives = system.up("without archives", "shipped flags, LOCAL_ARCHIVES=off",
@@ -160,7 +171,8 @@ final class LocalSystemBenchmark {
         system.down();
 
         Floor floor = floor();
-        return new Results(sizes, clone, first, archived, warm, tieredStart, noArchives, shipped, shippedVaried, tiered,
+        return new Results(sizes, clone, first, archived, warm, tieredStart, noArchives, shipped, shippedVaried, warmed,
+                warmedVaried, tiered,
                 floor.agents(),
                 floor.throughKafka());
     }
@@ -186,8 +198,10 @@ final class LocalSystemBenchmark {
      * question every task, then a new one each task (new to the manager only if it was started for this run).
      */
     List<Workload> againstRunning() throws Exception {
-        return List.of(workload("the running system, the same question", "as it was started", Requests.SAME),
-                workload("the running system, a new question each task", "as it was started", Requests.VARIED));
+        return List.of(workload("the running system, the same question", "as it was started", Requests.SAME,
+                        sizes.warmupTasks(), 0),
+                workload("the running system, a new question each task", "as it was started", Requests.VARIED,
+                        sizes.warmupTasks(), 0));
     }
 
     /**
@@ -223,19 +237,29 @@ final class LocalSystemBenchmark {
         }
     }
 
+    /** How many tasks the last warm start has run when its warmed rows begin. */
+    int warmedAfter() {
+        return 2 * (sizes.warmupTasks() + sizes.tasks()) + sizes.warmingTasks();
+    }
+
     /**
-     * Waits until weather and news both answer, warms up, then measures tasks one after another. Nothing but the
-     * task's own result is read while the tasks run (as the gateway reads); the records between are read back
-     * afterwards for the hops.
+     * Waits until weather and news both answer, runs {@code warmup} unrecorded tasks, then measures tasks one after
+     * another, asking from question {@code firstQuestion} on. Nothing but the task's own result is read while the
+     * tasks run (as the gateway reads); the records between are read back afterwards for the hops.
      */
-    private Workload workload(String label, String settings, Requests questions) throws Exception {
+    private Workload workload(String label, String settings, Requests questions, int warmup, int firstQuestion)
+            throws Exception {
+        if (questions == Requests.VARIED && firstQuestion + warmup + sizes.tasks() > VariedRequests.size()) {
+            throw new IllegalStateException("VariedRequests has " + VariedRequests.size() + " questions, fewer than "
+                    + label + " asks from question " + firstQuestion + " on: the later ones would not be new");
+        }
         String bootstrap = "127.0.0.1:" + kafkaPort;
         double loadBefore = Machine.loadAverage();
         try (TaskClient client = new TaskClient(bootstrap, Map.of("linger.ms", 0), Map.of());
              BareHop bare = new BareHop(bootstrap)) {
             awaitBothAgents(client);
-            int asked = 0;
-            for (int i = 0; i < sizes.warmupTasks(); i++) {
+            int asked = firstQuestion;
+            for (int i = 0; i < warmup; i++) {
                 once(client, questions.get(asked++));
                 bare.once();
             }

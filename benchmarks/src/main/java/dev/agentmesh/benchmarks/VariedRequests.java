@@ -37,7 +37,8 @@ final class VariedRequests {
             "Temperature in %1$s%4$s plus the top %3$s headlines",
             "Forecast for %1$s%4$s and what's new in %2$s");
 
-    private static final List<String> TIMES = List.of("", " today", " this afternoon", " right now", " this evening");
+    private static final List<String> TIMES = List.of("", " today", " this afternoon", " right now", " this evening",
+            " tonight", " this morning", " at the moment", " later today", " at noon");
 
     /** How many different requests there are; {@link #get} repeats after that. */
     static int size() {
