@@ -102,7 +102,7 @@ final class LocalReport {
         for (LocalSystemBenchmark.Workload w : List.of(shipped, results.warmed())) {
             line("| mesh overhead over the agents' own time: p50 ≤ 10 ms, p99 ≤ 25 ms ("
                     + (w == shipped ? "right after the start: tasks " + (sizes.warmupTasks() + 1) + "–"
-                    + (sizes.warmupTasks() + sizes.tasks()) : "warmed: after " + warmedAfter() + " tasks") + ") | p50 "
+                    + (sizes.warmupTasks() + sizes.tasks()) : "warmed: after " + sizes.warmedAfter() + " tasks") + ") | p50 "
                     + fmt(w.overhead().p50()) + ", p99 " + fmt(w.overhead().p99()) + " (" + w.failures()
                     + " failed of " + (w.latency().count() + w.failures()) + ") | " + verdict(w.overhead().p50(), 10)
                     + " p50, " + verdict(w.overhead().p99(), 25) + " p99 |");
@@ -187,7 +187,7 @@ final class LocalReport {
                 + "kind the manager has not seen (cities, countries, phrasing and time of day vary, after "
                 + sizes.warmupTasks() + " unrecorded ones, also new), so its planning figure is of embedding and "
                 + "classifying each, not of the planner's cache. The two \"warmed\" rows come next on the same "
-                + "start, after " + sizes.warmingTasks() + " more unrecorded tasks of the same question (" + warmedAfter()
+                + "start, after " + sizes.warmingTasks() + " more unrecorded tasks of the same question (" + sizes.warmedAfter()
                 + " tasks since the start, a couple of minutes): the first tasks after a start still pay for the JIT "
                 + "compilers (the services' C1, the broker's C2) and their code not yet compiled. The warmed new "
                 + "questions are " + sizes.tasks() + " further ones, none asked before on that start.");
@@ -215,11 +215,6 @@ final class LocalReport {
                 + "; shipped flags, warmed ÷ in-process floor: "
                 + ratio(results.warmed().overhead().p50(), over.p50()) + ".");
         line("");
-    }
-
-    /** How many tasks the last warm start had run when its warmed rows began. */
-    private int warmedAfter() {
-        return 2 * (sizes.warmupTasks() + sizes.tasks()) + sizes.warmingTasks();
     }
 
     private void workloadRow(LocalSystemBenchmark.Workload w) {

@@ -56,6 +56,11 @@ final class LocalSystemBenchmark {
         static Sizes quick() {
             return new Sizes("quick", 30, 50, 1, 50, 50);
         }
+
+        /** How many tasks the last warm start has run when its warmed rows begin. */
+        int warmedAfter() {
+            return 2 * (warmupTasks + tasks) + warmingTasks;
+        }
     }
 
     /**
@@ -151,7 +156,7 @@ final class LocalSystemBenchmark {
                         sizes.warmupTasks(), 0);
                 shippedVaried = workload("shipped flags, a new question each task", "per service, see common.sh",
                         Requests.VARIED, sizes.warmupTasks(), 0);
-                warmed = workload("shipped flags, warmed (after " + warmedAfter() + " tasks)",
+                warmed = workload("shipped flags, warmed (after " + sizes.warmedAfter() + " tasks)",
                         "per service, see common.sh", Requests.SAME, sizes.warmingTasks(), 0);
                 // no warm-up of its own, so its questions are new to the planner too: those after shippedVaried's
                 warmedVaried = workload("shipped flags, warmed, a new question each task",
@@ -235,11 +240,6 @@ final class LocalSystemBenchmark {
         } finally {
             delete(clone);
         }
-    }
-
-    /** How many tasks the last warm start has run when its warmed rows begin. */
-    int warmedAfter() {
-        return 2 * (sizes.warmupTasks() + sizes.tasks()) + sizes.warmingTasks();
     }
 
     /**
