@@ -18,12 +18,11 @@ import java.util.TreeMap;
  * acknowledgeable is acknowledged at the next {@link #flush}, the highest record per partition only: the dispatcher
  * flushes on a timer ({@code mesh.kafka.ack-time}) and before it gives partitions up, so under load a partition's
  * offsets are committed once per interval instead of once per subtask (each commit is a request to the broker and a
- * record in {@code __consumer_offsets}). A crash therefore
- * redelivers the unfinished subtask together with the finished ones after it; their second replies are harmless
- * because the manager keeps the first reply per task and agent.
+ * record in {@code __consumer_offsets}). A crash therefore redelivers the unfinished subtask, the finished ones
+ * after it and those finished since the last flush; their second replies are harmless because the manager keeps the
+ * first reply per task and agent.
  * <p>
  * Spring's container (ack mode MANUAL) commits the highest acknowledged offset of each partition at its next poll.
- * A crash loses what was finished since the last flush too; it is delivered again with the unfinished work.
  * A partition that is revoked, or an instance that stops, is {@link #release released}: acknowledgements of work
  * that finishes afterwards are dropped, since the records are then another consumer's (or a later run's) to commit.
  * Every record the listener receives comes through here with its own acknowledgement, whether it was answered,
