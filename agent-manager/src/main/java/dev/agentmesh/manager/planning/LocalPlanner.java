@@ -72,7 +72,10 @@ final class LocalPlanner implements Planner {
             return new Plan(List.of(), NAME, "no agent is live");
         }
         SkillIndex.Catalogue catalogue = index.catalogueOf(agents);
-        Features whole = index.embed(request);
+        // the whole request and its clauses in one pass of the model, although a request that builds on answers
+        // judges its specialists on the whole alone: embedding its clauses then as well costs less than a second pass
+        List<Features> withClauses = index.embedWithClauses(request, clauses(request));
+        Features whole = withClauses.getFirst();
         Set<String> generalists = generalists(agents);
 
         Map<String, Double> specialists = new LinkedHashMap<>();
@@ -92,11 +95,7 @@ final class LocalPlanner implements Planner {
         // a request to build on answers names its subjects in the whole sentence; a clause of it is often the ask
         // alone ("what should we do with the kids"), which, without the comparison with the generalist, would look
         // like a specialist's subject
-        List<Features> segments = new ArrayList<>();
-        segments.add(whole);
-        if (!buildsOn) {
-            clauses(request).forEach(clause -> segments.add(index.embed(clause)));
-        }
+        List<Features> segments = buildsOn ? List.of(whole) : withClauses;
         // a request to build on answers needs its specialists whatever the generalist would say alone
         double[] generalistAnswers = buildsOn ? new double[segments.size()]
                 : generalistAnswers(catalogue, generalists, segments);

@@ -1,7 +1,10 @@
 package dev.agentmesh.manager.planning;
 
+import dev.langchain4j.data.embedding.Embedding;
+import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -34,5 +37,11 @@ record SentenceModel(EmbeddingModel model, String prefix) {
 
     float[] embed(String text) {
         return model.embed(prefix + text).content().vector();
+    }
+
+    /** The texts' embeddings, in one call of the model (which may pass them together: {@link E5SmallOnOneThread}). */
+    List<float[]> embedAll(List<String> texts) {
+        return model.embedAll(texts.stream().map(text -> TextSegment.from(prefix + text)).toList()).content().stream()
+                .map(Embedding::vector).toList();
     }
 }

@@ -43,6 +43,18 @@ final class SkillIndex {
                     return size() > REQUESTS_KEPT;
                 }
             });
+    /**
+     * Requests with clauses and their features, embedded together ({@link #embedWithClauses}), the most recently
+     * used kept; fewer than {@link #requests}, since each holds three or more features.
+     */
+    private static final int REQUESTS_WITH_CLAUSES_KEPT = 1024;
+    private final Map<String, List<Features>> requestsWithClauses = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(256, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, List<Features>> eldest) {
+                    return size() > REQUESTS_WITH_CLAUSES_KEPT;
+                }
+            });
     /** Card texts' normalised embeddings, as kept in {@link #cardFile} (empty without one). */
     private final Map<String, float[]> cardTexts = new ConcurrentHashMap<>();
     private final CardEmbeddingFile cardFile;
@@ -187,9 +199,37 @@ final class SkillIndex {
         return features;
     }
 
-    /** How many requests' features are kept (for the bound's test). */
+    /**
+     * The request's features and then its clauses', embedded in one call of the model (which passes them through
+     * together: about a third less than one pass each), and kept by request: the same request always gets the same
+     * features, although a text's embedding depends on the texts passed with it. A card text among them keeps its
+     * card's features. Without clauses, the request's features as {@link #embed} gives them.
+     */
+    List<Features> embedWithClauses(String request, List<String> clauses) {
+        if (clauses.isEmpty()) {
+            return List.of(embed(request));
+        }
+        List<Features> known = requestsWithClauses.get(request);
+        if (known != null) {
+            return known;
+        }
+        List<String> texts = new ArrayList<>(clauses.size() + 1);
+        texts.add(request);
+        texts.addAll(clauses);
+        List<float[]> vectors = model.embedAll(texts);
+        List<Features> features = new ArrayList<>(texts.size());
+        for (int i = 0; i < texts.size(); i++) {
+            Features card = cache.get(texts.get(i));
+            features.add(card != null ? card : Features.of(normalised(vectors.get(i)), texts.get(i)));
+        }
+        List<Features> kept = List.copyOf(features);
+        requestsWithClauses.put(request, kept);
+        return kept;
+    }
+
+    /** How many requests' features are kept, alone and with their clauses (for the bounds' test). */
     int requestsKept() {
-        return requests.size();
+        return requests.size() + requestsWithClauses.size();
     }
 
     private Features embedCardFeatures(String text) {

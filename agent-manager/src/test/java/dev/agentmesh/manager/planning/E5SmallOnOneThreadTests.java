@@ -11,7 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The planner's model on one thread reads every text as langchain4j's own e5-small-v2 does: the development
  * part's requests and the clauses the planner embeds of them (never the held-out part), and a text long enough to
- * be embedded in parts.
+ * be embedded in parts. Texts passed through the model together are tokenised and pooled as langchain4j does one
+ * text, and each comes out close to its own pass.
  */
 class E5SmallOnOneThreadTests {
 
@@ -32,6 +33,39 @@ class E5SmallOnOneThreadTests {
         for (String text : texts) {
             assertThat(cosine(langchain.embed(text), oneThread.embed(text))).as(text).isGreaterThanOrEqualTo(AGREEMENT);
         }
+    }
+
+    @Test
+    void passesTextsTogetherAsLangchainsModelReadsEachAlone() {
+        for (RoutingEvaluation.Example example : RoutingEvaluation.developmentPart()) {
+            String text = example.request();
+            // the same text twice: no padding and the same activations, so the same numbers as its own pass
+            List<float[]> twice = oneThread.embedAll(List.of(text, text));
+            assertThat(cosine(langchain.embed(text), twice.get(0))).as(text).isGreaterThanOrEqualTo(1 - 1e-6);
+            assertThat(cosine(twice.get(0), twice.get(1))).as(text).isGreaterThanOrEqualTo(1 - 1e-6);
+
+            List<String> clauses = LocalPlanner.clauses(text);
+            if (!clauses.isEmpty()) {
+                List<String> together = new ArrayList<>(List.of(text));
+                together.addAll(clauses);
+                List<float[]> vectors = oneThread.embedAll(together);
+                assertThat(vectors).hasSize(together.size());
+                for (int i = 0; i < together.size(); i++) {
+                    assertThat(cosine(langchain.embed(together.get(i)), vectors.get(i))).as(together.get(i))
+                            .isGreaterThanOrEqualTo(0.99);
+                }
+            }
+        }
+    }
+
+    @Test
+    void passesALongTextWithOthersAsLangchainsModelReadsItAlone() {
+        String text = String.join(" ", RoutingEvaluation.developmentPart().stream().limit(100)
+                .map(RoutingEvaluation.Example::request).toList());
+
+        List<float[]> vectors = oneThread.embedAll(List.of(text, "any news about France"));
+        assertThat(cosine(langchain.embed(text), vectors.get(0))).isGreaterThanOrEqualTo(AGREEMENT);
+        assertThat(cosine(langchain.embed("any news about France"), vectors.get(1))).isGreaterThanOrEqualTo(AGREEMENT);
     }
 
     @Test
