@@ -30,7 +30,9 @@
 #          starts and stops its own system (refuses while one runs) and takes about 10 minutes.
 #        benchmarks/run.sh --local --running [--quick]
 #          only the delegated tasks, against a system up.sh already started; prints the figures, writes nothing,
-#          and leaves the services' exec jars as they are (the next up.sh stays a warm start).
+#          and leaves the services' exec jars as they are (the next up.sh stays a warm start). Its new questions
+#          start at LOCAL_FIRST_QUESTION (default 0; a full-size run asks 600 of 1,320), so that a second run
+#          against the same system can ask questions its planner has not seen.
 #        benchmarks/run.sh --local --floor [--quick]
 #          only the in-process floor of --local (one JVM, in-process broker, simulated agents); prints, writes nothing.
 set -euo pipefail

@@ -200,13 +200,16 @@ final class LocalSystemBenchmark {
 
     /**
      * Only the tasks, against a system that is already running; nothing is started, stopped or written. The same
-     * question every task, then a new one each task (new to the manager only if it was started for this run).
+     * question every task, then a new one each task, from question {@code LOCAL_FIRST_QUESTION} on (default 0): new
+     * to the manager if it was started for this run, or if an earlier run against it started lower (a full-size
+     * run asks 600).
      */
     List<Workload> againstRunning() throws Exception {
+        int firstQuestion = Integer.parseInt(System.getenv().getOrDefault("LOCAL_FIRST_QUESTION", "0"));
         return List.of(workload("the running system, the same question", "as it was started", Requests.SAME,
                         sizes.warmupTasks(), 0),
                 workload("the running system, a new question each task", "as it was started", Requests.VARIED,
-                        sizes.warmupTasks(), 0));
+                        sizes.warmupTasks(), firstQuestion));
     }
 
     /**

@@ -34,9 +34,9 @@ import java.util.Map;
  * Several texts at once ({@link #embedAll}: a request and its clauses) go through the model in one pass, padded to
  * the longest of them, instead of one pass each: the weights are read once, and the pass's fixed cost is paid once.
  * That is not exactly the same numbers as one pass each (the model quantises its activations with one scale per
- * pass, so texts passed together share it; cosine about 0.998 to their own pass), so a text's embedding depends on
- * the texts passed with it; the planner always passes a request with the same clauses. One text, or a text longer
- * than the model reads at once, takes langchain4j's path.
+ * pass, so texts passed together share it; cosine about 0.998 to their own pass): a text's embedding depends a
+ * little on the texts passed with it. One text, or a text longer than the model reads at once, takes langchain4j's
+ * path.
  */
 final class E5SmallOnOneThread extends AbstractInProcessEmbeddingModel {
 

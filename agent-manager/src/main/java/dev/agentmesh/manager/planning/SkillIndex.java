@@ -43,18 +43,6 @@ final class SkillIndex {
                     return size() > REQUESTS_KEPT;
                 }
             });
-    /**
-     * Requests with clauses and their features, embedded together ({@link #embedWithClauses}), the most recently
-     * used kept; fewer than {@link #requests}, since each holds three or more features.
-     */
-    private static final int REQUESTS_WITH_CLAUSES_KEPT = 1024;
-    private final Map<String, List<Features>> requestsWithClauses = java.util.Collections.synchronizedMap(
-            new java.util.LinkedHashMap<>(256, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, List<Features>> eldest) {
-                    return size() > REQUESTS_WITH_CLAUSES_KEPT;
-                }
-            });
     /** Card texts' normalised embeddings, as kept in {@link #cardFile} (empty without one). */
     private final Map<String, float[]> cardTexts = new ConcurrentHashMap<>();
     private final CardEmbeddingFile cardFile;
@@ -200,36 +188,40 @@ final class SkillIndex {
     }
 
     /**
-     * The request's features and then its clauses', embedded in one call of the model (which passes them through
-     * together: about a third less than one pass each), and kept by request: the same request always gets the same
-     * features, although a text's embedding depends on the texts passed with it. A card text among them keeps its
-     * card's features. Without clauses, the request's features as {@link #embed} gives them.
+     * The request's features and then its clauses', each as {@link #embed} keeps them; those not known yet embedded in
+     * one call of the model, which passes them through together (about a third less than a pass each). A text's
+     * embedding then depends a little on the texts passed with it: a clause asked before keeps the features it got
+     * then, and the request passes with the clauses that are new.
      */
     List<Features> embedWithClauses(String request, List<String> clauses) {
-        if (clauses.isEmpty()) {
-            return List.of(embed(request));
-        }
-        List<Features> known = requestsWithClauses.get(request);
-        if (known != null) {
-            return known;
-        }
         List<String> texts = new ArrayList<>(clauses.size() + 1);
         texts.add(request);
         texts.addAll(clauses);
-        List<float[]> vectors = model.embedAll(texts);
-        List<Features> features = new ArrayList<>(texts.size());
+        Features[] features = new Features[texts.size()];
+        List<Integer> unknown = new ArrayList<>();
         for (int i = 0; i < texts.size(); i++) {
-            Features card = cache.get(texts.get(i));
-            features.add(card != null ? card : Features.of(normalised(vectors.get(i)), texts.get(i)));
+            Features known = cache.get(texts.get(i));
+            features[i] = known != null ? known : requests.get(texts.get(i));
+            if (features[i] == null) {
+                unknown.add(i);
+            }
         }
-        List<Features> kept = List.copyOf(features);
-        requestsWithClauses.put(request, kept);
-        return kept;
+        if (unknown.size() == 1) {
+            features[unknown.getFirst()] = embed(texts.get(unknown.getFirst()));
+        } else if (!unknown.isEmpty()) {
+            List<float[]> vectors = model.embedAll(unknown.stream().map(texts::get).toList());
+            for (int j = 0; j < unknown.size(); j++) {
+                String text = texts.get(unknown.get(j));
+                features[unknown.get(j)] = Features.of(normalised(vectors.get(j)), text);
+                requests.put(text, features[unknown.get(j)]);
+            }
+        }
+        return List.of(features);
     }
 
-    /** How many requests' features are kept, alone and with their clauses (for the bounds' test). */
+    /** How many requests' features are kept (for the bound's test). */
     int requestsKept() {
-        return requests.size() + requestsWithClauses.size();
+        return requests.size();
     }
 
     private Features embedCardFeatures(String text) {
