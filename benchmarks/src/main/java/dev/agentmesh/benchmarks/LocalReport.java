@@ -42,7 +42,8 @@ final class LocalReport {
     }
 
     /** {@code previous} with its local section replaced by {@code section} (placed before the analysis when new). */
-    static String splice(String previous, String section) {
+    static String splice(String previous, String generated) {
+        String section = generated.stripTrailing(); // what follows the section's end marker is kept as it was
         int begin = previous.indexOf(BEGIN);
         int end = previous.indexOf(END);
         if (begin >= 0 && end > begin) {

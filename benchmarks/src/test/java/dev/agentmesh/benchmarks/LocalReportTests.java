@@ -32,6 +32,17 @@ class LocalReportTests {
     }
 
     @Test
+    void aSectionEndingInALineBreakLeavesTheTextAfterItAsItWas() {
+        String before = GENERATED + section("old figures") + "\n\n" + ANALYSIS;
+
+        String once = LocalReport.splice(before, section("new figures") + "\n");
+        String twice = LocalReport.splice(once, section("new figures") + "\n");
+
+        assertThat(once).isEqualTo(GENERATED + section("new figures") + "\n\n" + ANALYSIS);
+        assertThat(twice).isEqualTo(once);
+    }
+
+    @Test
     void theOtherRunsKeepTheLocalSectionAsItWas() {
         String before = GENERATED + section("local figures") + "\n\n" + ANALYSIS;
 
