@@ -2,7 +2,6 @@ package dev.agentmesh.news;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -10,15 +9,47 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
+import java.util.regex.Pattern;
 
 /**
  * Picks the items relevant to a request. The request's words, minus stop words and words that only say "news",
  * are expanded with topic vocabularies (technology, sports, business…) and place names with their adjectives
  * (France, French); items score by matches in the title (double) and summary. A request with no such words gets
  * the latest items. Duplicates across feeds (same link, or nearly the same title) are removed.
+ * <p>
+ * The feeds change every few minutes and requests arrive many times a second, so the words of each item and the
+ * removal of duplicates are worked out once per list of items (the last one is kept), not once per request.
  */
 final class NewsSelector {
+
+    private static final Pattern NOT_A_WORD = Pattern.compile("[^\\p{L}\\p{N}']+");
+    private static final Pattern EDGE_QUOTES = Pattern.compile("^'+|'+$");
+    private static final Pattern POSSESSIVE = Pattern.compile("'s$");
+    private static final Pattern SCHEME_AND_WWW = Pattern.compile("^https?://(www\\.)?");
+    private static final Pattern QUERY_OR_FRAGMENT = Pattern.compile("[?#].*$");
+    private static final Pattern TRAILING_SLASH = Pattern.compile("/$");
+
+    /** An item with the words of its title and of its summary. */
+    private record Indexed(NewsItem item, Set<String> title, Set<String> summary) {
+
+        static Indexed of(NewsItem item) {
+            return new Indexed(item, Set.copyOf(words(item.title())), Set.copyOf(words(item.summary())));
+        }
+
+        int score(Set<String> keywords) {
+            int score = 0;
+            for (String keyword : keywords) {
+                score += (title.contains(keyword) ? 2 : 0) + (summary.contains(keyword) ? 1 : 0);
+            }
+            return score;
+        }
+    }
+
+    /** The items of one list without duplicates, indexed, and the list they came from. */
+    private record Unique(List<NewsItem> from, List<Indexed> items) {
+    }
+
+    private volatile Unique last;
 
     private static final Set<String> STOP_WORDS = Set.copyOf(List.of("a", "an", "the", "and", "or", "of", "in", "on", "at",
             "to", "for", "from", "about", "any", "some", "me", "my", "i", "you", "we", "is", "are", "was", "be",
@@ -80,17 +111,21 @@ final class NewsSelector {
 
     List<NewsItem> select(String request, List<NewsItem> items, int max) {
         Set<String> keywords = keywords(request);
-        List<NewsItem> unique = dedupe(items);
+        List<Indexed> unique = unique(items);
         Comparator<NewsItem> newestFirst = Comparator.comparing(NewsItem::published,
                 Comparator.nullsLast(Comparator.<Instant>reverseOrder()));
         if (keywords.isEmpty()) {
-            return unique.stream().sorted(newestFirst).limit(max).toList();
+            return unique.stream().map(Indexed::item).sorted(newestFirst).limit(max).toList();
+        }
+        record Scored(NewsItem item, int score) {
         }
         return unique.stream()
-                .filter(item -> score(item, keywords) > 0)
-                .sorted(Comparator.comparingInt((NewsItem item) -> score(item, keywords)).reversed()
-                        .thenComparing(newestFirst))
+                .map(item -> new Scored(item.item(), item.score(keywords)))
+                .filter(scored -> scored.score() > 0)
+                .sorted(Comparator.comparingInt(Scored::score).reversed()
+                        .thenComparing(Scored::item, newestFirst))
                 .limit(max)
+                .map(Scored::item)
                 .toList();
     }
 
@@ -98,28 +133,32 @@ final class NewsSelector {
         return select("", items, max);
     }
 
-    static int score(NewsItem item, Set<String> keywords) {
-        Set<String> title = new HashSet<>(words(item.title()));
-        Set<String> summary = new HashSet<>(words(item.summary()));
-        int score = 0;
-        for (String keyword : keywords) {
-            score += (title.contains(keyword) ? 2 : 0) + (summary.contains(keyword) ? 1 : 0);
+    /** {@code items} without duplicates, indexed; the same list as the call before (by its items) is not redone. */
+    private List<Indexed> unique(List<NewsItem> items) {
+        Unique cached = last;
+        if (cached != null && cached.from().equals(items)) {
+            return cached.items();
         }
-        return score;
+        List<NewsItem> from = List.copyOf(items);
+        List<Indexed> unique = dedupeIndexed(from);
+        last = new Unique(from, unique);
+        return unique;
     }
 
     static List<NewsItem> dedupe(List<NewsItem> items) {
-        List<NewsItem> kept = new ArrayList<>();
+        return dedupeIndexed(items).stream().map(Indexed::item).toList();
+    }
+
+    private static List<Indexed> dedupeIndexed(List<NewsItem> items) {
+        List<Indexed> kept = new ArrayList<>();
         Set<String> links = new HashSet<>();
-        List<Set<String>> titles = new ArrayList<>();
         for (NewsItem item : items) {
             String link = normaliseLink(item.link());
-            Set<String> title = new HashSet<>(words(item.title()));
+            Indexed indexed = Indexed.of(item);
             boolean seenLink = link != null && !links.add(link);
-            boolean seenTitle = titles.stream().anyMatch(other -> similarity(title, other) >= 0.8);
+            boolean seenTitle = kept.stream().anyMatch(other -> similarity(indexed.title(), other.title()) >= 0.8);
             if (!seenLink && !seenTitle) {
-                kept.add(item);
-                titles.add(title);
+                kept.add(indexed);
             }
         }
         return kept;
@@ -139,17 +178,23 @@ final class NewsSelector {
         if (link == null || link.isBlank()) {
             return null;
         }
-        return link.trim().replaceFirst("^https?://(www\\.)?", "").replaceAll("[?#].*$", "").replaceAll("/$", "")
-                .toLowerCase(Locale.ROOT);
+        String bare = SCHEME_AND_WWW.matcher(link.trim()).replaceFirst("");
+        bare = QUERY_OR_FRAGMENT.matcher(bare).replaceAll("");
+        return TRAILING_SLASH.matcher(bare).replaceAll("").toLowerCase(Locale.ROOT);
     }
 
     static List<String> words(String text) {
         if (text == null) {
             return List.of();
         }
-        return Arrays.stream(text.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}']+"))
-                .map(word -> word.replaceAll("^'+|'+$", "").replaceAll("'s$", ""))
-                .filter(word -> !word.isEmpty())
-                .collect(Collectors.toList());
+        List<String> words = new ArrayList<>();
+        for (String word : NOT_A_WORD.split(text.toLowerCase(Locale.ROOT))) {
+            String bare = word.indexOf('\'') < 0 ? word
+                    : POSSESSIVE.matcher(EDGE_QUOTES.matcher(word).replaceAll("")).replaceAll("");
+            if (!bare.isEmpty()) {
+                words.add(bare);
+            }
+        }
+        return words;
     }
 }

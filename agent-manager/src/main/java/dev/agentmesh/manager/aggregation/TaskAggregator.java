@@ -55,6 +55,15 @@ final class TaskAggregator extends ContextualProcessor<String, Event, String, Ev
 
     /** Open tasks' stage deadlines, soonest first; may hold stale entries, which the check skips. */
     private final PriorityQueue<Due> deadlines = new PriorityQueue<>(Comparator.comparing(Due::at));
+    /** Each open task's current stage deadline: an entry of {@link #deadlines} that differs is stale. */
+    private final Map<String, Instant> openDeadlines = new java.util.HashMap<>();
+
+    /**
+     * Closed tasks by the time they closed, soonest first, so that forgetting them reads only the ones due (the
+     * store keeps every task of the retention, thousands a minute under load, and a scan of them all held up this
+     * stream thread every few seconds).
+     */
+    private final PriorityQueue<Due> closings = new PriorityQueue<>(Comparator.comparing(Due::at));
 
     /** After taking tasks over, how long the replies already waiting get before deadlines are enforced. */
     private static final Duration CATCH_UP = Duration.ofSeconds(1);
@@ -98,6 +107,9 @@ final class TaskAggregator extends ContextualProcessor<String, Event, String, Ev
             all.forEachRemaining(entry -> {
                 if (entry.value.isOpen()) {
                     deadlines.add(new Due(entry.value.stageDeadline(), entry.key));
+                    openDeadlines.put(entry.key, entry.value.stageDeadline());
+                } else {
+                    closings.add(new Due(entry.value.closedAt(), entry.key));
                 }
                 if (entry.value.isPlanning()) {
                     planAfterCatchUp.add(entry.key);
@@ -124,7 +136,12 @@ final class TaskAggregator extends ContextualProcessor<String, Event, String, Ev
     private void save(TaskState state) {
         tasks.put(state.taskId(), state);
         if (state.isOpen()) {
-            deadlines.add(new Due(state.stageDeadline(), state.taskId()));
+            if (!state.stageDeadline().equals(openDeadlines.put(state.taskId(), state.stageDeadline()))) {
+                deadlines.add(new Due(state.stageDeadline(), state.taskId()));
+            }
+        } else {
+            openDeadlines.remove(state.taskId());
+            closings.add(new Due(state.closedAt(), state.taskId()));
         }
     }
 
@@ -278,7 +295,8 @@ final class TaskAggregator extends ContextualProcessor<String, Event, String, Ev
 
     /**
      * Times out the stages whose deadline passed. Only the index of open tasks' deadlines is read, so the cost
-     * does not grow with the closed tasks the store keeps; an index entry whose task moved on is skipped.
+     * does not grow with the closed tasks the store keeps; an index entry whose task moved on (a later stage, or
+     * closed) is skipped without reading the task.
      */
     private void checkDeadlines(Instant now) {
         if (now.isBefore(catchUpUntil)) {
@@ -289,7 +307,11 @@ final class TaskAggregator extends ContextualProcessor<String, Event, String, Ev
         planWaitingTasks();
         Map<String, TaskState> due = new LinkedHashMap<>();
         while (!deadlines.isEmpty() && !now.isBefore(deadlines.peek().at())) {
-            String taskId = deadlines.poll().taskId();
+            Due entry = deadlines.poll();
+            String taskId = entry.taskId();
+            if (!entry.at().equals(openDeadlines.get(taskId))) {
+                continue;
+            }
             TaskState state = tasks.get(taskId);
             if (state != null && state.isOpen() && !now.isBefore(state.stageDeadline())) {
                 due.putIfAbsent(taskId, state);
@@ -336,16 +358,14 @@ final class TaskAggregator extends ContextualProcessor<String, Event, String, Ev
     }
 
     private void forgetClosed(Instant now) {
-        List<String> expired = new ArrayList<>();
-        try (KeyValueIterator<String, TaskState> all = tasks.all()) {
-            all.forEachRemaining(entry -> {
-                TaskState state = entry.value;
-                if (!state.isOpen() && state.closedAt().plus(settings.closedRetention()).isBefore(now)) {
-                    expired.add(entry.key);
-                }
-            });
+        Instant closedBefore = now.minus(settings.closedRetention());
+        while (!closings.isEmpty() && closings.peek().at().isBefore(closedBefore)) {
+            String taskId = closings.poll().taskId();
+            TaskState state = tasks.get(taskId);
+            if (state != null && !state.isOpen() && state.closedAt().isBefore(closedBefore)) {
+                tasks.delete(taskId);
+            }
         }
-        expired.forEach(tasks::delete);
     }
 
     private void advance(TaskState state, Instant now) {

@@ -292,6 +292,31 @@ class TaskAggregatorTests {
     }
 
     @Test
+    void keepsAClosedTaskForItsRetentionAndThenForgetsIt() {
+        plan(List.of(List.of("weather")));
+        request("t20", Duration.ofSeconds(8));
+        replies.pipeInput("t20", SubtaskCompleted.of("t20", "c1", "weather", "Sunny", 40));
+        single(results());
+        advance(Duration.ofMinutes(5));
+        request("t21", Duration.ofSeconds(8));
+        replies.pipeInput("t21", SubtaskCompleted.of("t21", "c1", "weather", "Rain", 40));
+        single(results());
+
+        advance(Duration.ofMinutes(4).plusSeconds(50)); // t20 closed 9 min 50 s ago
+        int planned = planningRequests.size();
+        request("t20", Duration.ofSeconds(8));
+        assertThat(planningRequests).as("a repeated request of a task still kept").hasSize(planned);
+        assertThat(stored("t20")).isNotNull();
+
+        advance(Duration.ofSeconds(20)); // t20 closed 10 min 10 s ago, t21 5 min 10 s ago
+        assertThat(stored("t20")).isNull();
+        assertThat(stored("t21")).isNotNull();
+
+        advance(Duration.ofMinutes(5));
+        assertThat(stored("t21")).isNull();
+    }
+
+    @Test
     void answersAtOnceWhenNoAgentCanBeAsked() {
         plan(List.of());
 
@@ -536,6 +561,10 @@ class TaskAggregatorTests {
         sentWithPlans.removeIf(r -> r.key().equals(Topics.requestsFor(agent)));
         output(Topics.requestsFor(agent)).stream().map(SubtaskRequested.class::cast).forEach(all::add);
         return all;
+    }
+
+    private TaskState stored(String taskId) {
+        return driver.<String, TaskState>getKeyValueStore(TaskAggregator.STORE).get(taskId);
     }
 
     private List<AgentTaskCompleted> results() {
