@@ -318,6 +318,8 @@ final class TaskAggregator extends ContextualProcessor<String, Event, String, Ev
             }
         }
         for (TaskState state : due.values()) {
+            // its deadline is used up: whatever the task does next (a later stage) is indexed afresh when saved
+            openDeadlines.remove(state.taskId());
             try (TaskMdc mdc = TaskMdc.open(state.taskId(), state.conversationId())) {
                 expire(state, now);
             }
