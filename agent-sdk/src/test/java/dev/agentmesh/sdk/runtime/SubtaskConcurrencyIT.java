@@ -131,6 +131,26 @@ class SubtaskConcurrencyIT {
     }
 
     @Test
+    void commitsWhatFinishedOnTheAckTimerNotAfterEachSubtaskAndOnceMoreWhenItsPartitionsGo() throws Exception {
+        PacedAgent agent = new PacedAgent("unhurried");
+        start(agent, "mesh.kafka.ack-time=60s");
+        long before = committed(agent);
+        // One after the other: each arrival ends the container's poll, where it commits what was acknowledged.
+        Published quick = null;
+        for (int i = 0; i < 3; i++) {
+            Published next = publishOnPartitionZero(agent, "quick", Duration.ofSeconds(30));
+            replies.awaitEvent(SubtaskCompleted.class, r -> r.taskId().equals(next.taskId), Duration.ofSeconds(20));
+            quick = next;
+        }
+
+        // Answered, and not committed: the first flush is a minute away.
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> committed(agent) == before);
+        stop(0);
+        assertThat(committed(agent)).as("committed when the stopping instance's partitions were revoked")
+                .isEqualTo(quick.offset + 1);
+    }
+
+    @Test
     void aStoppingInstanceFinishesWhatItRunsWithinTheDrainTimeoutAndCommitsIt() throws Exception {
         PacedAgent agent = new PacedAgent("drained");
         start(agent, "agent.drain-timeout=15s");
