@@ -112,7 +112,8 @@ final class Report {
         long errors = many.errors() + many.connectFailures();
         long failedSessions = many.sessionsWithErrors() + many.connectFailures();
         double kib = relay.heap().gatewayBytesPerSession() / 1024;
-        line("| 3 | " + relay.concurrent().sessions() + " sessions: p99 < 20 ms, no errors, < 100 KiB heap per idle session | p99 "
+        line("| 3 | " + relay.concurrent().sessions()
+                + " sessions: p99 < 20 ms, no errors, < 100 KiB heap per idle session | p99 "
                 + fmt(many.latency().p99()) + ", " + errors + " errors in " + failedSessions + " sessions, " + String.format(Locale.ROOT, "%.1f", kib)
                 + " KiB per idle session, " + String.format(Locale.ROOT, "%.2f", many.cpuCores())
                 + " cores (whole JVM) | " + verdict(many.latency().p99(), 20) + " latency, "
