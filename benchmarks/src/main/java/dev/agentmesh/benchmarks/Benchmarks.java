@@ -216,7 +216,20 @@ public final class Benchmarks {
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         // --clients=jdk,netty: this build once per upstream WebSocket client, each in a gateway process of its own
         java.util.Optional<String> clients = option(args, "--clients");
-        if (clients.isEmpty()) {
+        // --transports=nio,epoll: this build once per Netty transport (Reactor Netty takes epoll when it can load it;
+        // -Dreactor.netty.native=false keeps it on the JDK's NIO), each in a gateway process of its own
+        java.util.Optional<String> transports = option(args, "--transports");
+        for (String transport : transports.map(value -> value.split(",")).orElse(new String[0])) {
+            String name = transport.strip();
+            if (!name.equals("nio") && !name.equals("epoll")) {
+                throw new IllegalArgumentException("--transports takes nio and epoll, not " + name);
+            }
+            variants.add(new RelayLadder.Variant("this-build " + name, "the gateway of this checkout (commit "
+                    + machine.get("gitCommit") + ") on Netty's " + (name.equals("nio")
+                    ? "NIO transport (`-Dreactor.netty.native=false`)" : "native epoll transport (the default)"),
+                    copy, List.of("-Dreactor.netty.native=" + name.equals("epoll")), List.of()));
+        }
+        if (clients.isEmpty() && transports.isEmpty()) {
             variants.add(new RelayLadder.Variant("this-build", "the gateway of this checkout (commit "
                     + machine.get("gitCommit") + "), its default upstream client", copy, List.of()));
         }
@@ -255,6 +268,7 @@ public final class Benchmarks {
         String command = "benchmarks/run.sh --relay" + (quick ? " --quick" : "")
                 + option(args, "--baseline-label").map(ref -> " --baseline " + ref).orElse("")
                 + clients.map(value -> " --clients=" + value).orElse("")
+                + transports.map(value -> " --transports=" + value).orElse("")
                 + option(args, "--load").map(value -> " --load=" + value).orElse("")
                 + option(args, "--sessions").map(value -> " --sessions=" + value).orElse("");
         if (heapOnly) {

@@ -10,7 +10,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -39,7 +38,7 @@ final class NettyDeltaUpstream implements RelayUpstream {
         byte[] template = RelayFrames.deltaTemplate();
         stampAt = RelayFrames.stampAt(template);
         delta = PooledByteBufAllocator.DEFAULT.directBuffer(template.length).writeBytes(template);
-        server = new ServerBootstrap().group(loop).channel(NioServerSocketChannel.class)
+        server = new ServerBootstrap().group(loop).channel(RelayEventLoop.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)

@@ -11,7 +11,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
@@ -86,7 +85,7 @@ final class NettyRealtimeLoad implements SessionLoad {
     static NettyRealtimeLoad connect(String url, int sessions) {
         NettyRealtimeLoad load = new NettyRealtimeLoad();
         URI uri = URI.create(url);
-        Bootstrap bootstrap = new Bootstrap().group(load.loop).channel(NioSocketChannel.class)
+        Bootstrap bootstrap = new Bootstrap().group(load.loop).channel(RelayEventLoop.socketChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 // a session whose socket holds more than two appends unsent skips its next one (counted)

@@ -25,7 +25,11 @@ final class RelayLadder {
      * One gateway: its exec jar, what it is, and the properties it starts with on top of the benchmark's (for
      * example {@code gateway.upstream.client=netty}: the same build with another upstream client).
      */
-    record Variant(String label, String description, Path jar, List<String> properties) {
+    record Variant(String label, String description, Path jar, List<String> jvmFlags, List<String> properties) {
+
+        Variant(String label, String description, Path jar, List<String> properties) {
+            this(label, description, jar, List.of(), properties);
+        }
     }
 
     /**
@@ -116,6 +120,7 @@ final class RelayLadder {
                         List<Integer> ladder, boolean heapOnly, Duration warmup, Duration measure, String gatewayCores,
                         List<Step> steps, List<IdleHeap> heaps) throws Exception {
         List<String> flags = new ArrayList<>(GatewayProcess.JVM_FLAGS);
+        flags.addAll(variant.jvmFlags());
         // extra gateway JVM flags for an experiment (-Dbenchmarks.gateway-flags="-Dx=y -Dz=w")
         flags.addAll(List.of(System.getProperty("benchmarks.gateway-flags", "").split(" ")).stream()
                 .filter(flag -> !flag.isBlank()).toList());
