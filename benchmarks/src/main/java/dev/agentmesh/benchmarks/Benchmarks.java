@@ -229,7 +229,25 @@ public final class Benchmarks {
                     ? "NIO transport (`-Dreactor.netty.native=false`)" : "native epoll transport (the default)"),
                     copy, List.of("-Dreactor.netty.native=" + name.equals("epoll")), List.of()));
         }
-        if (clients.isEmpty() && transports.isEmpty()) {
+        // --netty-unsafe=off,on: this build with Netty's sun.misc.Unsafe access off (what Netty 4.2 does by default
+        // from Java 25 on: every buffer access goes through a ByteBuffer) and allowed
+        // (--sun-misc-unsafe-memory-access=allow, which Netty takes as leave to use it), each in a process of its own
+        java.util.Optional<String> unsafe = option(args, "--netty-unsafe");
+        for (String setting : unsafe.map(value -> value.split(",")).orElse(new String[0])) {
+            String name = setting.strip();
+            if (!name.equals("off") && !name.equals("on")) {
+                throw new IllegalArgumentException("--netty-unsafe takes off and on, not " + name);
+            }
+            if (Runtime.version().feature() < 25) {
+                throw new IllegalArgumentException("--netty-unsafe compares Java 25+'s default with Unsafe allowed; "
+                        + "on Java " + Runtime.version().feature() + " Netty uses Unsafe anyway");
+            }
+            variants.add(new RelayLadder.Variant("this-build unsafe-" + name, "the gateway of this checkout (commit "
+                    + machine.get("gitCommit") + ") with Netty's Unsafe " + (name.equals("on")
+                    ? "allowed (`--sun-misc-unsafe-memory-access=allow`)" : "off (Java 25's default)"),
+                    copy, name.equals("on") ? List.of("--sun-misc-unsafe-memory-access=allow") : List.of(), List.of()));
+        }
+        if (clients.isEmpty() && transports.isEmpty() && unsafe.isEmpty()) {
             variants.add(new RelayLadder.Variant("this-build", "the gateway of this checkout (commit "
                     + machine.get("gitCommit") + "), its default upstream client", copy, List.of()));
         }
@@ -269,6 +287,7 @@ public final class Benchmarks {
                 + option(args, "--baseline-label").map(ref -> " --baseline " + ref).orElse("")
                 + clients.map(value -> " --clients=" + value).orElse("")
                 + transports.map(value -> " --transports=" + value).orElse("")
+                + unsafe.map(value -> " --netty-unsafe=" + value).orElse("")
                 + option(args, "--load").map(value -> " --load=" + value).orElse("")
                 + option(args, "--sessions").map(value -> " --sessions=" + value).orElse("");
         if (heapOnly) {

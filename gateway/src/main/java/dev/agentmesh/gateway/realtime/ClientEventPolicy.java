@@ -1,5 +1,6 @@
 package dev.agentmesh.gateway.realtime;
 
+import io.netty.buffer.ByteBuf;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -7,6 +8,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -79,8 +81,20 @@ final class ClientEventPolicy {
         this.serverCallId = serverCallId;
     }
 
+    /**
+     * Reviews one whole client message as it came off the socket (UTF-8). A plain append is recognised on its bytes
+     * ({@link PlainAppendScan}) and relayed as decoded; anything else is decoded and reviewed in full.
+     */
+    Verdict review(ByteBuf frame) {
+        String text = frame.toString(StandardCharsets.UTF_8);
+        if (PlainAppendScan.test(frame)) {
+            return new Relay(APPEND, null, text, List.of());
+        }
+        return review(text);
+    }
+
     Verdict review(String frame) {
-        if (isPlainAppendWithoutEscapes(frame) || isPlainAppend(frame)) {
+        if (isPlainAppend(frame)) {
             return new Relay(APPEND, null, frame, List.of());
         }
         ObjectNode event;
@@ -152,100 +166,6 @@ final class ClientEventPolicy {
         } catch (JacksonException notPlain) {
             return false;
         }
-    }
-
-    /**
-     * The audio hot path's first look, without a parser: true only for a plain append written without any escape or
-     * control character (as clients write them), which the strict pass below would accept too; false means "not
-     * sure", and the strict pass decides. A name other than the three, any of them twice, another type, a reserved
-     * event id, a non-string value or anything after the object is never accepted here.
-     */
-    static boolean isPlainAppendWithoutEscapes(String frame) {
-        int n = frame.length();
-        int at = skipSpace(frame, 0);
-        if (at >= n || frame.charAt(at) != '{') {
-            return false;
-        }
-        boolean type = false;
-        boolean audio = false;
-        boolean eventId = false;
-        at = skipSpace(frame, at + 1);
-        while (true) {
-            int nameEnd = stringEnd(frame, at);
-            if (nameEnd < 0) {
-                return false;
-            }
-            int nameStart = at + 1;
-            at = skipSpace(frame, nameEnd + 1);
-            if (at >= n || frame.charAt(at) != ':') {
-                return false;
-            }
-            at = skipSpace(frame, at + 1);
-            int valueEnd = stringEnd(frame, at);
-            if (valueEnd < 0) {
-                return false;
-            }
-            int valueStart = at + 1;
-            if (is(frame, nameStart, nameEnd, "type") && !type) {
-                if (!is(frame, valueStart, valueEnd, APPEND)) {
-                    return false;
-                }
-                type = true;
-            } else if (is(frame, nameStart, nameEnd, "audio") && !audio) {
-                audio = true;
-            } else if (is(frame, nameStart, nameEnd, "event_id") && !eventId) {
-                if (frame.startsWith(RealtimeJson.GATEWAY_EVENT_PREFIX, valueStart)) {
-                    return false;
-                }
-                eventId = true;
-            } else {
-                return false;
-            }
-            at = skipSpace(frame, valueEnd + 1);
-            if (at >= n) {
-                return false;
-            }
-            char next = frame.charAt(at);
-            if (next == '}') {
-                return skipSpace(frame, at + 1) == n && type && audio;
-            }
-            if (next != ',') {
-                return false;
-            }
-            at = skipSpace(frame, at + 1);
-        }
-    }
-
-    /** The index of the closing quote of the string starting at {@code at}; -1 if none, or an escape or control. */
-    private static int stringEnd(String frame, int at) {
-        if (at >= frame.length() || frame.charAt(at) != '"') {
-            return -1;
-        }
-        for (int i = at + 1; i < frame.length(); i++) {
-            char c = frame.charAt(i);
-            if (c == '"') {
-                return i;
-            }
-            if (c == '\\' || c < 0x20) {
-                return -1;
-            }
-        }
-        return -1;
-    }
-
-    private static boolean is(String frame, int start, int end, String expected) {
-        return end - start == expected.length() && frame.startsWith(expected, start);
-    }
-
-    private static int skipSpace(String frame, int at) {
-        while (at < frame.length()) {
-            char c = frame.charAt(at);
-            if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
-                return at;
-            }
-            at++;
-        }
-        return at;
     }
 
     private static ObjectNode parse(String frame) {

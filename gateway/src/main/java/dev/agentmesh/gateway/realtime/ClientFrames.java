@@ -1,5 +1,6 @@
 package dev.agentmesh.gateway.realtime;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -40,7 +41,7 @@ final class ClientFrames {
                 discard();
                 inBinary = false;
                 if (text.isFinalFragment()) {
-                    session.fromClient(text.text());
+                    session.fromClient(text.content());
                 } else {
                     partial = new PartialMessage(budget);
                     part(text);
@@ -90,9 +91,9 @@ final class ClientFrames {
             }
             case ACCEPTED -> {
                 if (last) {
-                    String text = partial.take();
+                    ByteBuf whole = partial.take();
                     partial = null;
-                    session.fromClient(text);
+                    session.fromClient(whole);
                 }
             }
         }

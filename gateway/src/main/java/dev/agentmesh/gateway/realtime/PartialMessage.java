@@ -1,14 +1,14 @@
 package dev.agentmesh.gateway.realtime;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 
 /**
  * A client message arriving in parts: bounded by the largest message a client may send (bytes on the wire) and
  * by the gateway's {@link BufferBudget} (heap), from which it reserves as it grows and to which it gives back. The
- * parts are kept as bytes (a part may end inside a UTF-8 sequence) and decoded once, whole.
+ * parts are kept as bytes (a part may end inside a UTF-8 sequence) and handed on whole.
  */
 final class PartialMessage {
 
@@ -51,9 +51,9 @@ final class PartialMessage {
         return Outcome.ACCEPTED;
     }
 
-    /** The whole message; its reservation ends here (the session relays it at once). */
-    String take() {
-        String message = bytes.toString(StandardCharsets.UTF_8);
+    /** The whole message, its bytes; its reservation ends here (the session relays it at once). */
+    ByteBuf take() {
+        ByteBuf message = Unpooled.wrappedBuffer(bytes.toByteArray());
         discard();
         return message;
     }

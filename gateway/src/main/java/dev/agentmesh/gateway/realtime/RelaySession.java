@@ -5,6 +5,7 @@ import dev.agentmesh.events.AgentTaskRequested;
 import dev.agentmesh.events.TurnRecorded;
 import dev.agentmesh.gateway.tasks.ReplyAddress;
 import dev.agentmesh.gateway.tasks.TaskListener;
+import io.netty.buffer.ByteBuf;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -209,7 +210,8 @@ final class RelaySession {
 
     // ---- client to upstream -------------------------------------------------------------------------------
 
-    void fromClient(String text) {
+    /** One whole client message, as UTF-8 bytes off the socket (read here, not kept). */
+    void fromClient(ByteBuf frame) {
         if (closed) {
             return;
         }
@@ -219,12 +221,12 @@ final class RelaySession {
                     + "events per second");
             return;
         }
-        if (!budgets.admitBytes(Utf8.length(text))) {
+        if (!budgets.admitBytes(frame.readableBytes())) {
             refuseThrottled("byte_rate_exceeded", "Too many bytes: this session may send a limited number of bytes "
                     + "per second (GATEWAY_INBOUND_BYTES_PER_SECOND)");
             return;
         }
-        switch (policy.review(text)) {
+        switch (policy.review(frame)) {
             case ClientEventPolicy.Refuse refused -> {
                 environment.metrics().refused(refused.code());
                 log.debug("Refused a client event: conversationId={} type={} code={}", conversationId,
