@@ -247,7 +247,21 @@ public final class Benchmarks {
                     ? "allowed (`--sun-misc-unsafe-memory-access=allow`)" : "off (Java 25's default)"),
                     copy, name.equals("on") ? List.of("--sun-misc-unsafe-memory-access=allow") : List.of(), List.of()));
         }
-        if (clients.isEmpty() && transports.isEmpty() && unsafe.isEmpty()) {
+        // --jvm-variant=label:flags (repeatable): this build once per set of gateway JVM flags, e.g.
+        // --jvm-variant='loops-4:-Dreactor.netty.ioWorkerCount=4' --jvm-variant='loops-1:-Dreactor.netty.ioWorkerCount=1'
+        List<String> jvmVariants = args.stream().filter(arg -> arg.startsWith("--jvm-variant="))
+                .map(arg -> arg.substring("--jvm-variant=".length())).toList();
+        for (String jvmVariant : jvmVariants) {
+            int colon = jvmVariant.indexOf(':');
+            if (colon <= 0) {
+                throw new IllegalArgumentException("--jvm-variant takes label:flags, not " + jvmVariant);
+            }
+            String flags = jvmVariant.substring(colon + 1).strip();
+            variants.add(new RelayLadder.Variant("this-build " + jvmVariant.substring(0, colon), "the gateway of this "
+                    + "checkout (commit " + machine.get("gitCommit") + ") with `" + (flags.isEmpty() ? "no flags" : flags)
+                    + "`", copy, flags.isEmpty() ? List.of() : List.of(flags.split("\\s+")), List.of()));
+        }
+        if (clients.isEmpty() && transports.isEmpty() && unsafe.isEmpty() && jvmVariants.isEmpty()) {
             variants.add(new RelayLadder.Variant("this-build", "the gateway of this checkout (commit "
                     + machine.get("gitCommit") + "), its default upstream client", copy, List.of()));
         }
@@ -288,6 +302,7 @@ public final class Benchmarks {
                 + clients.map(value -> " --clients=" + value).orElse("")
                 + transports.map(value -> " --transports=" + value).orElse("")
                 + unsafe.map(value -> " --netty-unsafe=" + value).orElse("")
+                + jvmVariants.stream().map(value -> " '--jvm-variant=" + value + "'").collect(java.util.stream.Collectors.joining())
                 + option(args, "--load").map(value -> " --load=" + value).orElse("")
                 + option(args, "--sessions").map(value -> " --sessions=" + value).orElse("");
         if (heapOnly) {

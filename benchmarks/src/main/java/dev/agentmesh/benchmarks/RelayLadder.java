@@ -36,9 +36,11 @@ final class RelayLadder {
      * One session count on one variant.
      *
      * @param readiness the gateway's readiness probe status while the step's sessions were open (200 or 503)
+     * @param kernelShare of the gateway's CPU time over the step (warm-up and measured window), the part spent in
+     *                    the kernel (stime); NaN on direct-only rows
      */
     record Step(String variant, RelayLoad load, int sessions, RealtimeLoad.Result direct,
-                RealtimeLoad.Result gateway, int readiness) {
+                RealtimeLoad.Result gateway, int readiness, double kernelShare) {
 
         double addedP99() {
             return gateway.latency().p99() - direct.latency().p99();
@@ -73,7 +75,7 @@ final class RelayLadder {
                 measure(load, upstream.url(), 50, Duration.ofSeconds(3), Duration.ofSeconds(1), null);
                 for (int sessions : ladder) {
                     RealtimeLoad.Result direct = measure(load, upstream.url(), sessions, warmup, measure, null);
-                    steps.add(new Step("direct only", load, sessions, direct, null, 0));
+                    steps.add(new Step("direct only", load, sessions, direct, null, 0, Double.NaN));
                     log.info("direct only (load {}) x{}: {}, sends late {}, skipped {}, load JVM {} cores, {} µs per "
                                     + "frame", load.label(), sessions, direct.latency(), direct.sendLateness(),
                             direct.sendBacklog(), String.format("%.2f", direct.cpuCores()),
@@ -137,25 +139,31 @@ final class RelayLadder {
                 RealtimeLoad.Result direct = measure(load, upstream.url(), sessions, warmup, measure, null);
                 RealtimeLoad.Result relayed;
                 int readiness;
+                double kernelShare;
                 try (SessionLoad clients = load.connect(gateway.relayUrl(), sessions)) {
                     if (flightRecording) {
                         gateway.jcmd("JFR.start", "name=step", "settings=profile");
                     }
+                    long[] before = gateway.userAndSystemNanos();
                     relayed = clients.run(warmup, measure, gateway::cpuNanos);
+                    long[] after = gateway.userAndSystemNanos();
+                    long user = after[0] - before[0];
+                    long system = after[1] - before[1];
+                    kernelShare = user + system == 0 ? Double.NaN : system / (double) (user + system);
                     readiness = gateway.status("/actuator/health/readiness");
                     if (flightRecording) {
                         gateway.jcmd("JFR.stop", "name=step", "filename=" + logs.resolve("gateway-"
                                 + name + "-" + sessions + ".jfr"));
                     }
                 }
-                Step step = new Step(variant.label(), load, sessions, direct, relayed, readiness);
+                Step step = new Step(variant.label(), load, sessions, direct, relayed, readiness, kernelShare);
                 steps.add(step);
                 log.info("{} (load {}) x{}: direct {}, sends late p99 {} ms, load JVM {} cores | gateway {} "
-                                + "| gateway {} cores, {} frames/s per core, errors {}, refused {}, "
+                                + "| gateway {} cores ({} in the kernel), {} frames/s per core, errors {}, refused {}, "
                                 + "falling_behind {}, readiness {}", variant.label(), load.label(), sessions,
                         direct.latency(), Samples.fmt(direct.sendLateness().p99()),
                         String.format("%.2f", direct.cpuCores()), relayed.latency(),
-                        String.format("%.2f", relayed.gatewayCores()),
+                        String.format("%.2f", relayed.gatewayCores()), String.format("%.0f %%", 100 * kernelShare),
                         Math.round(relayed.framesPerGatewayCore()), relayed.errors(), relayed.refused(),
                         relayed.fallingBehind(), readiness);
                 Thread.sleep(2_000);

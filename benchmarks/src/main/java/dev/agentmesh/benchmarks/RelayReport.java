@@ -138,20 +138,22 @@ final class RelayReport {
         line("");
         line("| gateway | load | sessions | path | appends sent | deltas | errors (sessions) | refused (503) "
                 + "| falling_behind | p50 | p90 | p99 | max | sends late p99 | sends late max | skipped | load JVM cores "
-                + "| load JVM µs CPU per frame sent or received | added p99 | gateway cores | frames/s per gateway core | µs CPU per frame | readiness |");
-        line("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+                + "| load JVM µs CPU per frame sent or received | added p99 | gateway cores | frames/s per gateway core | µs CPU per frame | of it in the kernel | readiness |");
+        line("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (RelayLadder.Step step : results.steps()) {
             RealtimeLoad.Result d = step.direct();
             RealtimeLoad.Result g = step.gateway();
             String row = "| " + step.variant() + " | " + step.load().label() + " | " + step.sessions() + " | ";
             line(row + "direct | " + d.appendsSent() + " | " + d.deltasReceived() + " | " + errors(d) + " | "
-                    + d.refused() + " | | " + latency(d.latency()) + " | " + measuringSide(d) + " | | | | | |");
+                    + d.refused() + " | | " + latency(d.latency()) + " | " + measuringSide(d) + " | | | | | | |");
             line(row + "gateway | " + g.appendsSent() + " | " + g.deltasReceived() + " | " + errors(g) + " | "
                     + g.refused() + " | " + g.fallingBehind() + " | " + latency(g.latency()) + " | " + measuringSide(g)
                     + " | " + (step.addedP99() >= 0 ? "+" : "") + fmt(step.addedP99()) + " | "
                     + String.format(Locale.ROOT, "%.2f", g.gatewayCores()) + " | "
                     + String.format(Locale.ROOT, "%,.0f", g.framesPerGatewayCore()) + " | "
                     + String.format(Locale.ROOT, "%.1f", 1e6 / g.framesPerGatewayCore()) + " | "
+                    + (Double.isNaN(step.kernelShare()) ? "" : String.format(Locale.ROOT, "%.0f %%",
+                    100 * step.kernelShare())) + " | "
                     + (step.readiness() == 200 ? "ready" : step.readiness() == 503 ? "**unready**"
                     : step.readiness() < 0 ? "no answer in 5 s" : String.valueOf(step.readiness()))
                     + " |");
