@@ -21,10 +21,10 @@ class RelayReportTests {
         RelayLadder.Variant build = new RelayLadder.Variant("this-build", "the gateway", Path.of("g.jar"), List.of());
         RelayLadder.Step netty = new RelayLadder.Step("this-build", RelayLoad.NETTY, 1000,
                 result(1000, samples(0.4, 1.2, 2.5, 9), samples(0.1, 0.3, 0.8, 3), 0.41, Double.NaN, 0),
-                result(1000, samples(3, 9, 14.5, 40), samples(0.1, 0.4, 0.9, 4), 0.45, 0.9, 0), 200);
+                result(1000, samples(3, 9, 14.5, 40), samples(0.1, 0.4, 0.9, 4), 0.45, 0.9, 0), 200, 0.56);
         RelayLadder.Step jdk = new RelayLadder.Step("this-build", RelayLoad.JDK, 1000,
                 result(1000, samples(14, 30, 37, 80), samples(9, 20, 31, 70), 0.98, Double.NaN, 120),
-                result(1000, samples(40, 90, 120, 300), samples(9, 22, 33, 75), 0.99, 0.95, 130), 503);
+                result(1000, samples(40, 90, 120, 300), samples(9, 22, 33, 75), 0.99, 0.95, 130), 503, Double.NaN);
         RelayLadder.Results results = new RelayLadder.Results(List.of(build), List.of(RelayLoad.NETTY, RelayLoad.JDK),
                 List.of(netty, jdk), List.of(new RelayLadder.IdleHeap("this-build", RelayLoad.NETTY, 1000, 998,
                 48.5 * 1024)), List.of(1000), Duration.ofSeconds(5), Duration.ofSeconds(20), "0", List.of("-Xmx1g"));
@@ -44,6 +44,9 @@ class RelayReportTests {
         assertThat(markdown).contains("| this-build | jdk | 1000 | direct | 50000 | 50000 | 0 (0) | 0 | | 14.00 | 30.00 "
                 + "| 37.00 | 80.00 | 31.00 | 70.00 | 120 | 0.98 | 196.0 |");
         assertThat(markdown).contains("| this-build | jdk | 1000 | gateway |").contains("**unready**");
+        // and the gateway rows carry the kernel's share of the gateway's CPU where it was measured, blank where not
+        assertThat(markdown).contains("| 0.90 | 5,556 | 180.0 | 56 % | ready |");
+        assertThat(markdown).contains("| 0.95 | 5,263 | 190.0 |  | **unready** |");
         assertThat(markdown).contains("- `jdk`: JDK HttpClient load generator, Tomcat upstream");
         assertThat(markdown).contains("| this-build | netty | 998 of 1000 | 48.5 |");
         // the hand-written analysis is kept, the old generated tables are not
