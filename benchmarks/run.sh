@@ -9,9 +9,10 @@
 #        benchmarks/run.sh --addressing [--quick]
 #          only issue 13's addressing benchmark: what one gateway reads per result with 1, 2, 4 and 8 gateways,
 #          addressed replies and the design before side by side; writes RESULTS-addressing.md, about 5 minutes
-#        benchmarks/run.sh --relay [--quick] [--baseline <git ref>] [--clients=jdk,netty] [--transports=nio,epoll]
+#        benchmarks/run.sh --relay [--quick] [--baseline <git ref>] [--clients=jdk,netty] [--transports=nio,native]
 #                          [--jfr] [--heap-only] [--sessions=100,250,500] [--idle-sessions=N] [--load=netty,jdk]
 #                          [--direct-only] [--netty-unsafe=off,on] [--jvm-variant=label:flags ...]
+#                          [--baseline-jvm-variant=label:flags ...]
 #          the gateway in its own JVM pinned to core 0, the load generator, upstream and broker pinned to core 1;
 #          a ladder of session counts; writes benchmarks/RELAY.md and benchmarks/results/relay-<date>.json.
 #          --load picks the measuring side: netty (default; Netty load generator and upstream, one event loop each)
@@ -21,11 +22,12 @@
 #          benchmarks/target/relay-direct-<date>.json, leaves RELAY.md as it is.
 #          --baseline builds the gateway of that ref too and runs it side by side; --clients runs this build once
 #          per upstream WebSocket client (gateway.upstream.client), each in a gateway process of its own;
-#          --transports runs it once per Netty transport (epoll, the default where it loads, or nio:
-#          -Dreactor.netty.native=false), each in a gateway process of its own; --netty-unsafe (Java 25+) runs it
+#          --transports runs it once per Netty transport (native, the default: io_uring where the kernel allows it,
+#          else epoll; or nio: -Dreactor.netty.native=false), each in a gateway process of its own; --netty-unsafe (Java 25+) runs it
 #          with Netty's sun.misc.Unsafe access off (Netty's default from Java 25) and allowed
 #          (--sun-misc-unsafe-memory-access=allow), a gateway process each; each --jvm-variant runs it with
-#          those JVM flags, a gateway process each; the measuring side runs on epoll
+#          those JVM flags, a gateway process each, and each --baseline-jvm-variant the --baseline gateway so;
+#          the measuring side runs on epoll
 #          unless -Dbenchmarks.load-transport=nio is in JAVA_TOOL_OPTIONS; --jfr
 #          records each gateway with JDK Flight Recorder during each measured step
 #          (benchmarks/target/gateway-<name>-<sessions>.jfr); --heap-only runs only the heap step (not a timing:

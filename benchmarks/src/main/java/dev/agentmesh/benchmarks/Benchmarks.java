@@ -216,18 +216,19 @@ public final class Benchmarks {
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         // --clients=jdk,netty: this build once per upstream WebSocket client, each in a gateway process of its own
         java.util.Optional<String> clients = option(args, "--clients");
-        // --transports=nio,epoll: this build once per Netty transport (Reactor Netty takes epoll when it can load it;
-        // -Dreactor.netty.native=false keeps it on the JDK's NIO), each in a gateway process of its own
+        // --transports=nio,native: this build once per Netty transport (Reactor Netty takes io_uring, else epoll, when
+        // it can load them; -Dreactor.netty.native=false keeps it on the JDK's NIO), each in a gateway process of its own
         java.util.Optional<String> transports = option(args, "--transports");
         for (String transport : transports.map(value -> value.split(",")).orElse(new String[0])) {
             String name = transport.strip();
-            if (!name.equals("nio") && !name.equals("epoll")) {
-                throw new IllegalArgumentException("--transports takes nio and epoll, not " + name);
+            if (!name.equals("nio") && !name.equals("native")) {
+                throw new IllegalArgumentException("--transports takes nio and native, not " + name);
             }
             variants.add(new RelayLadder.Variant("this-build " + name, "the gateway of this checkout (commit "
                     + machine.get("gitCommit") + ") on Netty's " + (name.equals("nio")
-                    ? "NIO transport (`-Dreactor.netty.native=false`)" : "native epoll transport (the default)"),
-                    copy, List.of("-Dreactor.netty.native=" + name.equals("epoll")), List.of()));
+                    ? "NIO transport (`-Dreactor.netty.native=false`)"
+                    : "native transport, io_uring where the kernel allows it, else epoll (the default)"),
+                    copy, List.of("-Dreactor.netty.native=" + name.equals("native")), List.of()));
         }
         // --netty-unsafe=off,on: this build with Netty's sun.misc.Unsafe access off (what Netty 4.2 does by default
         // from Java 25 on: every buffer access goes through a ByteBuffer) and allowed
@@ -249,17 +250,18 @@ public final class Benchmarks {
         }
         // --jvm-variant=label:flags (repeatable): this build once per set of gateway JVM flags, e.g.
         // --jvm-variant='loops-4:-Dreactor.netty.ioWorkerCount=4' --jvm-variant='loops-1:-Dreactor.netty.ioWorkerCount=1'
-        List<String> jvmVariants = args.stream().filter(arg -> arg.startsWith("--jvm-variant="))
-                .map(arg -> arg.substring("--jvm-variant=".length())).toList();
+        List<String> jvmVariants = repeated(args, "--jvm-variant=");
         for (String jvmVariant : jvmVariants) {
-            int colon = jvmVariant.indexOf(':');
-            if (colon <= 0) {
-                throw new IllegalArgumentException("--jvm-variant takes label:flags, not " + jvmVariant);
-            }
-            String flags = jvmVariant.substring(colon + 1).strip();
-            variants.add(new RelayLadder.Variant("this-build " + jvmVariant.substring(0, colon), "the gateway of this "
-                    + "checkout (commit " + machine.get("gitCommit") + ") with `" + (flags.isEmpty() ? "no flags" : flags)
-                    + "`", copy, flags.isEmpty() ? List.of() : List.of(flags.split("\\s+")), List.of()));
+            variants.add(jvmVariant("this-build", "the gateway of this checkout (commit " + machine.get("gitCommit")
+                    + ")", copy, jvmVariant));
+        }
+        // --baseline-jvm-variant=label:flags (repeatable): the same for the --baseline gateway
+        List<String> baselineVariants = repeated(args, "--baseline-jvm-variant=");
+        for (String jvmVariant : baselineVariants) {
+            String jar = option(args, "--baseline-jar").orElseThrow(
+                    () -> new IllegalArgumentException("--baseline-jvm-variant needs --baseline"));
+            String label = option(args, "--baseline-label").orElse("baseline");
+            variants.add(jvmVariant(label, "the gateway as built from " + label, Path.of(jar), jvmVariant));
         }
         if (clients.isEmpty() && transports.isEmpty() && unsafe.isEmpty() && jvmVariants.isEmpty()) {
             variants.add(new RelayLadder.Variant("this-build", "the gateway of this checkout (commit "
@@ -303,6 +305,8 @@ public final class Benchmarks {
                 + transports.map(value -> " --transports=" + value).orElse("")
                 + unsafe.map(value -> " --netty-unsafe=" + value).orElse("")
                 + jvmVariants.stream().map(value -> " '--jvm-variant=" + value + "'").collect(java.util.stream.Collectors.joining())
+                + baselineVariants.stream().map(value -> " '--baseline-jvm-variant=" + value + "'")
+                .collect(java.util.stream.Collectors.joining())
                 + option(args, "--load").map(value -> " --load=" + value).orElse("")
                 + option(args, "--sessions").map(value -> " --sessions=" + value).orElse("");
         if (heapOnly) {
@@ -329,6 +333,22 @@ public final class Benchmarks {
     }
 
     /** The value of {@code --name=value} among {@code args}. */
+    private static List<String> repeated(List<String> args, String prefix) {
+        return args.stream().filter(arg -> arg.startsWith(prefix)).map(arg -> arg.substring(prefix.length())).toList();
+    }
+
+    /** {@code label:flags}: the gateway of {@code jar} started with those JVM flags, labelled {@code base label}. */
+    private static RelayLadder.Variant jvmVariant(String base, String description, Path jar, String labelAndFlags) {
+        int colon = labelAndFlags.indexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException("a JVM variant takes label:flags, not " + labelAndFlags);
+        }
+        String flags = labelAndFlags.substring(colon + 1).strip();
+        return new RelayLadder.Variant(base + " " + labelAndFlags.substring(0, colon), description + " with `"
+                + (flags.isEmpty() ? "no flags" : flags) + "`", jar, flags.isEmpty() ? List.of()
+                : List.of(flags.split("\\s+")), List.of());
+    }
+
     private static java.util.Optional<String> option(List<String> args, String name) {
         return args.stream().filter(arg -> arg.startsWith(name + "=")).map(arg -> arg.substring(name.length() + 1))
                 .findFirst();

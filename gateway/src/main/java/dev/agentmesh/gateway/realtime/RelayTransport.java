@@ -1,0 +1,56 @@
+package dev.agentmesh.gateway.realtime;
+
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.uring.IoUring;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.netty.ReactorNetty;
+
+import java.util.Properties;
+
+/**
+ * The relay's event loops and the transport under them, settled before Reactor Netty starts.
+ *
+ * <p>One event loop per core the JVM may use (the container's CPU limit, where there is one). Reactor Netty's own
+ * default is at least four, which on a one-core pod means four threads taking turns on one core. The relay never
+ * blocks a loop (admission, session set-up, Kafka sends and the memory store run elsewhere), so more loops than
+ * cores buys nothing but context switches: RELAY.md measures it. An explicit {@code -Dreactor.netty.ioWorkerCount}
+ * is kept.
+ *
+ * <p>Reactor Netty picks io_uring where the kernel allows it, else epoll, else NIO. Many container runtimes' default
+ * seccomp profiles refuse io_uring; the gateway then runs on epoll, and says which at start-up.
+ */
+public final class RelayTransport {
+
+    private static final Logger log = LoggerFactory.getLogger(RelayTransport.class);
+
+    private RelayTransport() {
+    }
+
+    /** Sets one event loop per available core unless {@code properties} already name a count; returns the count. */
+    public static int oneLoopPerCore(Properties properties, int cores) {
+        String set = properties.getProperty(ReactorNetty.IO_WORKER_COUNT);
+        if (set != null) {
+            return Integer.parseInt(set.trim());
+        }
+        properties.setProperty(ReactorNetty.IO_WORKER_COUNT, Integer.toString(cores));
+        return cores;
+    }
+
+    /** The transport Reactor Netty picks here, in its own order of preference. */
+    public static String transport() {
+        if (IoUring.isAvailable()) {
+            return "io_uring";
+        }
+        if (Epoll.isAvailable()) {
+            return "epoll (io_uring unavailable: " + IoUring.unavailabilityCause() + ")";
+        }
+        return "nio (epoll unavailable: " + Epoll.unavailabilityCause() + ")";
+    }
+
+    /** Called first thing in {@code main}. */
+    public static void configure() {
+        int loops = oneLoopPerCore(System.getProperties(), Runtime.getRuntime().availableProcessors());
+        log.info("Relay transport: {}, {} event loop(s)", transport(), loops);
+    }
+}
