@@ -22,8 +22,8 @@
 #          benchmarks/target/relay-direct-<date>.json, leaves RELAY.md as it is.
 #          --baseline builds the gateway of that ref too and runs it side by side; --clients runs this build once
 #          per upstream WebSocket client (gateway.upstream.client), each in a gateway process of its own;
-#          --transports runs it once per Netty transport (native, the default: io_uring where the kernel allows it,
-#          else epoll; or nio: -Dreactor.netty.native=false), each in a gateway process of its own; --netty-unsafe (Java 25+) runs it
+#          --transports runs it once per Netty transport (native, the default: epoll where it loads, or nio:
+#          -Dreactor.netty.native=false), each in a gateway process of its own; --netty-unsafe (Java 25+) runs it
 #          with Netty's sun.misc.Unsafe access off (Netty's default from Java 25) and allowed
 #          (--sun-misc-unsafe-memory-access=allow), a gateway process each; each --jvm-variant runs it with
 #          those JVM flags, a gateway process each, and each --baseline-jvm-variant the --baseline gateway so;

@@ -216,8 +216,8 @@ public final class Benchmarks {
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         // --clients=jdk,netty: this build once per upstream WebSocket client, each in a gateway process of its own
         java.util.Optional<String> clients = option(args, "--clients");
-        // --transports=nio,native: this build once per Netty transport (Reactor Netty takes io_uring, else epoll, when
-        // it can load them; -Dreactor.netty.native=false keeps it on the JDK's NIO), each in a gateway process of its own
+        // --transports=nio,native: this build once per Netty transport (Reactor Netty takes epoll when it can load it;
+        // -Dreactor.netty.native=false keeps it on the JDK's NIO), each in a gateway process of its own
         java.util.Optional<String> transports = option(args, "--transports");
         for (String transport : transports.map(value -> value.split(",")).orElse(new String[0])) {
             String name = transport.strip();
@@ -227,7 +227,7 @@ public final class Benchmarks {
             variants.add(new RelayLadder.Variant("this-build " + name, "the gateway of this checkout (commit "
                     + machine.get("gitCommit") + ") on Netty's " + (name.equals("nio")
                     ? "NIO transport (`-Dreactor.netty.native=false`)"
-                    : "native transport, io_uring where the kernel allows it, else epoll (the default)"),
+                    : "native epoll transport (the default)"),
                     copy, List.of("-Dreactor.netty.native=" + name.equals("native")), List.of()));
         }
         // --netty-unsafe=off,on: this build with Netty's sun.misc.Unsafe access off (what Netty 4.2 does by default
