@@ -34,6 +34,7 @@ class RealtimeConfiguration implements WebFluxConfigurer {
         log.info("Relaying {} to {} ({}); client access: {}", PATH, upstream.endpoint(),
                 upstream.offline() ? "offline: no OPENAI_API_KEY" : "with the server's API key",
                 properties.access().mode().name().toLowerCase(java.util.Locale.ROOT));
+        log.info("Relay transport: {}", RelayTransport.describe());
     }
 
     /**

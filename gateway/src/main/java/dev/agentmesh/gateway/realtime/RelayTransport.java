@@ -1,8 +1,6 @@
 package dev.agentmesh.gateway.realtime;
 
 import io.netty.channel.epoll.Epoll;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import reactor.netty.ReactorNetty;
 
 import java.util.Properties;
@@ -21,8 +19,6 @@ import java.util.Properties;
  * side in RELAY.md, it cost more CPU per frame than epoll and failed sessions at 1,000.
  */
 public final class RelayTransport {
-
-    private static final Logger log = LoggerFactory.getLogger(RelayTransport.class);
 
     private RelayTransport() {
     }
@@ -45,9 +41,15 @@ public final class RelayTransport {
         return "nio (epoll unavailable: " + Epoll.unavailabilityCause() + ")";
     }
 
-    /** Called first thing in {@code main}. */
+    /** Called first thing in {@code main}, before Reactor Netty reads the property. */
     public static void configure() {
-        int loops = oneLoopPerCore(System.getProperties(), Runtime.getRuntime().availableProcessors());
-        log.info("Relay transport: {}, {} event loop(s)", transport(), loops);
+        oneLoopPerCore(System.getProperties(), Runtime.getRuntime().availableProcessors());
+    }
+
+    /** What the gateway's start-up log says, once logging is set up. */
+    static String describe() {
+        String loops = System.getProperty(ReactorNetty.IO_WORKER_COUNT);
+        return transport() + ", " + (loops == null ? "Reactor Netty's default number of event loops"
+                : loops.trim() + " event loop(s)");
     }
 }

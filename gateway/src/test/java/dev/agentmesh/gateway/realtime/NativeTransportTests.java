@@ -24,6 +24,7 @@ class NativeTransportTests {
         assertThat(Epoll.isAvailable()).as("epoll unavailable: %s", Epoll.unavailabilityCause()).isTrue();
         assertThat(LoopResources.hasNativeSupport()).isTrue();
         assertThat(RelayTransport.transport()).isEqualTo("epoll");
+        assertThat(RelayTransport.describe()).startsWith("epoll, ");
     }
 
     @Test
