@@ -332,7 +332,7 @@ public final class Benchmarks {
         System.exit(0);
     }
 
-    /** The value of {@code --name=value} among {@code args}. */
+    /** The values of every {@code prefix…} among {@code args}, in order. */
     private static List<String> repeated(List<String> args, String prefix) {
         return args.stream().filter(arg -> arg.startsWith(prefix)).map(arg -> arg.substring(prefix.length())).toList();
     }
@@ -349,6 +349,7 @@ public final class Benchmarks {
                 : List.of(flags.split("\\s+")), List.of());
     }
 
+    /** The value of {@code --name=value} among {@code args}. */
     private static java.util.Optional<String> option(List<String> args, String name) {
         return args.stream().filter(arg -> arg.startsWith(name + "=")).map(arg -> arg.substring(name.length() + 1))
                 .findFirst();

@@ -2,6 +2,7 @@ package dev.agentmesh.gateway.realtime;
 
 import io.netty.channel.epoll.Epoll;
 import reactor.netty.ReactorNetty;
+import reactor.netty.resources.LoopResources;
 
 import java.util.Properties;
 
@@ -23,22 +24,17 @@ public final class RelayTransport {
     private RelayTransport() {
     }
 
-    /** Sets one event loop per available core unless {@code properties} already name a count; returns the count. */
-    public static int oneLoopPerCore(Properties properties, int cores) {
-        String set = properties.getProperty(ReactorNetty.IO_WORKER_COUNT);
-        if (set != null) {
-            return Integer.parseInt(set.trim());
-        }
-        properties.setProperty(ReactorNetty.IO_WORKER_COUNT, Integer.toString(cores));
-        return cores;
+    /** Sets one event loop per available core unless {@code properties} already name a count. */
+    static void oneLoopPerCore(Properties properties, int cores) {
+        properties.putIfAbsent(ReactorNetty.IO_WORKER_COUNT, Integer.toString(cores));
     }
 
-    /** The transport Reactor Netty picks here, in its own order of preference. */
-    public static String transport() {
-        if (Epoll.isAvailable()) {
-            return "epoll";
+    /** The transport Reactor Netty runs on here: native (epoll) unless turned off or unable to load. */
+    static String transport() {
+        if (!LoopResources.DEFAULT_NATIVE) {
+            return "nio (-D" + ReactorNetty.NATIVE + "=false)";
         }
-        return "nio (epoll unavailable: " + Epoll.unavailabilityCause() + ")";
+        return Epoll.isAvailable() ? "epoll" : "nio (epoll unavailable: " + Epoll.unavailabilityCause() + ")";
     }
 
     /** Called first thing in {@code main}, before Reactor Netty reads the property. */
