@@ -117,8 +117,9 @@ start_kafka() {
 #   do not make up for it. A service under sustained load (k8s, where JAVA_TOOL_OPTIONS sets none of this) gains
 #   from C2; the benchmark's "C1 and C2" row measures it here (LOCAL_JVM_FLAGS empty).
 # - realtime-emulator (an offline stand-in for OpenAI) and memory-store (off the task path: read when a session
-#   starts, written in the background) also get the serial collector, the cheapest start; the services on the task
-#   path keep the JDK's default (G1), which the benchmark has not measured against the serial collector.
+#   starts, written in the background) also get the serial collector (and their archives are made with it); the services on the task
+#   path keep the JDK's default (G1): the serial collector for all of them, measured beside it by
+#   benchmarks/run.sh --local, started on more CPU seconds and did not lower the mesh overhead (README).
 # LOCAL_JVM_FLAGS, when set (also empty), replaces these for every service (benchmarks/run.sh --local compares).
 service_jvm_flags() {
   if [ -n "${LOCAL_JVM_FLAGS+set}" ]; then

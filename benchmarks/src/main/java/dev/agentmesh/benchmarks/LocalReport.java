@@ -149,6 +149,7 @@ final class LocalReport {
         startRow(results.first());
         results.warm().forEach(this::startRow);
         startRow(results.tieredStart());
+        startRow(results.serialStart());
         startRow(results.noArchives());
         line("");
         line("Archives made after the first start: " + (results.archived().isEmpty() ? "none"
@@ -211,7 +212,8 @@ final class LocalReport {
         }
         line("");
         line("Overhead p50 ratio, C1 and C2 ÷ shipped flags: " + ratio(results.tiered().overhead().p50(),
-                results.shipped().overhead().p50()) + "; shipped flags right after the start ÷ warmed: "
+                results.shipped().overhead().p50()) + "; the serial collector for every service ÷ shipped flags: "
+                + ratio(results.serial().overhead().p50(), results.shipped().overhead().p50()) + "; shipped flags right after the start ÷ warmed: "
                 + ratio(results.shipped().overhead().p50(), results.warmed().overhead().p50())
                 + "; shipped flags, warmed ÷ in-process floor: "
                 + ratio(results.warmed().overhead().p50(), over.p50()) + ".");
@@ -252,7 +254,7 @@ final class LocalReport {
 
     private List<LocalSystemBenchmark.Workload> workloads() {
         return List.of(results.shipped(), results.shippedVaried(), results.warmed(), results.warmedVaried(),
-                results.tiered());
+                results.tiered(), results.serial());
     }
 
     private static String pair(Samples samples) {

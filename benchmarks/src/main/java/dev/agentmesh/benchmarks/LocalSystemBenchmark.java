@@ -45,6 +45,12 @@ final class LocalSystemBenchmark {
      * then C2 for hot code) for every service.
      */
     static final String TIERED = "";
+    /**
+     * The other comparison: C1 only as shipped, with the serial collector for every service (common.sh gives it only to
+     * the emulator and the memory store, off the task path). Their archives, made with the shipped collector (G1),
+     * serve it too: Java 25 loads an archive's heap objects into the serial collector's heap.
+     */
+    static final String SERIAL = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
 
     /** Sizes of one run. */
     record Sizes(String mode, int warmupTasks, int tasks, int warmStarts, int inProcessTasks, int warmingTasks) {
@@ -97,8 +103,8 @@ final class LocalSystemBenchmark {
 
     record Results(Sizes sizes, LocalSystem.Start freshClone, LocalSystem.Start first, List<String> archived,
                    List<LocalSystem.Start> warm, LocalSystem.Start tieredStart, LocalSystem.Start noArchives,
-                   Workload shipped, Workload shippedVaried, Workload warmed, Workload warmedVaried, Workload tiered,
-                   Samples inProcessFloor, FanOutBenchmark.Run inProcess) {
+                   LocalSystem.Start serialStart, Workload shipped, Workload shippedVaried, Workload warmed,
+                   Workload warmedVaried, Workload tiered, Workload serial, Samples inProcessFloor, FanOutBenchmark.Run inProcess) {
     }
 
     private final Path root;
@@ -171,14 +177,19 @@ final class LocalSystemBenchmark {
                 Requests.SAME, sizes.warmupTasks(), 0);
         system.down();
 
+        LocalSystem.Start serialStart = system.up("serial collector", "C1 only and the serial collector for every "
+                + "service, archives", Map.of("LOCAL_JVM_FLAGS", SERIAL));
+        Workload serial = workload("the serial collector for every service (C1 only)", SERIAL, Requests.SAME,
+                sizes.warmupTasks(), 0);
+        system.down();
+
         LocalSystem.Start noArchives = system.up("without archives", "shipped flags, LOCAL_ARCHIVES=off",
                 Map.of("LOCAL_ARCHIVES", "off"));
         system.down();
 
         Floor floor = floor();
-        return new Results(sizes, clone, first, archived, warm, tieredStart, noArchives, shipped, shippedVaried, warmed,
-                warmedVaried, tiered,
-                floor.agents(),
+        return new Results(sizes, clone, first, archived, warm, tieredStart, noArchives, serialStart, shipped,
+                shippedVaried, warmed, warmedVaried, tiered, serial, floor.agents(),
                 floor.throughKafka());
     }
 
