@@ -92,11 +92,15 @@ broker_stamp() { echo "$(ls -l --time-style=+%s "$BROKER_LIB" | md5sum | cut -c1
 broker_archived() { [ -f "$RUN/broker-archive" ] && [ "$(cat "$RUN/broker-archive.stamp" 2>/dev/null)" = "$(broker_stamp)" ]; }
 
 # Starts the broker with $RUN/server.properties (written by up.sh) and waits until it is ready; its log starts afresh.
+# LOCAL_BROKER_JVM_FLAGS, when set, are added to the broker's flags (benchmarks/run.sh --local compares C1 only);
+# its archive is made without them.
 start_kafka() {
-  local archive=()
+  local archive=() extra=()
   broker_archived && [ "${LOCAL_ARCHIVES:-on}" = on ] && archive=("$(archive_flag_use "$RUN/broker-archive")")
+  # shellcheck disable=SC2206 # flags are words
+  [ -n "${LOCAL_BROKER_JVM_FLAGS:-}" ] && extra=($LOCAL_BROKER_JVM_FLAGS)
   : > "$LOGS/kafka.log"   # before the start, so that the wait below never reads the previous run's line
-  nohup "$JAVA_HOME/bin/java" "${KAFKA_JVM[@]}" "${archive[@]}" -cp "$BROKER_LIB/*" kafka.Kafka "$RUN/server.properties" \
+  nohup "$JAVA_HOME/bin/java" "${KAFKA_JVM[@]}" "${extra[@]}" "${archive[@]}" -cp "$BROKER_LIB/*" kafka.Kafka "$RUN/server.properties" \
     >> "$LOGS/kafka.log" 2>&1 &
   echo $! > "$PIDS/kafka.pid"
   for _ in $(seq 1 $(( ${LOCAL_READY_TIMEOUT:-300} * 10 ))); do

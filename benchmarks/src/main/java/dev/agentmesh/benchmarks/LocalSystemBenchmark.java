@@ -51,6 +51,11 @@ final class LocalSystemBenchmark {
      * serve it too: Java 25 loads an archive's heap objects into the serial collector's heap.
      */
     static final String SERIAL = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
+    /**
+     * The third: the shipped services with the broker on C1 only too (LOCAL_BROKER_JVM_FLAGS); the broker runs the
+     * full tiered compiler as shipped, and its C2 is still compiling while the first tasks after a start run.
+     */
+    static final String BROKER_C1 = "-XX:TieredStopAtLevel=1";
 
     /** Sizes of one run. */
     record Sizes(String mode, int warmupTasks, int tasks, int warmStarts, int inProcessTasks, int warmingTasks) {
@@ -103,8 +108,9 @@ final class LocalSystemBenchmark {
 
     record Results(Sizes sizes, LocalSystem.Start freshClone, LocalSystem.Start first, List<String> archived,
                    List<LocalSystem.Start> warm, LocalSystem.Start tieredStart, LocalSystem.Start noArchives,
-                   LocalSystem.Start serialStart, Workload shipped, Workload shippedVaried, Workload warmed,
-                   Workload warmedVaried, Workload tiered, Workload serial, Samples inProcessFloor, FanOutBenchmark.Run inProcess) {
+                   LocalSystem.Start serialStart, LocalSystem.Start brokerC1Start, Workload shipped,
+                   Workload shippedVaried, Workload warmed, Workload warmedVaried, Workload tiered, Workload serial,
+                   Workload brokerC1, Workload brokerC1Warmed, Samples inProcessFloor, FanOutBenchmark.Run inProcess) {
     }
 
     private final Path root;
@@ -183,13 +189,22 @@ final class LocalSystemBenchmark {
                 sizes.warmupTasks(), 0);
         system.down();
 
+        LocalSystem.Start brokerC1Start = system.up("broker C1 only", "shipped flags, the broker C1 only too, "
+                + "archives", Map.of("LOCAL_BROKER_JVM_FLAGS", BROKER_C1));
+        Workload brokerC1 = workload("shipped flags, the broker C1 only too", BROKER_C1 + " for the broker",
+                Requests.SAME, sizes.warmupTasks(), 0);
+        Workload brokerC1Warmed = workload("shipped flags, the broker C1 only too, warmed (after "
+                + sizes.warmedAfter() + " tasks)", BROKER_C1 + " for the broker", Requests.SAME,
+                sizes.warmedAfter() - sizes.warmupTasks() - sizes.tasks(), 0);
+        system.down();
+
         LocalSystem.Start noArchives = system.up("without archives", "shipped flags, LOCAL_ARCHIVES=off",
                 Map.of("LOCAL_ARCHIVES", "off"));
         system.down();
 
         Floor floor = floor();
-        return new Results(sizes, clone, first, archived, warm, tieredStart, noArchives, serialStart, shipped,
-                shippedVaried, warmed, warmedVaried, tiered, serial, floor.agents(),
+        return new Results(sizes, clone, first, archived, warm, tieredStart, noArchives, serialStart, brokerC1Start,
+                shipped, shippedVaried, warmed, warmedVaried, tiered, serial, brokerC1, brokerC1Warmed, floor.agents(),
                 floor.throughKafka());
     }
 
