@@ -85,19 +85,14 @@ format_storage() {
     -c "$1" > "$2" 2>&1 || { cat "$2"; return 1; }
 }
 
-# The broker runs C1 only too (-XX:TieredStopAtLevel=1), for the reason the services do (service_jvm_flags below):
-# measured by benchmarks/run.sh --local on 2026-12-06, the full tiered compiler's C2 was still compiling the broker's
-# hot paths during the start and the first tasks (start 11.0 s on 18.1 CPU seconds with C1 only against 12.1-14.1 s
-# on 20-23; mesh overhead p50 right after the start 10.43 against 17.79 ms), and gained 2.5 ms p50 only after
-# thousands of tasks. LOCAL_BROKER_JVM_FLAGS=-XX:TieredStopAtLevel=4 brings C2 back.
-KAFKA_JVM=(-Xms128m -Xmx512m -XX:+UseG1GC -XX:TieredStopAtLevel=1 -Dorg.slf4j.simpleLogger.defaultLogLevel=warn
+KAFKA_JVM=(-Xms128m -Xmx512m -XX:+UseG1GC -Dorg.slf4j.simpleLogger.defaultLogLevel=warn
   -Dorg.slf4j.simpleLogger.log.kafka.server.KafkaRaftServer=info)
 # The broker's start-up archive (see below), valid for these broker jars and this JDK.
 broker_stamp() { echo "$(ls -l --time-style=+%s "$BROKER_LIB" | md5sum | cut -c1-32) $JAVA_HOME $JAVA_MAJOR"; }
 broker_archived() { [ -f "$RUN/broker-archive" ] && [ "$(cat "$RUN/broker-archive.stamp" 2>/dev/null)" = "$(broker_stamp)" ]; }
 
 # Starts the broker with $RUN/server.properties (written by up.sh) and waits until it is ready; its log starts afresh.
-# LOCAL_BROKER_JVM_FLAGS, when set, are added after the broker's flags (benchmarks/run.sh --local compares C1 and C2);
+# LOCAL_BROKER_JVM_FLAGS, when set, are added to the broker's flags (benchmarks/run.sh --local compares C1 only);
 # its archive is made without them.
 start_kafka() {
   local archive=() extra=()

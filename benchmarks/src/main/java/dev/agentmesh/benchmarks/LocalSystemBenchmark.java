@@ -52,10 +52,10 @@ final class LocalSystemBenchmark {
      */
     static final String SERIAL = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
     /**
-     * The third: the shipped services with the broker on C1 and C2 (LOCAL_BROKER_JVM_FLAGS, after the broker's
-     * shipped C1 only), as the local run shipped it until 2026-12-06.
+     * The third: the shipped services with the broker on C1 only too (LOCAL_BROKER_JVM_FLAGS); the broker runs the
+     * full tiered compiler as shipped, and its C2 is still compiling while the first tasks after a start run.
      */
-    static final String BROKER_TIERED = "-XX:TieredStopAtLevel=4";
+    static final String BROKER_C1 = "-XX:TieredStopAtLevel=1";
 
     /** Sizes of one run. */
     record Sizes(String mode, int warmupTasks, int tasks, int warmStarts, int inProcessTasks, int warmingTasks) {
@@ -108,9 +108,9 @@ final class LocalSystemBenchmark {
 
     record Results(Sizes sizes, LocalSystem.Start freshClone, LocalSystem.Start first, List<String> archived,
                    List<LocalSystem.Start> warm, LocalSystem.Start tieredStart, LocalSystem.Start noArchives,
-                   LocalSystem.Start serialStart, LocalSystem.Start brokerTieredStart, Workload shipped,
+                   LocalSystem.Start serialStart, LocalSystem.Start brokerC1Start, Workload shipped,
                    Workload shippedVaried, Workload warmed, Workload warmedVaried, Workload tiered, Workload serial,
-                   Workload brokerTiered, Workload brokerTieredWarmed, Samples inProcessFloor, FanOutBenchmark.Run inProcess) {
+                   Workload brokerC1, Workload brokerC1Warmed, Samples inProcessFloor, FanOutBenchmark.Run inProcess) {
     }
 
     private final Path root;
@@ -189,12 +189,12 @@ final class LocalSystemBenchmark {
                 sizes.warmupTasks(), 0);
         system.down();
 
-        LocalSystem.Start brokerTieredStart = system.up("broker C1 and C2", "shipped flags but the broker's: C1 and "
-                + "C2, archives", Map.of("LOCAL_BROKER_JVM_FLAGS", BROKER_TIERED));
-        Workload brokerTiered = workload("shipped flags, the broker C1 and C2", BROKER_TIERED + " for the broker",
+        LocalSystem.Start brokerC1Start = system.up("broker C1 only", "shipped flags, the broker C1 only too, "
+                + "archives", Map.of("LOCAL_BROKER_JVM_FLAGS", BROKER_C1));
+        Workload brokerC1 = workload("shipped flags, the broker C1 only too", BROKER_C1 + " for the broker",
                 Requests.SAME, sizes.warmupTasks(), 0);
-        Workload brokerTieredWarmed = workload("shipped flags, the broker C1 and C2, warmed (after "
-                + sizes.warmedAfter() + " tasks)", BROKER_TIERED + " for the broker", Requests.SAME,
+        Workload brokerC1Warmed = workload("shipped flags, the broker C1 only too, warmed (after "
+                + sizes.warmedAfter() + " tasks)", BROKER_C1 + " for the broker", Requests.SAME,
                 sizes.warmedAfter() - sizes.warmupTasks() - sizes.tasks(), 0);
         system.down();
 
@@ -203,8 +203,8 @@ final class LocalSystemBenchmark {
         system.down();
 
         Floor floor = floor();
-        return new Results(sizes, clone, first, archived, warm, tieredStart, noArchives, serialStart, brokerTieredStart,
-                shipped, shippedVaried, warmed, warmedVaried, tiered, serial, brokerTiered, brokerTieredWarmed, floor.agents(),
+        return new Results(sizes, clone, first, archived, warm, tieredStart, noArchives, serialStart, brokerC1Start,
+                shipped, shippedVaried, warmed, warmedVaried, tiered, serial, brokerC1, brokerC1Warmed, floor.agents(),
                 floor.throughKafka());
     }
 
