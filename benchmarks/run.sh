@@ -34,9 +34,10 @@
 #          fine on a loaded machine), prints it and writes benchmarks/target/gateway-heap-per-session-<name>.txt.
 #        benchmarks/run.sh --local [--quick]
 #          the system as deploy/local/up.sh starts it (a broker and one JVM per service): start-up (a fresh clone,
-#          the first start of the build, warm starts, C1 and C2, the serial collector, without archives) and delegated tasks one after
-#          another, beside the in-process floor; writes section 6 of RESULTS.md and results/local-<date>.json. It
-#          starts and stops its own system (refuses while one runs) and takes about 10 minutes.
+#          the first start of the build, warm starts, C1 and C2, the serial collector, the broker C1 only, without
+#          archives) and delegated tasks one after another, beside the in-process floor; writes section 6 of
+#          RESULTS.md and results/local-<date>.json. It starts and stops its own system (refuses while one runs) and
+#          takes about 13 minutes. The variant rows run after the shipped ones: compare them with care (RESULTS.md).
 #        benchmarks/run.sh --local --running [--quick]
 #          only the delegated tasks, against a system up.sh already started; prints the figures, writes nothing,
 #          and leaves the services' exec jars as they are (the next up.sh stays a warm start). Its new questions

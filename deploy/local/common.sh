@@ -92,7 +92,7 @@ broker_stamp() { echo "$(ls -l --time-style=+%s "$BROKER_LIB" | md5sum | cut -c1
 broker_archived() { [ -f "$RUN/broker-archive" ] && [ "$(cat "$RUN/broker-archive.stamp" 2>/dev/null)" = "$(broker_stamp)" ]; }
 
 # Starts the broker with $RUN/server.properties (written by up.sh) and waits until it is ready; its log starts afresh.
-# LOCAL_BROKER_JVM_FLAGS, when set, are added to the broker's flags (benchmarks/run.sh --local compares C1 only);
+# LOCAL_BROKER_JVM_FLAGS, when set, are added after the broker's flags (benchmarks/run.sh --local compares C1 only);
 # its archive is made without them.
 start_kafka() {
   local archive=() extra=()
@@ -121,9 +121,10 @@ start_kafka() {
 #   do not make up for it. A service under sustained load (k8s, where JAVA_TOOL_OPTIONS sets none of this) gains
 #   from C2; the benchmark's "C1 and C2" row measures it here (LOCAL_JVM_FLAGS empty).
 # - realtime-emulator (an offline stand-in for OpenAI) and memory-store (off the task path: read when a session
-#   starts, written in the background) also get the serial collector (and their archives are made with it); the services on the task
-#   path keep the JDK's default (G1): the serial collector for all of them, measured beside it by
-#   benchmarks/run.sh --local, started on more CPU seconds and did not lower the mesh overhead (README).
+#   starts, written in the background) also get the serial collector (their archives are made with it). The
+#   services on the task path keep the JDK's default (G1): the serial collector for all of them, measured beside
+#   it by benchmarks/run.sh --local in three runs, showed no gain that the order of the rows does not explain
+#   (README, RESULTS.md).
 # LOCAL_JVM_FLAGS, when set (also empty), replaces these for every service (benchmarks/run.sh --local compares).
 service_jvm_flags() {
   if [ -n "${LOCAL_JVM_FLAGS+set}" ]; then

@@ -217,7 +217,8 @@ final class LocalReport {
                 + ratio(results.serial().overhead().p50(), results.shipped().overhead().p50())
                 + "; the broker C1 only too ÷ shipped flags: right after the start "
                 + ratio(results.brokerC1().overhead().p50(), results.shipped().overhead().p50()) + ", warmed "
-                + ratio(results.brokerC1Warmed().overhead().p50(), results.warmed().overhead().p50()) + "; shipped flags right after the start ÷ warmed: "
+                + ratio(results.brokerC1Warmed().overhead().p50(), results.warmed().overhead().p50())
+                + "; shipped flags right after the start ÷ warmed: "
                 + ratio(results.shipped().overhead().p50(), results.warmed().overhead().p50())
                 + "; shipped flags, warmed ÷ in-process floor: "
                 + ratio(results.warmed().overhead().p50(), over.p50()) + ".");
